@@ -1,0 +1,139 @@
+/// What a block produced, as data: the Site renders it, the Record fingerprints it.
+///
+/// Outputs carry numbers and pixels, never HTML or SVG, so the execution stage
+/// knows nothing of how they are drawn.
+public enum BlockOutput: Sendable, Equatable {
+    case text(String)
+    case table(TableOutput)
+    case lineChart(LineChartOutput)
+    case imageGrid(ImageGridOutput)
+}
+
+/// A table of figures, such as the per-epoch losses.
+public struct TableOutput: Sendable, Equatable {
+    public var title: String
+    public var columns: [String]
+    /// Cells already formatted for reading; numbers right-aligned by the renderer.
+    public var rows: [[String]]
+
+    public init(title: String, columns: [String], rows: [[String]]) {
+        self.title = title
+        self.columns = columns
+        self.rows = rows
+    }
+}
+
+/// One or more named series over a shared x axis (e.g. train and test loss per epoch).
+public struct LineChartOutput: Sendable, Equatable {
+    public var title: String
+    public var xLabel: String
+    public var yLabel: String
+    public var series: [Series]
+
+    public struct Series: Sendable, Equatable {
+        public var name: String
+        public var points: [Point]
+        public init(name: String, points: [Point]) {
+            self.name = name
+            self.points = points
+        }
+    }
+
+    public struct Point: Sendable, Equatable {
+        public var x: Double
+        public var y: Double
+        public init(x: Double, y: Double) {
+            self.x = x
+            self.y = y
+        }
+    }
+
+    public init(title: String, xLabel: String, yLabel: String, series: [Series]) {
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.series = series
+    }
+}
+
+/// A grid of equally sized grey-scale images, intensities in 0...1, row-major.
+///
+/// A reconstruction grid is drawn as pairs of rows: originals above their
+/// reconstructions; `rowLabels` names each row ("original", "reconstruction").
+public struct ImageGridOutput: Sendable, Equatable {
+    public var title: String
+    public var caption: String
+    public var rows: Int
+    public var columns: Int
+    public var imageWidth: Int
+    public var imageHeight: Int
+    /// `rows * columns` images, each `imageWidth * imageHeight` values in 0...1.
+    public var images: [[Float]]
+    /// Optional label per row, drawn to the left of it.
+    public var rowLabels: [String]
+
+    public init(title: String, caption: String, rows: Int, columns: Int, imageWidth: Int, imageHeight: Int,
+                images: [[Float]], rowLabels: [String] = []) {
+        self.title = title
+        self.caption = caption
+        self.rows = rows
+        self.columns = columns
+        self.imageWidth = imageWidth
+        self.imageHeight = imageHeight
+        self.images = images
+        self.rowLabels = rowLabels
+    }
+}
+
+/// The outputs of one runnable block.
+public struct BlockResult: Sendable, Equatable {
+    /// The code block's ordinal in `Document.codeBlocks`.
+    public var blockIndex: Int
+    public var outputs: [BlockOutput]
+    /// Wall-clock seconds the block took.
+    public var seconds: Double
+
+    public init(blockIndex: Int, outputs: [BlockOutput], seconds: Double) {
+        self.blockIndex = blockIndex
+        self.outputs = outputs
+        self.seconds = seconds
+    }
+}
+
+/// Everything a run produced, with what makes it reproducible.
+public struct RunResult: Sendable, Equatable {
+    public var document: Document
+    public var results: [BlockResult]
+    public var manifest: RunManifest
+
+    public init(document: Document, results: [BlockResult], manifest: RunManifest) {
+        self.document = document
+        self.results = results
+        self.manifest = manifest
+    }
+}
+
+/// The facts that make a run reproducible, shown in the page footer.
+public struct RunManifest: Sendable, Equatable {
+    public var seed: UInt64
+    public var engineVersion: String
+    public var blasConfiguration: String
+    public var blasThreads: Int
+    /// Dataset file name → SHA-256 (hex) of the file as read.
+    public var datasetChecksums: [String: String]
+    public var command: String
+    public var seconds: Double
+    public var finishedAt: String
+
+    public init(seed: UInt64, engineVersion: String, blasConfiguration: String, blasThreads: Int,
+                datasetChecksums: [String: String], command: String, seconds: Double, finishedAt: String) {
+        self.seed = seed
+        self.engineVersion = engineVersion
+        self.blasConfiguration = blasConfiguration
+        self.blasThreads = blasThreads
+        self.datasetChecksums = datasetChecksums
+        self.command = command
+        self.seconds = seconds
+        self.finishedAt = finishedAt
+    }
+}

@@ -1,0 +1,76 @@
+/// A parsed notebook: the prose rendered to HTML, interleaved with its fenced code blocks.
+///
+/// The Markdown stage produces it once; later stages never look at Markdown again.
+/// `segments` keeps the reading order: prose HTML and code blocks alternate as they
+/// appear in the file (a block nested in a list or quote splits the prose around it).
+public struct Document: Sendable, Equatable {
+    /// The file the document was read from, as given on the command line.
+    public var path: String
+    /// The text of the first level-1 heading, if any (used as the page title).
+    public var title: String?
+    /// Prose and code in reading order.
+    public var segments: [Segment]
+
+    public init(path: String, title: String?, segments: [Segment]) {
+        self.path = path
+        self.title = title
+        self.segments = segments
+    }
+
+    public enum Segment: Sendable, Equatable {
+        /// Rendered HTML of the prose between two code blocks.
+        case html(String)
+        /// A fenced or indented code block, runnable or not.
+        case code(CodeBlock)
+    }
+
+    /// The code blocks in reading order.
+    public var codeBlocks: [CodeBlock] {
+        segments.compactMap { if case .code(let block) = $0 { block } else { nil } }
+    }
+
+    /// The runnable (`swift-vae`) blocks in reading order.
+    public var runnableBlocks: [CodeBlock] { codeBlocks.filter(\.isRunnable) }
+}
+
+/// One code block of the notebook with the positions needed to report errors inside it.
+public struct CodeBlock: Sendable, Equatable {
+    /// The language word of the info string (`swift-vae`, `python`, or empty).
+    public var language: String
+    /// The rest of the info string after the language word (e.g. `{#train}`).
+    public var attributes: String
+    /// The block's text, lines separated by `\n`, without the fences.
+    public var source: String
+    /// Where the opening fence starts.
+    public var fenceLocation: SourceLocation
+    /// The file line of the block's first content line.
+    public var firstContentLine: Int
+    /// The file column (1-based) at which content lines start, after any container
+    /// indentation (list items, block quotes) and fence indentation.
+    public var contentColumn: Int
+    /// The ordinal of this block among all code blocks of the document, from 0.
+    public var index: Int
+
+    public init(language: String, attributes: String, source: String, fenceLocation: SourceLocation,
+                firstContentLine: Int, contentColumn: Int, index: Int) {
+        self.language = language
+        self.attributes = attributes
+        self.source = source
+        self.fenceLocation = fenceLocation
+        self.firstContentLine = firstContentLine
+        self.contentColumn = contentColumn
+        self.index = index
+    }
+
+    /// The language word that marks a block to run.
+    public static let runnableLanguage = "swift-vae"
+
+    public var isRunnable: Bool { language == Self.runnableLanguage }
+
+    /// The location in the Markdown file of a column within a line of this block (both 0-based).
+    public func location(ofLine lineOffset: Int, column columnOffset: Int) -> SourceLocation {
+        SourceLocation(file: fenceLocation.file,
+                       line: firstContentLine + lineOffset,
+                       column: contentColumn + columnOffset)
+    }
+}
