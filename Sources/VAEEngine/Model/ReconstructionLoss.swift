@@ -1,0 +1,69 @@
+import Foundation
+
+/// How the decoder's output is scored against the input image.
+public enum ReconstructionLoss: String, Sendable, Codable, CaseIterable {
+    /// Bernoulli likelihood: binary cross-entropy computed stably from logits.
+    case bce
+    /// Keras' `binary_crossentropy` on sigmoid probabilities clipped to [ε, 1 − ε], ε = 1e-7.
+    case bceClipped = "bce-clipped"
+    /// Gaussian likelihood with unit variance up to a constant: squared error of sigmoid outputs.
+    case mse
+
+    static let kerasEpsilon: Float = 1e-7
+
+    /// Sums the loss of every pixel of each row into `perRow`, and writes
+    /// `scale · ∂loss/∂logit` into `gradient`.
+    ///
+    /// - Parameters:
+    ///   - logits: decoder outputs before the sigmoid, `batch × pixels`.
+    ///   - targets: images in 0...1, same shape.
+    func evaluate(logits: Matrix, targets: Matrix, perRow: UnsafeMutablePointer<Double>,
+                  gradient: Matrix?, scale: Float) {
+        let pixels = logits.columns
+        let l = logits.data
+        let x = targets.data
+        let g = gradient?.data
+        for row in 0..<logits.rows {
+            var rowSum: Float = 0
+            let base = row * pixels
+            switch self {
+            case .bce:
+                for i in base..<(base + pixels) {
+                    let logit = l[i]
+                    let e = expf(-abs(logit))
+                    // max(l, 0) − l·x + log(1 + e^{−|l|})
+                    rowSum += max(logit, 0) - logit * x[i] + log1pf(e)
+                    if let g {
+                        let probability = logit >= 0 ? 1 / (1 + e) : e / (1 + e)
+                        g[i] = scale * (probability - x[i])
+                    }
+                }
+            case .bceClipped:
+                let epsilon = Self.kerasEpsilon
+                for i in base..<(base + pixels) {
+                    let raw = Activation.sigmoid(l[i])
+                    let p = min(max(raw, epsilon), 1 - epsilon)
+                    let target = x[i]
+                    rowSum += -(target * logf(p) + (1 - target) * logf(1 - p))
+                    if let g {
+                        // Zero gradient where the clip is active, as in Keras.
+                        if raw <= epsilon || raw >= 1 - epsilon {
+                            g[i] = 0
+                        } else {
+                            // d/dp · dp/dl = ((p − x) / (p(1 − p))) · p(1 − p)
+                            g[i] = scale * (p - target)
+                        }
+                    }
+                }
+            case .mse:
+                for i in base..<(base + pixels) {
+                    let p = Activation.sigmoid(l[i])
+                    let difference = p - x[i]
+                    rowSum += difference * difference
+                    if let g { g[i] = scale * 2 * difference * p * (1 - p) }
+                }
+            }
+            perRow[row] = Double(rowSum)
+        }
+    }
+}

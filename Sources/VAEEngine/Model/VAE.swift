@@ -1,0 +1,180 @@
+import Foundation
+
+/// A variational autoencoder: an encoder to (μ, log σ²), the reparameterization
+/// z = μ + σ·ε, and a decoder from z to pixel logits.
+///
+/// The encoder's last layer has `2 · latent` outputs: the first half is μ,
+/// the second log σ². All buffers are owned here and reused, so a training
+/// step allocates nothing once the batch size has been seen.
+public final class VAE {
+    public let spec: ModelSpec
+    public let encoder: Sequential
+    public let decoder: Sequential
+
+    private let latent: Matrix          // z
+    private let noise: Matrix           // ε
+    private let encoderGradient: Matrix // ∂L/∂(μ, log σ²)
+    private let logitGradient: Matrix   // ∂L/∂logits
+    private var rowLosses: [Double] = []
+
+    public init(spec: ModelSpec) {
+        self.spec = spec
+        switch spec.kind {
+        case .mlp:
+            encoder = Self.mlp(input: spec.pixels, hidden: spec.encoder, output: 2 * spec.latent,
+                               activation: spec.activation, initializer: spec.initializer, name: "encoder")
+            decoder = Self.mlp(input: spec.latent, hidden: spec.decoder, output: spec.pixels,
+                               activation: spec.activation, initializer: spec.initializer, name: "decoder")
+        case .conv:
+            preconditionFailure("convolutional models are not built yet")
+        }
+        latent = Matrix(rows: 0, columns: spec.latent)
+        noise = Matrix(rows: 0, columns: spec.latent)
+        encoderGradient = Matrix(rows: 0, columns: 2 * spec.latent)
+        logitGradient = Matrix(rows: 0, columns: spec.pixels)
+    }
+
+    private static func mlp(input: Int, hidden: [Int], output: Int, activation: Activation,
+                            initializer: Initializer, name: String) -> Sequential {
+        var layers: [Layer] = []
+        var width = input
+        for (index, size) in hidden.enumerated() {
+            layers.append(Dense(inputSize: width, outputSize: size, activation: activation,
+                                initializer: initializer, name: "\(name).\(index)"))
+            width = size
+        }
+        layers.append(Dense(inputSize: width, outputSize: output, activation: .identity,
+                            initializer: initializer, name: "\(name).\(hidden.count)"))
+        return Sequential(layers)
+    }
+
+    public var parameters: [Parameter] { encoder.parameters + decoder.parameters }
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
+    public var layers: [Layer] { encoder.layers + decoder.layers }
+
+    /// Draws every layer's weights from its own stream `("init", layer ordinal)`.
+    public func initialize(seed: UInt64) {
+        for (ordinal, layer) in layers.enumerated() {
+            var stream = RandomStream(seed: seed, purpose: "init", index: UInt64(ordinal))
+            layer.initialize(stream: &stream)
+        }
+    }
+
+    /// One forward and backward pass over `images`, leaving gradients in the parameters.
+    ///
+    /// - Parameters:
+    ///   - images: the batch, `batch × pixels`, values in 0...1.
+    ///   - noise: draws ε for the batch, `batch × latent` values written by `fillNoise`.
+    /// - Returns: loss totals summed over the batch.
+    public func trainingStep(images: Matrix, objective: Objective,
+                             fillNoise: (UnsafeMutablePointer<Float>, Int) -> Void) -> LossTotals {
+        pass(images: images, objective: objective, computeGradients: true, fillNoise: fillNoise)
+    }
+
+    /// The loss of a batch without touching gradients.
+    public func loss(images: Matrix, objective: Objective,
+                     fillNoise: (UnsafeMutablePointer<Float>, Int) -> Void) -> LossTotals {
+        pass(images: images, objective: objective, computeGradients: false, fillNoise: fillNoise)
+    }
+
+    private func pass(images: Matrix, objective: Objective, computeGradients: Bool,
+                      fillNoise: (UnsafeMutablePointer<Float>, Int) -> Void) -> LossTotals {
+        let batch = images.rows
+        let size = spec.latent
+        let moments = encoder.forward(images)
+        noise.resize(rows: batch)
+        fillNoise(noise.data, batch * size)
+        latent.resize(rows: batch)
+        let m = moments.data, eps = noise.data, z = latent.data
+        for row in 0..<batch {
+            for j in 0..<size {
+                let mean = m[row * 2 * size + j]
+                let logVariance = m[row * 2 * size + size + j]
+                z[row * size + j] = mean + expf(0.5 * logVariance) * eps[row * size + j]
+            }
+        }
+        let logits = decoder.forward(latent)
+
+        // Per-image scale of the reconstruction term and the batch mean.
+        let pixelScale: Float = objective.reduction == .mean ? 1 / Float(spec.pixels) : 1
+        let batchScale = 1 / Float(batch)
+        if rowLosses.count < batch { rowLosses = Array(repeating: 0, count: batch) }
+        logitGradient.resize(rows: batch)
+        rowLosses.withUnsafeMutableBufferPointer { perRow in
+            objective.reconstruction.evaluate(logits: logits, targets: images, perRow: perRow.baseAddress!,
+                                              gradient: computeGradients ? logitGradient : nil,
+                                              scale: pixelScale * batchScale)
+        }
+
+        var totals = LossTotals()
+        totals.count = batch
+        for row in 0..<batch { totals.reconstruction += rowLosses[row] }
+
+        // KL per image and, when training, its gradient with respect to μ and log σ².
+        let klScale = objective.beta * batchScale
+        var latentGradient: UnsafeMutablePointer<Float>? = nil
+        if computeGradients {
+            latentGradient = decoder.backward(logitGradient, computeInputGradient: true)!.data
+            encoderGradient.resize(rows: batch)
+        }
+        let dMoments = encoderGradient.data
+        for row in 0..<batch {
+            var rowKL: Float = 0
+            for j in 0..<size {
+                let mean = m[row * 2 * size + j]
+                let logVariance = m[row * 2 * size + size + j]
+                let variance = expf(logVariance)
+                let e = eps[row * size + j]
+                let zj = z[row * size + j]
+                var dMean: Float = 0, dLogVariance: Float = 0
+                switch objective.kl {
+                case .analytic:
+                    rowKL += -0.5 * (1 + logVariance - mean * mean - variance)
+                    dMean = mean
+                    dLogVariance = 0.5 * (variance - 1)
+                case .monteCarlo:
+                    // log q(z|x) − log p(z) = ½(z² − ε² − log σ²); z depends on μ and log σ².
+                    rowKL += 0.5 * (zj * zj - e * e - logVariance)
+                    dMean = zj
+                    dLogVariance = zj * 0.5 * expf(0.5 * logVariance) * e - 0.5
+                }
+                if let dz = latentGradient {
+                    let upstream = dz[row * size + j]
+                    // z = μ + exp(½ log σ²)·ε
+                    dMoments[row * 2 * size + j] = upstream + klScale * dMean
+                    dMoments[row * 2 * size + size + j] =
+                        upstream * 0.5 * expf(0.5 * logVariance) * e + klScale * dLogVariance
+                }
+            }
+            totals.kl += Double(rowKL)
+        }
+        totals.total = totals.reconstruction * Double(pixelScale) + Double(objective.beta) * totals.kl
+        if computeGradients {
+            encoder.backward(encoderGradient, computeInputGradient: false)
+        }
+        return totals
+    }
+
+    /// Encodes a batch to its posterior means, `batch × latent`.
+    public func encodeMeans(_ images: Matrix) -> Matrix {
+        let moments = encoder.forward(images)
+        let means = Matrix(rows: images.rows, columns: spec.latent)
+        for row in 0..<images.rows {
+            (means.data + row * spec.latent).update(from: moments.data + row * 2 * spec.latent, count: spec.latent)
+        }
+        return means
+    }
+
+    /// Decodes latent points to pixel probabilities (sigmoid of the logits), `batch × pixels`.
+    public func decodeProbabilities(_ latentPoints: Matrix) -> Matrix {
+        let logits = decoder.forward(latentPoints)
+        let probabilities = Matrix(rows: logits.rows, columns: logits.columns)
+        for i in 0..<logits.count { probabilities.data[i] = Activation.sigmoid(logits.data[i]) }
+        return probabilities
+    }
+
+    /// Reconstructs images through the posterior mean (no sampling noise), as tutorials display them.
+    public func reconstruct(_ images: Matrix) -> Matrix {
+        decodeProbabilities(encodeMeans(images))
+    }
+}

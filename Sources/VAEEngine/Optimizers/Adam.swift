@@ -1,0 +1,39 @@
+import Foundation
+
+/// Adam (Kingma & Ba, 2015) with bias correction, as `torch.optim.Adam` computes it.
+public final class Adam: Optimizer {
+    public var learningRate: Float
+    public let beta1: Float
+    public let beta2: Float
+    public let epsilon: Float
+    private let state: OptimizerSlots
+    private var stepCount = 0
+
+    public init(parameters: [Parameter], learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999,
+                epsilon: Float = 1e-8) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        state = OptimizerSlots(parameters: parameters, slotsPerParameter: 2)
+    }
+
+    public func step() {
+        stepCount += 1
+        let correction1 = 1 - Float(pow(Double(beta1), Double(stepCount)))
+        let correction2 = 1 - Float(pow(Double(beta2), Double(stepCount)))
+        let stepSize = learningRate / correction1
+        let rootCorrection2 = correction2.squareRoot()
+        let (b1, b2, eps) = (beta1, beta2, epsilon)
+        for (index, parameter) in state.parameters.enumerated() {
+            let m = state.slots[2 * index], v = state.slots[2 * index + 1]
+            let w = parameter.value.data, g = parameter.gradient.data
+            for i in 0..<parameter.count {
+                let gradient = g[i]
+                m[i] = b1 * m[i] + (1 - b1) * gradient
+                v[i] = b2 * v[i] + (1 - b2) * gradient * gradient
+                w[i] -= stepSize * m[i] / (v[i].squareRoot() / rootCorrection2 + eps)
+            }
+        }
+    }
+}

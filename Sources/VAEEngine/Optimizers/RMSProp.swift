@@ -1,0 +1,27 @@
+/// RMSProp as Keras computes it: a running mean of squared gradients, ε added outside the root.
+public final class RMSProp: Optimizer {
+    public var learningRate: Float
+    public let rho: Float
+    public let epsilon: Float
+    private let state: OptimizerSlots
+
+    public init(parameters: [Parameter], learningRate: Float, rho: Float = 0.9, epsilon: Float = 1e-7) {
+        self.learningRate = learningRate
+        self.rho = rho
+        self.epsilon = epsilon
+        state = OptimizerSlots(parameters: parameters, slotsPerParameter: 1)
+    }
+
+    public func step() {
+        let (rate, decay, eps) = (learningRate, rho, epsilon)
+        for (index, parameter) in state.parameters.enumerated() {
+            let meanSquare = state.slots[index]
+            let w = parameter.value.data, g = parameter.gradient.data
+            for i in 0..<parameter.count {
+                let gradient = g[i]
+                meanSquare[i] = decay * meanSquare[i] + (1 - decay) * gradient * gradient
+                w[i] -= rate * gradient / (meanSquare[i].squareRoot() + eps)
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import CBLAS
+import Foundation
+
+/// The engine's only door to OpenBLAS: matrix products and the thread setting.
+///
+/// Everything above the tensor layer multiplies through `BLAS.gemm`, so the
+/// rest of the engine never sees a C type.
+public enum BLAS {
+    /// Whether an operand is used as stored or transposed.
+    public enum Transpose: Sendable {
+        case none, transposed
+        var cblas: CBLAS_TRANSPOSE { self == .none ? CblasNoTrans : CblasTrans }
+    }
+
+    /// `C = alpha * op(A) * op(B) + beta * C` on row-major single-precision matrices.
+    ///
+    /// `op(A)` is `m × k`, `op(B)` is `k × n`, `C` is `m × n`; `lda`, `ldb`, `ldc` are the
+    /// row strides of the matrices as stored.
+    @inline(__always)
+    public static func gemm(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
+                            alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+                            b: UnsafePointer<Float>, ldb: Int,
+                            beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k),
+                    alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// Sets the number of OpenBLAS threads.
+    ///
+    /// Results are bit-identical run after run only for the same thread count, so
+    /// the count is a configuration value that runs record, never "all cores".
+    public static func setThreads(_ count: Int) {
+        openblas_set_num_threads(Int32(max(1, count)))
+    }
+
+    /// The number of threads OpenBLAS uses now.
+    public static var threads: Int { Int(openblas_get_num_threads()) }
+
+    /// OpenBLAS' build description (version, kernel, maximum threads), for run manifests.
+    public static var configuration: String {
+        guard let text = openblas_get_config() else { return "unknown" }
+        return String(cString: text).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// The CPU kernel OpenBLAS chose at load time (e.g. `Haswell`, `Zen`).
+    public static var coreName: String {
+        guard let text = openblas_get_corename() else { return "unknown" }
+        return String(cString: text)
+    }
+}

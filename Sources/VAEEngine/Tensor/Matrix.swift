@@ -1,0 +1,80 @@
+/// A row-major matrix of `Float` with manually managed, reusable storage.
+///
+/// Training reuses the same matrices step after step: `resize(rows:)` changes
+/// the row count within the allocated capacity, so a training step allocates
+/// nothing. Rows are samples of a batch; columns are features.
+public final class Matrix {
+    public private(set) var rows: Int
+    public let columns: Int
+    private(set) var capacityRows: Int
+    /// Contiguous storage of at least `rows * columns` values.
+    public private(set) var data: UnsafeMutablePointer<Float>
+
+    public init(rows: Int, columns: Int) {
+        precondition(rows >= 0 && columns > 0, "a matrix needs a non-negative row count and columns")
+        self.rows = rows
+        self.columns = columns
+        self.capacityRows = max(rows, 1)
+        self.data = .allocate(capacity: capacityRows * columns)
+        data.initialize(repeating: 0, count: capacityRows * columns)
+    }
+
+    public convenience init(rows: Int, columns: Int, values: [Float]) {
+        precondition(values.count == rows * columns, "expected \(rows * columns) values, got \(values.count)")
+        self.init(rows: rows, columns: columns)
+        values.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: values.count) }
+    }
+
+    deinit { data.deallocate() }
+
+    public var count: Int { rows * columns }
+
+    /// Changes the number of rows, growing the storage only when needed (contents are then zero).
+    public func resize(rows newRows: Int) {
+        if newRows > capacityRows {
+            data.deallocate()
+            capacityRows = newRows
+            data = .allocate(capacity: capacityRows * columns)
+            data.initialize(repeating: 0, count: capacityRows * columns)
+        }
+        rows = newRows
+    }
+
+    public subscript(row: Int, column: Int) -> Float {
+        get { data[row * columns + column] }
+        set { data[row * columns + column] = newValue }
+    }
+
+    /// The values as an array (a copy), row after row.
+    public var values: [Float] { Array(UnsafeBufferPointer(start: data, count: count)) }
+
+    /// Sets every value to `value`.
+    public func fill(_ value: Float) { data.update(repeating: value, count: count) }
+
+    /// Copies the values of `other`, which must have the same shape.
+    public func copy(from other: Matrix) {
+        precondition(other.rows == rows && other.columns == columns, "shape mismatch in copy")
+        data.update(from: other.data, count: count)
+    }
+
+    /// The shape as "rows×columns", for messages.
+    public var shapeDescription: String { "\(rows)×\(columns)" }
+}
+
+extension Matrix {
+    /// `self = a · b` (with optional transposes), resizing `self` to the product's rows.
+    public func setProduct(_ a: Matrix, _ transA: BLAS.Transpose = .none,
+                           _ b: Matrix, _ transB: BLAS.Transpose = .none,
+                           accumulate: Bool = false) {
+        let m = transA == .none ? a.rows : a.columns
+        let k = transA == .none ? a.columns : a.rows
+        let kb = transB == .none ? b.rows : b.columns
+        let n = transB == .none ? b.columns : b.rows
+        precondition(k == kb, "inner dimensions differ: \(a.shapeDescription) and \(b.shapeDescription)")
+        precondition(n == columns, "product has \(n) columns, destination \(columns)")
+        if !accumulate { resize(rows: m) } else { precondition(rows == m) }
+        if m == 0 { return }
+        BLAS.gemm(transA, transB, m: m, n: n, k: k, a: a.data, lda: a.columns, b: b.data, ldb: b.columns,
+                  beta: accumulate ? 1 : 0, c: data, ldc: columns)
+    }
+}

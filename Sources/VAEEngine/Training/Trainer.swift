@@ -1,0 +1,158 @@
+import Foundation
+
+/// How long and how to train, as one `train` command declares it.
+public struct TrainingPlan: Sendable, Equatable {
+    public var epochs: Int
+    public var batchSize: Int
+    public var optimizer: OptimizerSpec
+    public var objective: Objective
+
+    public init(epochs: Int, batchSize: Int, optimizer: OptimizerSpec, objective: Objective = Objective()) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.optimizer = optimizer
+        self.objective = objective
+    }
+}
+
+/// The figures of one finished epoch; losses are per image.
+public struct EpochRecord: Sendable, Equatable {
+    /// 1-based epoch number, counted across all training blocks of a run.
+    public var epoch: Int
+    public var steps: Int
+    public var train: Double
+    public var trainReconstruction: Double
+    public var trainKL: Double
+    public var test: Double?
+    public var testReconstruction: Double?
+    public var testKL: Double?
+    public var seconds: Double
+
+    public init(epoch: Int, steps: Int, train: Double, trainReconstruction: Double, trainKL: Double,
+                test: Double?, testReconstruction: Double?, testKL: Double?, seconds: Double) {
+        self.epoch = epoch
+        self.steps = steps
+        self.train = train
+        self.trainReconstruction = trainReconstruction
+        self.trainKL = trainKL
+        self.test = test
+        self.testReconstruction = testReconstruction
+        self.testKL = testKL
+        self.seconds = seconds
+    }
+}
+
+/// Progress reported while training, for live lines and logs.
+public struct TrainingProgress: Sendable {
+    public var epoch: Int
+    public var epochsInPlan: Int
+    public var epochInPlan: Int
+    public var step: Int
+    public var stepsPerEpoch: Int
+    public var stepInEpoch: Int
+    public var runningLoss: Double
+    public var elapsed: Double
+}
+
+/// Training that produced a non-finite loss.
+public struct DivergenceError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var step: Int
+    public var epoch: Int
+    public var loss: Double
+    public var description: String {
+        "training diverged at step \(step) (epoch \(epoch)): the loss became \(loss); try a smaller learning rate"
+    }
+}
+
+/// Runs epochs of minibatch training with seeded shuffles and noise.
+///
+/// Shuffles come from the stream `("shuffle", epoch)` and ε from `("noise", step)`,
+/// with epoch and step counted across the whole run, so two training blocks in a
+/// row draw what one block of their combined length would.
+public final class Trainer {
+    public let model: VAE
+    public let seed: UInt64
+    public private(set) var completedEpochs = 0
+    public private(set) var completedSteps = 0
+    private var optimizer: Optimizer?
+    private var optimizerSpec: OptimizerSpec?
+    private let batch: Matrix
+
+    public init(model: VAE, seed: UInt64) {
+        self.model = model
+        self.seed = seed
+        batch = Matrix(rows: 0, columns: model.spec.pixels)
+    }
+
+    /// Trains for `plan.epochs` epochs; evaluates on `test` after each when given.
+    ///
+    /// The optimizer's state carries over between calls with the same optimizer
+    /// settings, as continuing a PyTorch loop would; new settings start a new optimizer.
+    public func train(_ plan: TrainingPlan, on data: ImageDataset, test: ImageDataset?,
+                      progress: (TrainingProgress) -> Void = { _ in }) throws -> [EpochRecord] {
+        if optimizerSpec != plan.optimizer || optimizer == nil {
+            optimizer = plan.optimizer.make(for: model.parameters)
+            optimizerSpec = plan.optimizer
+        }
+        let optimizer = optimizer!
+        let stepsPerEpoch = (data.count + plan.batchSize - 1) / plan.batchSize
+        var records: [EpochRecord] = []
+        let started = Date()
+        for epochInPlan in 1...plan.epochs {
+            let epochStarted = Date()
+            let epoch = completedEpochs + 1
+            var shuffle = RandomStream(seed: seed, purpose: "shuffle", index: UInt64(epoch))
+            let order = shuffle.permutation(data.count)
+            var totals = LossTotals()
+            for stepInEpoch in 0..<stepsPerEpoch {
+                let start = stepInEpoch * plan.batchSize
+                let indices = order[start..<min(start + plan.batchSize, data.count)]
+                BatchLoader.load(data, indices: indices, into: batch)
+                let step = completedSteps + 1
+                var noise = RandomStream(seed: seed, purpose: "noise", index: UInt64(step))
+                let losses = model.trainingStep(images: batch, objective: plan.objective) { buffer, count in
+                    noise.fillGaussian(buffer, count: count)
+                }
+                guard losses.total.isFinite else {
+                    throw DivergenceError(step: step, epoch: epoch, loss: losses.total / Double(losses.count))
+                }
+                optimizer.step()
+                totals.add(losses)
+                completedSteps = step
+                progress(TrainingProgress(epoch: epoch, epochsInPlan: plan.epochs, epochInPlan: epochInPlan,
+                                          step: step, stepsPerEpoch: stepsPerEpoch, stepInEpoch: stepInEpoch + 1,
+                                          runningLoss: totals.meanTotal,
+                                          elapsed: Date().timeIntervalSince(started)))
+            }
+            completedEpochs = epoch
+            let testTotals = test.map { evaluate(on: $0, objective: plan.objective, streamIndex: UInt64(epoch)) }
+            records.append(EpochRecord(epoch: epoch, steps: completedSteps,
+                                       train: totals.meanTotal,
+                                       trainReconstruction: totals.meanReconstruction,
+                                       trainKL: totals.meanKL,
+                                       test: testTotals?.meanTotal,
+                                       testReconstruction: testTotals?.meanReconstruction,
+                                       testKL: testTotals?.meanKL,
+                                       seconds: Date().timeIntervalSince(epochStarted)))
+        }
+        return records
+    }
+
+    /// The objective over a whole dataset, with ε from the stream `("evaluate", streamIndex)`.
+    public func evaluate(on data: ImageDataset, objective: Objective, streamIndex: UInt64,
+                         batchSize: Int = 500) -> LossTotals {
+        var noise = RandomStream(seed: seed, purpose: "evaluate", index: streamIndex)
+        var totals = LossTotals()
+        let evaluationBatch = Matrix(rows: 0, columns: model.spec.pixels)
+        let all = Array(0..<data.count)
+        var start = 0
+        while start < data.count {
+            BatchLoader.load(data, indices: all[start..<min(start + batchSize, data.count)], into: evaluationBatch)
+            totals.add(model.loss(images: evaluationBatch, objective: objective) { buffer, count in
+                noise.fillGaussian(buffer, count: count)
+            })
+            start += batchSize
+        }
+        return totals
+    }
+}
