@@ -1,1 +1,2 @@
-// Placeholder replaced by the command-line entry point.
+// The `notebook` command: argument parsing only; the work happens in the libraries.
+NotebookCommand.main()

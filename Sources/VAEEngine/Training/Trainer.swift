@@ -89,7 +89,8 @@ public final class Trainer {
     /// The optimizer's state carries over between calls with the same optimizer
     /// settings, as continuing a PyTorch loop would; new settings start a new optimizer.
     public func train(_ plan: TrainingPlan, on data: ImageDataset, test: ImageDataset?,
-                      progress: (TrainingProgress) -> Void = { _ in }) throws -> [EpochRecord] {
+                      progress: (TrainingProgress) -> Void = { _ in },
+                      epochFinished: (_ record: EpochRecord, _ epochInPlan: Int) -> Void = { _, _ in }) throws -> [EpochRecord] {
         if optimizerSpec != plan.optimizer || optimizer == nil {
             optimizer = plan.optimizer.make(for: model.parameters)
             optimizerSpec = plan.optimizer
@@ -126,14 +127,16 @@ public final class Trainer {
             }
             completedEpochs = epoch
             let testTotals = test.map { evaluate(on: $0, objective: plan.objective, streamIndex: UInt64(epoch)) }
-            records.append(EpochRecord(epoch: epoch, steps: completedSteps,
+            let record = EpochRecord(epoch: epoch, steps: completedSteps,
                                        train: totals.meanTotal,
                                        trainReconstruction: totals.meanReconstruction,
                                        trainKL: totals.meanKL,
                                        test: testTotals?.meanTotal,
                                        testReconstruction: testTotals?.meanReconstruction,
                                        testKL: testTotals?.meanKL,
-                                       seconds: Date().timeIntervalSince(epochStarted)))
+                                       seconds: Date().timeIntervalSince(epochStarted))
+            records.append(record)
+            epochFinished(record, epochInPlan)
         }
         return records
     }

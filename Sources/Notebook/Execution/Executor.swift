@@ -1,0 +1,115 @@
+import Foundation
+import VAEEngine
+
+/// Settings of a run that are not part of the notebook.
+public struct ExecutionOptions: Sendable {
+    /// OpenBLAS threads; part of the configuration a record depends on.
+    public var blasThreads: Int
+    public var datasets: DatasetLocations
+    /// The command line that reproduces the run, for the page footer.
+    public var command: String
+
+    public init(blasThreads: Int = 2, datasets: DatasetLocations = DatasetLocations(), command: String = "") {
+        self.blasThreads = blasThreads
+        self.datasets = datasets
+        self.command = command
+    }
+}
+
+/// Runs a checked notebook block by block and collects each block's outputs.
+public final class Executor {
+    let program: NotebookProgram
+    let options: ExecutionOptions
+    let progress: ProgressReporter
+    let figures = FigureMaker()
+
+    public init(program: NotebookProgram, options: ExecutionOptions, progress: ProgressReporter) {
+        self.program = program
+        self.options = options
+        self.progress = progress
+    }
+
+    public func run() throws -> RunResult {
+        BLAS.setThreads(options.blasThreads)
+        let started = Date()
+        let session = Session(seed: program.seed)
+        var results: [BlockResult] = []
+        for (ordinal, block) in program.blocks.enumerated() {
+            progress.blockStarted(block.location, index: ordinal + 1, of: program.blocks.count)
+            let blockStarted = Date()
+            var outputs: [BlockOutput] = []
+            for command in block.commands {
+                do {
+                    outputs += try execute(command.command, in: session)
+                } catch let error as DivergenceError {
+                    throw ExecutionError(location: command.location, message: error.description)
+                } catch let error as DatasetError {
+                    throw ExecutionError(location: command.location, message: error.description)
+                }
+            }
+            results.append(BlockResult(blockIndex: block.blockIndex, outputs: outputs,
+                                       seconds: Date().timeIntervalSince(blockStarted)))
+        }
+        let seconds = Date().timeIntervalSince(started)
+        let manifest = RunManifest(seed: program.seed, engineVersion: EngineInfo.version,
+                                   blasConfiguration: BLAS.configuration, blasThreads: options.blasThreads,
+                                   datasetChecksums: session.checksums, command: options.command, seconds: seconds,
+                                   finishedAt: ISO8601DateFormatter().string(from: Date()))
+        return RunResult(document: program.document, results: results, manifest: manifest)
+    }
+
+    private func execute(_ command: Command, in session: Session) throws -> [BlockOutput] {
+        switch command {
+        case .parameter, .seed:
+            // Both were resolved when the notebook was compiled.
+            return []
+        case .data(let request):
+            let splits = try options.datasets.load(request)
+            session.data = splits
+            session.dataName = request.name
+            session.checksums.merge(splits.checksums) { _, new in new }
+            return [.text("\(request.name): \(splits.train.count) training and \(splits.test.count) test images of "
+                          + "\(splits.train.width)×\(splits.train.height) pixels")]
+        case .model(let spec):
+            let model = VAE(spec: spec)
+            model.initialize(seed: session.seed)
+            session.model = model
+            session.trainer = Trainer(model: model, seed: session.seed)
+            session.history = []
+            return [.text("\(spec.kind.rawValue.uppercased()) VAE with \(model.parameterCount.formatted()) parameters")]
+        case .train(let plan):
+            let trainer = session.trainer!, data = session.data!
+            let records = try trainer.train(plan, on: data.train, test: data.test) { [progress] step in
+                progress.step(step)
+            } epochFinished: { [progress] record, epochInPlan in
+                progress.epoch(record, epochInPlan: epochInPlan, of: plan.epochs)
+            }
+            session.history += records
+            return [figures.trainingSummary(records)]
+        case .tableLosses:
+            return [figures.lossTable(session.history)]
+        case .plotLosses:
+            return [figures.lossChart(session.history)]
+        case .showReconstructions(let count, let split):
+            let data = split == .test ? session.data!.test : session.data!.train
+            return [figures.reconstructions(model: session.model!, data: data, count: count, split: split)]
+        case .showSamples(let count):
+            return [figures.samples(model: session.model!, count: count, seed: session.seed)]
+        }
+    }
+}
+
+private extension Int {
+    /// Thousands separated by a thin space, independent of the locale.
+    func formatted() -> String {
+        let digits = String(self)
+        var groups: [String] = []
+        var end = digits.endIndex
+        while end > digits.startIndex {
+            let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
+            groups.insert(String(digits[start..<end]), at: 0)
+            end = start
+        }
+        return groups.joined(separator: ",")
+    }
+}

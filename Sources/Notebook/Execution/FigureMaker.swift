@@ -1,0 +1,85 @@
+import Foundation
+import VAEEngine
+
+/// Turns training history and model outputs into figure data (numbers and pixels, not SVG).
+///
+/// Every random draw a figure makes comes from its own stream, so figures never
+/// change what training sees, and figures of the same kind show the same points
+/// at every stage of training, which makes progress visible.
+struct FigureMaker {
+    /// Losses are shown with two decimals: per-image losses are in the hundreds.
+    static func format(_ value: Double?) -> String {
+        guard let value else { return "—" }
+        return String(format: "%.2f", value)
+    }
+
+    func trainingSummary(_ records: [EpochRecord]) -> BlockOutput {
+        guard let last = records.last else { return .text("no epochs") }
+        var text = "trained \(records.count) epoch\(records.count == 1 ? "" : "s") (\(last.steps) steps in all): "
+            + "train loss \(Self.format(last.train))"
+        if let test = last.test { text += ", test loss \(Self.format(test))" }
+        return .text(text)
+    }
+
+    func lossTable(_ history: [EpochRecord]) -> BlockOutput {
+        let rows = history.map { record in
+            [String(record.epoch), Self.format(record.train), Self.format(record.trainReconstruction),
+             Self.format(record.trainKL), Self.format(record.test), Self.format(record.testReconstruction),
+             Self.format(record.testKL)]
+        }
+        return .table(TableOutput(title: "Loss per epoch (per image)",
+                                  columns: ["Epoch", "Train loss", "Train reconstruction", "Train KL",
+                                            "Test loss", "Test reconstruction", "Test KL"],
+                                  rows: rows))
+    }
+
+    func lossChart(_ history: [EpochRecord]) -> BlockOutput {
+        var series = [LineChartOutput.Series(name: "train",
+                                             points: history.map { .init(x: Double($0.epoch), y: $0.train) })]
+        let testPoints = history.compactMap { record in record.test.map { LineChartOutput.Point(x: Double(record.epoch), y: $0) } }
+        if !testPoints.isEmpty { series.append(.init(name: "test", points: testPoints)) }
+        return .lineChart(LineChartOutput(title: "Loss per epoch", xLabel: "epoch",
+                                          yLabel: "loss per image (−ELBO)", series: series))
+    }
+
+    /// The first `count` images of a split above their reconstructions, ten to a row.
+    func reconstructions(model: VAE, data: ImageDataset, count: Int, split: Command.Split) -> BlockOutput {
+        let shown = min(count, data.count)
+        let originals = BatchLoader.matrix(data, indices: Array(0..<shown))
+        let reconstructed = model.reconstruct(originals)
+        let perRow = min(shown, 10)
+        let pairRows = (shown + perRow - 1) / perRow
+        var images: [[Float]] = []
+        var labels: [String] = []
+        for pairRow in 0..<pairRows {
+            let range = (pairRow * perRow)..<min((pairRow + 1) * perRow, shown)
+            images += range.map { row(originals, $0) }
+            images += range.map { row(reconstructed, $0) }
+            labels += ["original", "reconstruction"]
+        }
+        return .imageGrid(ImageGridOutput(
+            title: "Reconstructions",
+            caption: "The first \(shown) \(split.rawValue) images (odd rows) and their reconstructions through the posterior mean (even rows).",
+            rows: 2 * pairRows, columns: perRow, imageWidth: data.width, imageHeight: data.height,
+            images: images, rowLabels: labels))
+    }
+
+    /// Decodes `count` latent points drawn from N(0, I) by the stream `("samples", 0)`.
+    func samples(model: VAE, count: Int, seed: UInt64) -> BlockOutput {
+        var stream = RandomStream(seed: seed, purpose: "samples", index: 0)
+        let latent = Matrix(rows: count, columns: model.spec.latent)
+        stream.fillGaussian(latent.data, count: latent.count)
+        let decoded = model.decodeProbabilities(latent)
+        let columns = count <= 10 ? count : Int(Double(count).squareRoot().rounded(.up))
+        let rows = (count + columns - 1) / columns
+        return .imageGrid(ImageGridOutput(
+            title: "Samples",
+            caption: "\(count) images decoded from latent points z ~ N(0, I); the same points in every sample figure of this notebook.",
+            rows: rows, columns: columns, imageWidth: model.spec.imageWidth, imageHeight: model.spec.imageHeight,
+            images: (0..<count).map { row(decoded, $0) }))
+    }
+
+    private func row(_ matrix: Matrix, _ index: Int) -> [Float] {
+        Array(UnsafeBufferPointer(start: matrix.data + index * matrix.columns, count: matrix.columns))
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import VAEEngine
+
+/// Shows training progress: a live line on a terminal, one log line per epoch otherwise.
+public final class ProgressReporter: @unchecked Sendable {
+    public enum Style: Sendable { case live, log, quiet }
+
+    public let style: Style
+    private let write: (String) -> Void
+    private var lastLiveUpdate = Date.distantPast
+    private var liveLineLength = 0
+
+    public init(style: Style, write: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+        self.style = style
+        self.write = write
+    }
+
+    /// `.live` when standard error is a terminal, `.log` otherwise.
+    public static func automatic(quiet: Bool) -> ProgressReporter {
+        if quiet { return ProgressReporter(style: .quiet) }
+        return ProgressReporter(style: isatty(STDERR_FILENO) == 1 ? .live : .log)
+    }
+
+    /// A block starts running.
+    public func blockStarted(_ location: SourceLocation, index: Int, of total: Int) {
+        guard style != .quiet else { return }
+        write("[\(index)/\(total)] \(location)\n")
+    }
+
+    /// A training step finished.
+    public func step(_ progress: TrainingProgress) {
+        guard style == .live else { return }
+        let now = Date()
+        let lastOfEpoch = progress.stepInEpoch == progress.stepsPerEpoch
+        guard lastOfEpoch || now.timeIntervalSince(lastLiveUpdate) > 0.1 else { return }
+        lastLiveUpdate = now
+        let done = Double((progress.epochInPlan - 1) * progress.stepsPerEpoch + progress.stepInEpoch)
+        let total = Double(progress.epochsInPlan * progress.stepsPerEpoch)
+        let remaining = done > 0 ? progress.elapsed / done * (total - done) : 0
+        let line = String(format: "  epoch %d/%d  step %d/%d  loss %.3f  ETA %@",
+                          progress.epochInPlan, progress.epochsInPlan, progress.stepInEpoch, progress.stepsPerEpoch,
+                          progress.runningLoss, Self.duration(remaining))
+        let padding = String(repeating: " ", count: max(0, liveLineLength - line.count))
+        liveLineLength = line.count
+        write("\r" + line + padding)
+    }
+
+    /// An epoch finished, with its losses.
+    public func epoch(_ record: EpochRecord, epochInPlan: Int, of epochsInPlan: Int) {
+        switch style {
+        case .quiet: return
+        case .live:
+            write("\r" + String(repeating: " ", count: liveLineLength) + "\r")
+            liveLineLength = 0
+        case .log: break
+        }
+        var line = String(format: "  epoch %d/%d  train %.3f", epochInPlan, epochsInPlan, record.train)
+        if let test = record.test { line += String(format: "  test %.3f", test) }
+        line += String(format: "  (%.1f s)\n", record.seconds)
+        write(line)
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let total = Int(seconds.rounded())
+        return total >= 60 ? "\(total / 60)m\(String(format: "%02d", total % 60))s" : "\(total)s"
+    }
+}

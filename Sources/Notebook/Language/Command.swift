@@ -1,0 +1,67 @@
+import VAEEngine
+
+/// A checked, typed command of the notebook language, ready to execute.
+public enum Command: Sendable, Equatable {
+    /// `param name = value`: declares a parameter; has no effect when run.
+    case parameter(name: String, value: String)
+    case seed(UInt64)
+    case data(DataRequest)
+    case model(ModelSpec)
+    case train(TrainingPlan)
+    case tableLosses
+    case plotLosses
+    case showReconstructions(count: Int, split: Split)
+    case showSamples(count: Int)
+
+    public enum Split: String, Sendable, Equatable, CaseIterable { case train, test }
+}
+
+/// The dataset a `data` command asks for, with optional subset sizes.
+public struct DataRequest: Sendable, Equatable {
+    public var name: String
+    public var trainCount: Int?
+    public var testCount: Int?
+
+    public init(name: String, trainCount: Int? = nil, testCount: Int? = nil) {
+        self.name = name
+        self.trainCount = trainCount
+        self.testCount = testCount
+    }
+}
+
+/// A command with where it came from.
+public struct LocatedCommand: Sendable, Equatable {
+    public var command: Command
+    public var location: SourceLocation
+    /// The command's text as written (trimmed, without comment).
+    public var text: String
+
+    public init(command: Command, location: SourceLocation, text: String) {
+        self.command = command
+        self.location = location
+        self.text = text
+    }
+}
+
+/// The commands of one runnable block.
+public struct BlockProgram: Sendable, Equatable {
+    /// The block's ordinal in `Document.codeBlocks`.
+    public var blockIndex: Int
+    public var location: SourceLocation
+    public var commands: [LocatedCommand]
+}
+
+/// A whole notebook, checked: every block's commands and the parameters' final values.
+public struct NotebookProgram: Sendable, Equatable {
+    public var document: Document
+    public var blocks: [BlockProgram]
+    /// Parameter name → value as used (after `-p` overrides), in declaration order.
+    public var parameters: [(name: String, value: String)]
+    public var seed: UInt64
+
+    public static func == (lhs: NotebookProgram, rhs: NotebookProgram) -> Bool {
+        lhs.document == rhs.document && lhs.blocks == rhs.blocks && lhs.seed == rhs.seed
+            && lhs.parameters.map(\.name) == rhs.parameters.map(\.name)
+            && lhs.parameters.map(\.value) == rhs.parameters.map(\.value)
+    }
+}

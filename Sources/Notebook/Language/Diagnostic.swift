@@ -1,0 +1,43 @@
+/// One problem found in a notebook, with where it is and how to fix it.
+public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
+    public var location: SourceLocation
+    public var message: String
+    /// How many characters the caret underline spans (at least 1).
+    public var length: Int
+    /// The full line of the Markdown file the location points into, for the caret display.
+    public var sourceLine: String?
+
+    public init(location: SourceLocation, message: String, length: Int = 1, sourceLine: String? = nil) {
+        self.location = location
+        self.message = message
+        self.length = max(1, length)
+        self.sourceLine = sourceLine
+    }
+
+    /// `file.md:LINE:COL: error: message`, the way compilers print it.
+    public var headline: String { "\(location): error: \(message)" }
+
+    /// The headline, then the source line and a caret under the offending text.
+    public var description: String {
+        guard let sourceLine else { return headline }
+        // Keep tabs in the indentation so the caret lines up in a terminal.
+        let prefix = sourceLine.prefix(max(0, location.column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
+        let underline = "^" + String(repeating: "~", count: length - 1)
+        return "\(headline)\n  \(sourceLine)\n  \(prefix)\(underline)"
+    }
+}
+
+/// Every problem of a notebook, reported at once before anything runs.
+public struct NotebookErrors: Error, Sendable, Equatable, CustomStringConvertible {
+    public var diagnostics: [Diagnostic]
+
+    public init(_ diagnostics: [Diagnostic]) {
+        self.diagnostics = diagnostics.sorted { $0.location < $1.location }
+    }
+
+    public var description: String {
+        let count = diagnostics.count
+        let summary = "\(count) error\(count == 1 ? "" : "s") in \(diagnostics.first?.location.file ?? "notebook")"
+        return (diagnostics.map(\.description) + [summary]).joined(separator: "\n")
+    }
+}

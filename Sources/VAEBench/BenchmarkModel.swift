@@ -1,0 +1,15 @@
+import VAEEngine
+
+/// A reference model of the tutorials with the batch size they train it at.
+struct BenchmarkModel {
+    var name: String
+    var spec: ModelSpec
+    var batchSize: Int
+
+    static let all: [BenchmarkModel] = [
+        BenchmarkModel(name: "mlp-400-20",
+                       spec: ModelSpec(encoder: [400], latent: 20, decoder: [400]), batchSize: 128),
+        BenchmarkModel(name: "mlp-256-10",
+                       spec: ModelSpec(encoder: [256], latent: 10, decoder: [256]), batchSize: 100),
+    ]
+}

@@ -1,0 +1,179 @@
+import Notebook
+import Testing
+import VAEEngine
+
+/// The Language stage on whole notebooks: valid programs, and every error with its exact position.
+@Suite struct NotebookCompilerTests {
+    static func compile(_ markdown: String, overrides: [String: String] = [:]) throws -> NotebookProgram {
+        let document = MarkdownParser.parse(markdown, path: "nb.md")
+        return try NotebookCompiler.compile(document, source: markdown, overrides: overrides)
+    }
+
+    /// The diagnostics' headlines, or an empty list when the notebook compiles.
+    static func errors(_ markdown: String, overrides: [String: String] = [:]) -> [String] {
+        do {
+            _ = try compile(markdown, overrides: overrides)
+            return []
+        } catch let errors as NotebookErrors {
+            return errors.diagnostics.map(\.headline)
+        } catch {
+            return ["unexpected: \(error)"]
+        }
+    }
+
+    static let valid = """
+        # Title
+
+        Some prose.
+
+        ```swift-vae
+        param epochs = 3   # a comment
+        seed 7
+        data fashion-mnist train=500 test=100
+        model mlp encoder=[64, 32] latent=2 decoder=[32,64] activation=elu init=glorot
+        ```
+
+        ```swift-vae
+        train epochs=$epochs batch=50 lr=1e-3 optimizer=sgd momentum=0.9 loss=bce-clipped kl=monte-carlo beta=0.5 reduction=mean
+        table losses
+        plot losses
+        show reconstructions 8 from=train
+        show samples
+        ```
+        """
+
+    @Test func validNotebookCompilesToTypedCommands() throws {
+        let program = try Self.compile(Self.valid)
+        #expect(program.seed == 7)
+        #expect(program.blocks.count == 2)
+        #expect(program.parameters.map(\.name) == ["epochs"])
+        let commands = program.blocks.flatMap(\.commands)
+        #expect(commands.map(\.location.description) == [
+            "nb.md:6:1", "nb.md:7:1", "nb.md:8:1", "nb.md:9:1",
+            "nb.md:13:1", "nb.md:14:1", "nb.md:15:1", "nb.md:16:1", "nb.md:17:1",
+        ])
+        #expect(commands[2].command == .data(DataRequest(name: "fashion-mnist", trainCount: 500, testCount: 100)))
+        #expect(commands[3].command == .model(ModelSpec(encoder: [64, 32], latent: 2, decoder: [32, 64],
+                                                         activation: .elu, initializer: .glorot(.uniform))))
+        #expect(commands[4].command == .train(TrainingPlan(
+            epochs: 3, batchSize: 50, optimizer: .sgd(learningRate: 1e-3, momentum: 0.9),
+            objective: Objective(reconstruction: .bceClipped, kl: .monteCarlo, beta: 0.5, reduction: .mean))))
+        #expect(commands[7].command == .showReconstructions(count: 8, split: .train))
+        #expect(commands[8].command == .showSamples(count: 25))
+        #expect(commands[4].text.hasPrefix("train epochs=$epochs"))
+    }
+
+    @Test func parameterOverrideReplacesTheDeclaredValue() throws {
+        let program = try Self.compile(Self.valid, overrides: ["epochs": "1"])
+        guard case .train(let plan) = program.blocks[1].commands[0].command else {
+            Issue.record("expected a train command")
+            return
+        }
+        #expect(plan.epochs == 1)
+        #expect(program.parameters.map(\.value) == ["1"])
+    }
+
+    @Test func unknownOverrideIsAUsageError() {
+        #expect(throws: ParameterOverrideError.self) {
+            try Self.compile(Self.valid, overrides: ["epoch": "1"])
+        }
+        do {
+            _ = try Self.compile(Self.valid, overrides: ["epoch": "1"])
+        } catch {
+            #expect("\(error)" == "-p epoch: nb.md has no parameter 'epoch'; did you mean 'epochs'?; it declares: epochs")
+        }
+    }
+
+    @Test func otherLanguagesAreNotRun() throws {
+        let program = try Self.compile("```python\nprint(1)\n```\n\n```swift-vae\nseed 1\n```\n")
+        #expect(program.blocks.count == 1)
+        #expect(program.blocks[0].blockIndex == 1)
+    }
+
+    /// A broken notebook, the exact diagnostics it must produce, and why.
+    struct BrokenCase: CustomTestStringConvertible, Sendable {
+        var name: String
+        var markdown: String
+        var expected: [String]
+        var testDescription: String { name }
+    }
+
+    static func block(_ body: String) -> String { "# T\n\n```swift-vae\n\(body)\n```\n" }
+    static let prelude = "seed 1\ndata fashion-mnist train=100\nmodel mlp encoder=[8] latent=2 decoder=[8]\n"
+
+    static let brokenCases: [BrokenCase] = [
+        BrokenCase(name: "unknown command with suggestion", markdown: block("trian epochs=1"),
+                   expected: ["nb.md:4:1: error: unknown command 'trian'; did you mean 'train'?"]),
+        BrokenCase(name: "unknown command without suggestion", markdown: block("frobnicate"),
+                   expected: ["nb.md:4:1: error: unknown command 'frobnicate'"]),
+        BrokenCase(name: "unknown option", markdown: block(prelude + "train epochs=1 bacth=10"),
+                   expected: ["nb.md:7:16: error: unknown option 'bacth' for 'train'; did you mean 'batch'?; its options are epochs, batch, lr, optimizer, momentum, loss, kl, beta, reduction"]),
+        BrokenCase(name: "wrong type", markdown: block(prelude + "train epochs=many"),
+                   expected: ["nb.md:7:14: error: 'epochs' of 'train' must be an integer in 1...100000, found 'many'"]),
+        BrokenCase(name: "out of range", markdown: block(prelude + "train epochs=0"),
+                   expected: ["nb.md:7:14: error: 'epochs' of 'train' must be an integer in 1...100000, found 0"]),
+        BrokenCase(name: "fraction for an integer", markdown: block(prelude + "train epochs=2.5"),
+                   expected: ["nb.md:7:14: error: 'epochs' of 'train' must be an integer, found '2.5'"]),
+        BrokenCase(name: "negative learning rate", markdown: block(prelude + "train epochs=1 lr=-1"),
+                   expected: ["nb.md:7:19: error: 'lr' of 'train' must be a number in 1e-12...10, found -1"]),
+        BrokenCase(name: "missing required option", markdown: block(prelude + "train batch=10"),
+                   expected: ["nb.md:7:15: error: 'train' needs epochs=… (passes over the training images: an integer in 1...100000)"]),
+        BrokenCase(name: "unknown dataset", markdown: block("data fashion-mnsit"),
+                   expected: ["nb.md:4:6: error: unknown name 'fashion-mnsit'; did you mean 'fashion-mnist'?; expected one of: fashion-mnist"]),
+        BrokenCase(name: "samples before model", markdown: block("show samples 4"),
+                   expected: ["nb.md:4:1: error: 'show samples' needs a model; add a 'model' command before it"]),
+        BrokenCase(name: "train before data", markdown: block("model mlp encoder=[8] latent=2 decoder=[8]\ntrain epochs=1"),
+                   expected: ["nb.md:5:1: error: 'train' needs data; add a 'data' command before it"]),
+        BrokenCase(name: "losses before training", markdown: block(prelude + "plot losses"),
+                   expected: ["nb.md:7:1: error: 'plot losses' needs a 'train' command before it"]),
+        BrokenCase(name: "unknown subcommand", markdown: block(prelude + "show reconstrutions 4"),
+                   expected: ["nb.md:7:6: error: unknown show 'reconstrutions'; did you mean 'reconstructions'?; expected one of: reconstructions, samples"]),
+        BrokenCase(name: "missing subcommand", markdown: block(prelude + "table"),
+                   expected: ["nb.md:7:6: error: 'table' needs what to table: losses"]),
+        BrokenCase(name: "unknown parameter reference", markdown: block("param epochs = 2\n" + prelude + "train epochs=$epoch"),
+                   expected: ["nb.md:8:14: error: unknown parameter '$epoch'; did you mean 'epochs'?; declare it first with 'param epoch = …'"]),
+        BrokenCase(name: "parameter of the wrong type", markdown: block("param size = big\n" + prelude + "train epochs=$size"),
+                   expected: ["nb.md:8:14: error: 'epochs' of 'train' must be an integer in 1...100000, found 'big' (from $size)"]),
+        BrokenCase(name: "duplicate parameter", markdown: block("param a = 1\nparam a = 2"),
+                   expected: ["nb.md:5:7: error: parameter 'a' is already declared"]),
+        BrokenCase(name: "unclosed list", markdown: block("seed 1\ndata fashion-mnist\nmodel mlp encoder=[8, 4 latent=2 decoder=[8]"),
+                   expected: ["nb.md:6:19: error: expected ',' or ']' in list, found 'latent'"]),
+        BrokenCase(name: "dangling equals", markdown: block("train epochs="),
+                   expected: ["nb.md:4:14: error: expected a value after 'epochs='"]),
+        BrokenCase(name: "unterminated string", markdown: block("seed \"12"),
+                   expected: ["nb.md:4:6: error: unterminated string; add a closing '\"'"]),
+        BrokenCase(name: "extra positional", markdown: block("seed 1 2"),
+                   expected: ["nb.md:4:8: error: 'seed' takes 1 value before its options, found '2'"]),
+        BrokenCase(name: "option given twice", markdown: block(prelude + "train epochs=1 epochs=2"),
+                   expected: ["nb.md:7:16: error: option 'epochs' is given twice"]),
+        BrokenCase(name: "unknown activation", markdown: block("model mlp encoder=[8] latent=2 decoder=[8] activation=rleu"),
+                   expected: ["nb.md:4:55: error: unknown activation 'rleu'; did you mean 'relu'?; expected one of: identity, relu, elu, leaky-relu, tanh, sigmoid, softplus"]),
+        BrokenCase(name: "momentum without sgd", markdown: block(prelude + "train epochs=1 momentum=0.9"),
+                   expected: ["nb.md:7:25: error: 'momentum' applies only to optimizer=sgd"]),
+        BrokenCase(name: "seed after data", markdown: block("data fashion-mnist\nseed 3"),
+                   expected: ["nb.md:5:1: error: 'seed' must come before 'data' and 'model' so every draw depends on it"]),
+        BrokenCase(name: "several errors at once, in file order",
+                   markdown: block("seed 1\ntrian\n") + "\nprose\n\n```swift-vae\nshow samples 1000\n```\n",
+                   expected: ["nb.md:5:1: error: unknown command 'trian'; did you mean 'train'?",
+                              "nb.md:11:14: error: 'count' of 'show samples' must be an integer in 1...400, found 1000"]),
+    ]
+
+    @Test("broken notebooks report exact messages and positions", arguments: brokenCases)
+    func brokenNotebook(_ broken: BrokenCase) {
+        #expect(Self.errors(broken.markdown) == broken.expected)
+    }
+
+    @Test func diagnosticShowsTheSourceLineAndACaret() {
+        do {
+            _ = try Self.compile("Intro\n\n- item\n\n  ```swift-vae\n  seed 1\n  trian epochs=2\n  ```\n")
+            Issue.record("expected an error")
+        } catch {
+            #expect("\(error)" == """
+                nb.md:7:3: error: unknown command 'trian'; did you mean 'train'?
+                    trian epochs=2
+                    ^~~~~
+                1 error in nb.md
+                """)
+        }
+    }
+}
