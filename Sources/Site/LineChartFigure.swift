@@ -1,0 +1,244 @@
+import Foundation
+import Notebook
+
+/// Draws a `LineChartOutput` as one inline SVG chart in a `<figure>`, styled like a
+/// clean matplotlib plot.
+///
+/// The chart has a title, a legend row under it naming every series, grid lines at
+/// the y ticks, both axes with "nice" ticks (see `AxisScale`) and their labels, and
+/// per series one polyline plus point markers. Series are told apart by colour
+/// (matplotlib's `tab10`) and by marker shape (circle, square, triangle, diamond), so
+/// the chart stays readable for colour-blind readers and in grey-scale print. Text
+/// and axes use `currentColor`, so the chart follows the page's light or dark theme.
+///
+/// Points whose x or y is NaN or infinite are skipped and break the line; a chart with
+/// no finite point draws its axes over `0...1` with the words "no data". When every x
+/// is a whole number (epochs, steps) the x ticks are whole numbers. Each marker carries
+/// a `<title>` with its values, shown as a tooltip without any script.
+public func renderLineChartFigure(_ chart: LineChartOutput) -> String {
+    LineChartLayout(chart).render()
+}
+
+/// The colours of successive series: matplotlib's `tab10` cycle.
+public let chartSeriesColors = [
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+]
+
+/// Geometry of one chart, computed once from its data.
+private struct LineChartLayout {
+    static let width = 760.0
+    static let height = 420.0
+    static let fontSize = 12.0
+    static let titleFontSize = 15.0
+    static let labelFontSize = 13.0
+    /// An estimate of the advance of one character at `fontSize`, for layout only.
+    static let characterWidth = 7.0
+    static let legendRowHeight = 20.0
+    static let legendSwatchWidth = 26.0
+    /// The gap between the axis lines and the first and last ticks, so markers at the
+    /// ends of the data do not sit on an axis line (matplotlib leaves one too).
+    static let axisInset = 8.0
+    /// Series with more points than this are drawn without markers.
+    static let maximumMarkedPoints = 60
+
+    let chart: LineChartOutput
+    let xAxis: AxisScale
+    let yAxis: AxisScale
+    let hasData: Bool
+    let legendRows: [[(series: Int, x: Double)]]
+    let plotLeft: Double
+    let plotRight: Double
+    let plotTop: Double
+    let plotBottom: Double
+
+    init(_ chart: LineChartOutput) {
+        self.chart = chart
+        let finitePoints = chart.series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
+        hasData = !finitePoints.isEmpty
+        let xs = finitePoints.map(\.x)
+        let ys = finitePoints.map(\.y)
+        let integerX = hasData && xs.allSatisfy { $0 == $0.rounded() }
+        xAxis = AxisScale(minimum: xs.min() ?? 0, maximum: xs.max() ?? 1, targetTickCount: 6, integerSteps: integerX)
+        let yAxis = AxisScale(minimum: ys.min() ?? 0, maximum: ys.max() ?? 1, targetTickCount: 5)
+        self.yAxis = yAxis
+
+        let widestTickLabel = yAxis.ticks.map { yAxis.label(for: $0).count }.max() ?? 1
+        plotLeft = (chart.yLabel.isEmpty ? 12 : 34) + Double(widestTickLabel) * Self.characterWidth + 10
+        plotRight = Self.width - 24
+        plotBottom = Self.height - (chart.xLabel.isEmpty ? 34 : 54)
+
+        // Legend entries flow left to right under the title, wrapping at the plot's width.
+        var rows: [[(series: Int, x: Double)]] = []
+        var current: [(series: Int, x: Double)] = []
+        var cursor = plotLeft
+        for (index, series) in chart.series.enumerated() {
+            let entryWidth = Self.legendSwatchWidth + 6 + Double(series.name.count) * Self.characterWidth + 18
+            if !current.isEmpty && cursor + entryWidth > plotRight {
+                rows.append(current)
+                current = []
+                cursor = plotLeft
+            }
+            current.append((index, cursor))
+            cursor += entryWidth
+        }
+        if !current.isEmpty { rows.append(current) }
+        legendRows = rows
+        let titleHeight = chart.title.isEmpty ? 8.0 : 30.0
+        plotTop = titleHeight + Double(rows.count) * Self.legendRowHeight + 12
+    }
+
+    func x(_ value: Double) -> Double {
+        xAxis.position(of: value, from: plotLeft + Self.axisInset, to: plotRight - Self.axisInset)
+    }
+    func y(_ value: Double) -> Double {
+        yAxis.position(of: value, from: plotBottom - Self.axisInset, to: plotTop + Self.axisInset)
+    }
+
+    func render() -> String {
+        let c = formatCoordinate
+        var label = chart.title.isEmpty ? "Line chart" : "Line chart: \(chart.title)"
+        if !chart.series.isEmpty { label += ". Series: " + chart.series.map(\.name).joined(separator: ", ") }
+        if !chart.xLabel.isEmpty || !chart.yLabel.isEmpty {
+            label += ". \(chart.yLabel.isEmpty ? "y" : chart.yLabel) against \(chart.xLabel.isEmpty ? "x" : chart.xLabel)"
+        }
+        label += "."
+        var svg = """
+        <svg class="chart" viewBox="0 0 \(c(Self.width)) \(c(Self.height))" width="\(c(Self.width))" \
+        height="\(c(Self.height))" role="img" aria-label="\(escapeHTMLAttribute(label))" \
+        font-family="system-ui, sans-serif" font-size="\(c(Self.fontSize))" fill="currentColor">
+        <title>\(escapeHTMLText(chart.title.isEmpty ? "Line chart" : chart.title))</title>
+
+        """
+        if !chart.title.isEmpty {
+            svg += "<text x=\"\(c((plotLeft + plotRight) / 2))\" y=\"21\" text-anchor=\"middle\" font-size=\"\(c(Self.titleFontSize))\" "
+                + "font-weight=\"600\">\(escapeHTMLText(chart.title))</text>\n"
+        }
+        svg += renderLegend()
+        svg += renderGridAndAxes()
+        if hasData {
+            for index in chart.series.indices { svg += renderSeries(index) }
+        } else {
+            svg += "<text x=\"\(c((plotLeft + plotRight) / 2))\" y=\"\(c((plotTop + plotBottom) / 2))\" "
+                + "text-anchor=\"middle\" fill-opacity=\"0.6\">no data</text>\n"
+        }
+        svg += "</svg>"
+        return "<figure class=\"figure line-chart\">\n\(svg)\n</figure>"
+    }
+
+    func renderLegend() -> String {
+        guard !legendRows.isEmpty else { return "" }
+        let c = formatCoordinate
+        let firstRowMiddle = (chart.title.isEmpty ? 8.0 : 30.0) + Self.legendRowHeight / 2
+        var svg = "<g class=\"legend\">\n"
+        for (rowIndex, row) in legendRows.enumerated() {
+            let middle = firstRowMiddle + Double(rowIndex) * Self.legendRowHeight
+            for entry in row {
+                let series = chart.series[entry.series]
+                let color = chartSeriesColors[entry.series % chartSeriesColors.count]
+                svg += "<line x1=\"\(c(entry.x))\" y1=\"\(c(middle))\" x2=\"\(c(entry.x + Self.legendSwatchWidth))\" "
+                    + "y2=\"\(c(middle))\" stroke=\"\(color)\" stroke-width=\"2\"/>"
+                svg += marker(series: entry.series, x: entry.x + Self.legendSwatchWidth / 2, y: middle, tooltip: nil)
+                svg += "<text x=\"\(c(entry.x + Self.legendSwatchWidth + 6))\" y=\"\(c(middle + 4))\">"
+                    + "\(escapeHTMLText(series.name))</text>\n"
+            }
+        }
+        return svg + "</g>\n"
+    }
+
+    func renderGridAndAxes() -> String {
+        let c = formatCoordinate
+        var svg = "<g class=\"grid\" stroke=\"currentColor\" stroke-opacity=\"0.15\">\n"
+        for tick in yAxis.ticks {
+            svg += "<line x1=\"\(c(plotLeft))\" y1=\"\(c(y(tick)))\" x2=\"\(c(plotRight))\" y2=\"\(c(y(tick)))\"/>\n"
+        }
+        svg += "</g>\n<g class=\"axes\" stroke=\"currentColor\">\n"
+        svg += "<line x1=\"\(c(plotLeft))\" y1=\"\(c(plotBottom))\" x2=\"\(c(plotRight))\" y2=\"\(c(plotBottom))\"/>\n"
+        svg += "<line x1=\"\(c(plotLeft))\" y1=\"\(c(plotTop))\" x2=\"\(c(plotLeft))\" y2=\"\(c(plotBottom))\"/>\n"
+        for tick in xAxis.ticks {
+            svg += "<line x1=\"\(c(x(tick)))\" y1=\"\(c(plotBottom))\" x2=\"\(c(x(tick)))\" y2=\"\(c(plotBottom + 5))\"/>\n"
+        }
+        for tick in yAxis.ticks {
+            svg += "<line x1=\"\(c(plotLeft - 5))\" y1=\"\(c(y(tick)))\" x2=\"\(c(plotLeft))\" y2=\"\(c(y(tick)))\"/>\n"
+        }
+        svg += "</g>\n<g class=\"tick-labels\">\n"
+        for tick in xAxis.ticks {
+            svg += "<text x=\"\(c(x(tick)))\" y=\"\(c(plotBottom + 19))\" text-anchor=\"middle\">"
+                + "\(xAxis.label(for: tick))</text>\n"
+        }
+        for tick in yAxis.ticks {
+            svg += "<text x=\"\(c(plotLeft - 9))\" y=\"\(c(y(tick) + 4))\" text-anchor=\"end\">"
+                + "\(yAxis.label(for: tick))</text>\n"
+        }
+        svg += "</g>\n"
+        if !chart.xLabel.isEmpty {
+            svg += "<text class=\"axis-label\" x=\"\(c((plotLeft + plotRight) / 2))\" y=\"\(c(plotBottom + 42))\" "
+                + "text-anchor=\"middle\" font-size=\"\(c(Self.labelFontSize))\">\(escapeHTMLText(chart.xLabel))</text>\n"
+        }
+        if !chart.yLabel.isEmpty {
+            let middle = (plotTop + plotBottom) / 2
+            svg += "<text class=\"axis-label\" x=\"16\" y=\"\(c(middle))\" transform=\"rotate(-90 16 \(c(middle)))\" "
+                + "text-anchor=\"middle\" dominant-baseline=\"central\" font-size=\"\(c(Self.labelFontSize))\">"
+                + "\(escapeHTMLText(chart.yLabel))</text>\n"
+        }
+        return svg
+    }
+
+    func renderSeries(_ index: Int) -> String {
+        let series = chart.series[index]
+        let color = chartSeriesColors[index % chartSeriesColors.count]
+        // Runs of consecutive finite points; a NaN or infinity ends a run.
+        var runs: [[LineChartOutput.Point]] = [[]]
+        for point in series.points {
+            if point.x.isFinite && point.y.isFinite {
+                runs[runs.count - 1].append(point)
+            } else if !runs[runs.count - 1].isEmpty {
+                runs.append([])
+            }
+        }
+        runs.removeAll { $0.isEmpty }
+        guard !runs.isEmpty else { return "" }
+        var svg = "<g class=\"series\" fill=\"\(color)\">\n"
+        for run in runs where run.count > 1 {
+            let points = run.map { "\(formatCoordinate(x($0.x))),\(formatCoordinate(y($0.y)))" }.joined(separator: " ")
+            svg += "<polyline points=\"\(points)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" "
+                + "stroke-linejoin=\"round\" stroke-linecap=\"round\"/>\n"
+        }
+        let pointCount = runs.reduce(0) { $0 + $1.count }
+        // Dense series are drawn as lines only, but an isolated point always gets its marker.
+        for run in runs where pointCount <= Self.maximumMarkedPoints || run.count == 1 {
+            for point in run {
+                let tooltip = "\(series.name): \(formatCompactNumber(point.y)) at "
+                    + "\(chart.xLabel.isEmpty ? "x" : chart.xLabel) \(formatCompactNumber(point.x))"
+                svg += marker(series: index, x: x(point.x), y: y(point.y), tooltip: tooltip) + "\n"
+            }
+        }
+        return svg + "</g>\n"
+    }
+
+    /// The marker of series `index` centred on (`x`, `y`): circle, square, triangle or diamond.
+    func marker(series index: Int, x: Double, y: Double, tooltip: String?) -> String {
+        let c = formatCoordinate
+        let color = chartSeriesColors[index % chartSeriesColors.count]
+        let content = tooltip.map { "><title>\(escapeHTMLText($0))</title>" } ?? "/>"
+        let shape: String
+        let closing: String
+        switch index % 4 {
+        case 0:
+            shape = "<circle cx=\"\(c(x))\" cy=\"\(c(y))\" r=\"3.5\" fill=\"\(color)\""
+            closing = "</circle>"
+        case 1:
+            shape = "<rect x=\"\(c(x - 3.2))\" y=\"\(c(y - 3.2))\" width=\"6.4\" height=\"6.4\" fill=\"\(color)\""
+            closing = "</rect>"
+        case 2:
+            shape = "<polygon points=\"\(c(x)),\(c(y - 4.2)) \(c(x + 4)),\(c(y + 3)) \(c(x - 4)),\(c(y + 3))\" "
+                + "fill=\"\(color)\""
+            closing = "</polygon>"
+        default:
+            shape = "<polygon points=\"\(c(x)),\(c(y - 4.5)) \(c(x + 4.5)),\(c(y)) \(c(x)),\(c(y + 4.5)) "
+                + "\(c(x - 4.5)),\(c(y))\" fill=\"\(color)\""
+            closing = "</polygon>"
+        }
+        return shape + content + (tooltip == nil ? "" : closing)
+    }
+}

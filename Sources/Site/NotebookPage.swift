@@ -1,0 +1,127 @@
+import Foundation
+import Notebook
+
+/// Renders the page of one notebook run: its prose, every code block, and under each
+/// runnable block that block's outputs, then a footer with what reproduces the run.
+///
+/// The head carries `generator` (`notebook <engine version>`), `description` (the
+/// summary of `pageSummary(for:href:)`) and `notebook-last-run` meta tags, from which
+/// `SiteIndex` lists pages already in a site folder.
+///
+/// The page is a complete HTML5 document with no script and no external request:
+/// figures are inline SVG with embedded images, and the only links are the relative
+/// `stylesheetHref` and `indexHref`. Prose is cmark's HTML, inserted as is. Each code
+/// block becomes `<pre class="code" data-language="…"><code>…</code></pre>`; a runnable
+/// block with outputs is wrapped with them in `<div class="cell">`, the outputs in
+/// `<div class="outputs">` right after the code. Outputs are matched to blocks by
+/// `BlockResult.blockIndex == CodeBlock.index`.
+///
+/// - Parameters:
+///   - run: the document, its block results and the manifest.
+///   - stylesheetHref: the relative URL of the site's stylesheet.
+///   - indexHref: the relative URL of the site's index, linked from the header.
+public func renderNotebookPage(_ run: RunResult, stylesheetHref: String = "style.css",
+                               indexHref: String = "index.html") -> String {
+    let document = run.document
+    let title = notebookTitle(document)
+    var outputsByBlock: [Int: [BlockOutput]] = [:]
+    for result in run.results { outputsByBlock[result.blockIndex, default: []] += result.outputs }
+
+    var body = ""
+    for segment in document.segments {
+        switch segment {
+        case .html(let html):
+            body += html
+            if !html.hasSuffix("\n") { body += "\n" }
+        case .code(let block):
+            let code = renderCodeBlock(block)
+            let outputs = block.isRunnable ? outputsByBlock[block.index] ?? [] : []
+            if outputs.isEmpty {
+                body += code + "\n"
+            } else {
+                body += "<div class=\"cell\">\n\(code)\n<div class=\"outputs\">\n"
+                body += outputs.map(renderBlockOutput).joined(separator: "\n")
+                body += "\n</div>\n</div>\n"
+            }
+        }
+    }
+
+    return """
+    <!DOCTYPE html>
+    <html lang="en">
+    <head>
+    <meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <meta name="generator" content="notebook \(escapeHTMLAttribute(run.manifest.engineVersion))">
+    <meta name="description" content="\(escapeHTMLAttribute(pageSummary(for: run, href: "").summary))">
+    <meta name="notebook-last-run" content="\(escapeHTMLAttribute(run.manifest.finishedAt))">
+    <title>\(escapeHTMLText(title))</title>
+    <link rel="stylesheet" href="\(escapeHTMLAttribute(stylesheetHref))">
+    </head>
+    <body>
+    <header class="site-header">
+    <nav><a href="\(escapeHTMLAttribute(indexHref))">← All notebooks</a></nav>
+    </header>
+    <main>
+    <article class="notebook">
+    \(body)</article>
+    </main>
+    \(renderManifestFooter(run.manifest, documentPath: document.path))
+    </body>
+    </html>
+
+    """
+}
+
+/// The title of a notebook's page: its first level-1 heading, else its file name.
+public func notebookTitle(_ document: Document) -> String {
+    if let title = document.title?.trimmingCharacters(in: .whitespacesAndNewlines), !title.isEmpty { return title }
+    let name = URL(fileURLWithPath: document.path).lastPathComponent
+    return name.isEmpty ? "Notebook" : name
+}
+
+/// One code block as `<pre class="code">`, its language in `data-language`.
+private func renderCodeBlock(_ block: CodeBlock) -> String {
+    let language = block.language.isEmpty ? "" : " data-language=\"\(escapeHTMLAttribute(block.language))\""
+    var source = Substring(block.source)
+    while source.last == "\n" { source.removeLast() }
+    return "<pre class=\"code\"\(language)><code>\(escapeHTMLText(String(source)))</code></pre>"
+}
+
+/// The footer listing what reproduces the run: seed, engine, BLAS, datasets, time, command.
+private func renderManifestFooter(_ manifest: RunManifest, documentPath: String) -> String {
+    var rows: [(String, String)] = [
+        ("Seed", "<code>\(manifest.seed)</code>"),
+        ("Engine", escapeHTMLText(manifest.engineVersion)),
+        ("BLAS", "\(escapeHTMLText(manifest.blasConfiguration)), \(manifest.blasThreads) "
+            + "\(manifest.blasThreads == 1 ? "thread" : "threads")"),
+    ]
+    if !manifest.datasetChecksums.isEmpty {
+        let items = manifest.datasetChecksums.sorted { $0.key < $1.key }.map { name, checksum in
+            "<li><code>\(escapeHTMLText(name))</code> <code class=\"checksum\">\(escapeHTMLText(checksum))</code></li>"
+        }
+        rows.append(("Datasets (SHA-256)", "<ul class=\"checksums\">\n\(items.joined(separator: "\n"))\n</ul>"))
+    }
+    rows.append(("Run time", escapeHTMLText(formatDuration(manifest.seconds))))
+    rows.append(("Finished", escapeHTMLText(manifest.finishedAt)))
+    rows.append(("Reproduce", "<code class=\"command\">\(escapeHTMLText(manifest.command))</code>"))
+    let list = rows.map { "<dt>\($0.0)</dt><dd>\($0.1)</dd>" }.joined(separator: "\n")
+    return """
+    <footer class="run-manifest">
+    <h2>Reproducibility</h2>
+    <dl>
+    \(list)
+    </dl>
+    </footer>
+    """
+}
+
+/// A run time for people: `0.42 s`, `12.3 s`, `2 min 05 s`, `1 h 02 min`.
+public func formatDuration(_ seconds: Double) -> String {
+    guard seconds.isFinite, seconds >= 0 else { return "unknown" }
+    if seconds < 60 { return formatCompactNumber(seconds < 10 ? (seconds * 100).rounded() / 100
+                                                                : (seconds * 10).rounded() / 10) + " s" }
+    let whole = Int(seconds.rounded())
+    if whole < 3600 { return "\(whole / 60) min " + String(format: "%02d", whole % 60) + " s" }
+    return "\(whole / 3600) h " + String(format: "%02d", (whole % 3600) / 60) + " min"
+}

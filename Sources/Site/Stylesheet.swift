@@ -1,0 +1,149 @@
+/// The site's one stylesheet, written as `style.css` next to the pages.
+///
+/// Readable defaults with no web fonts: a column of at most 860 px in the system
+/// font, light and dark themes (`prefers-color-scheme`), and print styles. Code
+/// blocks are tinted; a block's outputs sit in a box joined to the bottom of its
+/// code, like a notebook cell. Figures scale down with the column (`max-width: 100%`)
+/// and charts draw with `currentColor`, so they follow the theme. Tables use tabular
+/// figures with numbers right-aligned.
+public let siteStylesheet = """
+:root {
+  color-scheme: light dark;
+  --text: #1f2328;
+  --muted: #59636e;
+  --background: #ffffff;
+  --surface: #f6f8fa;
+  --border: #d1d9e0;
+  --accent: #0969da;
+  --output-mark: #8c959f;
+  --mono: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace;
+}
+
+@media (prefers-color-scheme: dark) {
+  :root {
+    --text: #e6edf3;
+    --muted: #9198a1;
+    --background: #0d1117;
+    --surface: #161b22;
+    --border: #30363d;
+    --accent: #4493f8;
+    --output-mark: #656c76;
+  }
+}
+
+html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
+
+body {
+  max-width: 860px;
+  margin: 0 auto;
+  padding: 1.5rem 1.25rem 3rem;
+  font: 16px/1.6 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  color: var(--text);
+  background: var(--background);
+}
+
+a { color: var(--accent); }
+h1, h2, h3, h4 { line-height: 1.25; margin: 2rem 0 0.75rem; }
+h1 { font-size: 2rem; margin-top: 0.5rem; }
+h2 { font-size: 1.5rem; padding-bottom: 0.25rem; border-bottom: 1px solid var(--border); }
+h3 { font-size: 1.2rem; }
+p, ul, ol, blockquote { margin: 0 0 1rem; }
+blockquote { margin-left: 0; padding: 0 1rem; color: var(--muted); border-left: 0.25rem solid var(--border); }
+img, svg { max-width: 100%; height: auto; }
+hr { border: 0; border-top: 1px solid var(--border); margin: 2rem 0; }
+
+.site-header { margin-bottom: 1.5rem; font-size: 0.9rem; }
+.site-header a { text-decoration: none; }
+.site-header a:hover { text-decoration: underline; }
+
+/* Code: inline, blocks, and the outputs joined below a runnable block. */
+code, pre { font-family: var(--mono); font-size: 0.875rem; }
+:not(pre) > code { padding: 0.1em 0.35em; border-radius: 4px; background: var(--surface); }
+pre {
+  margin: 0 0 1rem;
+  padding: 0.75rem 1rem;
+  overflow-x: auto;
+  line-height: 1.45;
+  background: var(--surface);
+  border: 1px solid var(--border);
+  border-radius: 6px;
+}
+pre code { padding: 0; background: none; font-size: inherit; }
+pre.code[data-language="swift-vae"] { border-left: 3px solid var(--accent); }
+
+.cell { margin: 1.25rem 0 1.5rem; }
+.cell > pre.code { margin: 0; border-bottom-left-radius: 0; border-bottom-right-radius: 0; }
+.outputs {
+  padding: 0.75rem 1rem;
+  overflow-x: auto;
+  border: 1px solid var(--border);
+  border-top: 0;
+  border-left: 3px solid var(--output-mark);
+  border-radius: 0 0 6px 6px;
+}
+.outputs > :first-child { margin-top: 0; }
+.outputs > :last-child { margin-bottom: 0; }
+pre.output { margin: 0.75rem 0; padding: 0; border: 0; background: none; white-space: pre; }
+
+/* Figures: inline SVG that scales with the column and follows the theme. */
+figure { margin: 1rem 0; }
+.figure svg { display: block; max-width: 100%; height: auto; margin: 0 auto; overflow: visible; }
+.figure.image-grid svg image { image-rendering: pixelated; }
+figcaption { margin-top: 0.5rem; font-size: 0.875rem; color: var(--muted); text-align: center; }
+.figure-title { font-weight: 600; color: var(--text); }
+.figure-empty { color: var(--muted); font-style: italic; }
+
+/* Tables. */
+table { border-collapse: collapse; margin: 0.75rem 0; font-size: 0.9rem; font-variant-numeric: tabular-nums; }
+caption { caption-side: top; text-align: left; font-weight: 600; padding-bottom: 0.35rem; }
+th, td { padding: 0.3rem 0.75rem; border-bottom: 1px solid var(--border); text-align: left; vertical-align: top; }
+thead th { border-bottom: 2px solid var(--border); }
+th.number, td.number { text-align: right; }
+tbody tr:last-child td { border-bottom: 0; }
+
+/* The reproducibility footer. */
+.run-manifest { margin-top: 3rem; padding-top: 1rem; border-top: 1px solid var(--border); font-size: 0.875rem; color: var(--muted); }
+.run-manifest h2 { font-size: 1rem; margin: 0 0 0.5rem; padding: 0; border: 0; color: var(--text); }
+.run-manifest dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; margin: 0; }
+.run-manifest dt { font-weight: 600; }
+.run-manifest dd { margin: 0; min-width: 0; }
+.run-manifest ul { margin: 0; padding: 0; list-style: none; }
+.run-manifest li + li { margin-top: 0.25rem; }
+.run-manifest .checksum { display: block; }
+.run-manifest code { font-size: 0.8rem; }
+.checksum, .command { overflow-wrap: anywhere; }
+
+/* The index. */
+.notebook-list { padding: 0; list-style: none; }
+.notebook-list li { padding: 1rem 0; border-bottom: 1px solid var(--border); }
+.notebook-list h2 { margin: 0 0 0.25rem; padding: 0; border: 0; font-size: 1.25rem; }
+.notebook-list p { margin: 0 0 0.25rem; }
+.last-run, .empty { color: var(--muted); font-size: 0.875rem; }
+
+@media (max-width: 600px) {
+  body { padding: 1rem 0.75rem 2rem; }
+  .run-manifest dl { grid-template-columns: 1fr; }
+  .run-manifest dd { margin-bottom: 0.5rem; }
+}
+
+@media print {
+  :root {
+    color-scheme: light;
+    --text: #000000;
+    --muted: #333333;
+    --background: #ffffff;
+    --surface: #f4f4f4;
+    --border: #bbbbbb;
+    --accent: #000000;
+    --output-mark: #888888;
+  }
+  body { max-width: none; padding: 0; font-size: 11pt; }
+  .site-header { display: none; }
+  a { color: inherit; text-decoration: none; }
+  pre, pre.output { white-space: pre-wrap; overflow-wrap: anywhere; overflow: visible; }
+  .outputs { overflow: visible; }
+  .cell > pre.code, figure, table, tr { break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; }
+}
+
+"""

@@ -1,0 +1,48 @@
+import Foundation
+import Notebook
+
+/// Renders a `TableOutput` as an HTML `<table>` with its title as `<caption>`.
+///
+/// Cells whose text reads as a number (`12`, `-0.5`, `1e-3`, `12.5%`, `nan`) get
+/// `class="number"` so the stylesheet right-aligns them with tabular figures; a
+/// header whose column holds only numbers is marked the same way. Rows shorter than
+/// the header are padded with empty cells.
+public func renderTableFigure(_ table: TableOutput) -> String {
+    let columnCount = max(table.columns.count, table.rows.map(\.count).max() ?? 0)
+    let numericColumns = (0..<columnCount).map { column in
+        let cells = table.rows.compactMap { column < $0.count ? $0[column] : nil }.filter { !$0.isEmpty }
+        return !cells.isEmpty && cells.allSatisfy(looksNumeric)
+    }
+    var html = "<table class=\"output-table\">\n"
+    if !table.title.isEmpty { html += "<caption>\(escapeHTMLText(table.title))</caption>\n" }
+    if !table.columns.isEmpty {
+        html += "<thead>\n<tr>"
+        for column in 0..<columnCount {
+            let name = column < table.columns.count ? table.columns[column] : ""
+            html += "<th scope=\"col\"\(numericColumns[column] ? " class=\"number\"" : "")>\(escapeHTMLText(name))</th>"
+        }
+        html += "</tr>\n</thead>\n"
+    }
+    html += "<tbody>\n"
+    for row in table.rows {
+        html += "<tr>"
+        for column in 0..<columnCount {
+            let text = column < row.count ? row[column] : ""
+            html += "<td\(looksNumeric(text) ? " class=\"number\"" : "")>\(escapeHTMLText(text))</td>"
+        }
+        html += "</tr>\n"
+    }
+    html += "</tbody>\n</table>"
+    return html
+}
+
+/// Whether a cell's text is a number as a table shows one (an optional trailing `%`).
+private func looksNumeric(_ text: String) -> Bool {
+    var trimmed = Substring(text)
+    while trimmed.first == " " { trimmed.removeFirst() }
+    while trimmed.last == " " { trimmed.removeLast() }
+    if trimmed.last == "%" { trimmed.removeLast() }
+    guard let first = trimmed.first, first.isNumber || "+-.".contains(first) || trimmed.lowercased() == "nan"
+            || trimmed.lowercased().hasSuffix("inf") else { return false }
+    return Double(trimmed.replacingOccurrences(of: "−", with: "-")) != nil
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Notebook
+
+/// Small fixed inputs shared by the Site tests.
+enum Fixtures {
+    static let lossTable = TableOutput(
+        title: "Losses per epoch",
+        columns: ["epoch", "train loss", "test loss", "note"],
+        rows: [
+            ["1", "182.5", "170.25", "warm-up"],
+            ["2", "160.1", "158.9", "<fast>"],
+            ["3", "151", "152.4", ""],
+        ])
+
+    static let lossChart = LineChartOutput(
+        title: "Loss per epoch",
+        xLabel: "epoch",
+        yLabel: "loss (nats)",
+        series: [
+            .init(name: "train", points: [.init(x: 1, y: 182.5), .init(x: 2, y: 160.1), .init(x: 3, y: 151)]),
+            .init(name: "test", points: [.init(x: 1, y: 170.25), .init(x: 2, y: 158.9), .init(x: 3, y: 152.4)]),
+        ])
+
+    /// Two rows of three 4x4 images: gradients, with out-of-range and NaN values.
+    static let smallGrid = ImageGridOutput(
+        title: "Reconstructions",
+        caption: "Originals above their reconstructions.",
+        rows: 2, columns: 3, imageWidth: 4, imageHeight: 4,
+        images: (0..<6).map { image in
+            (0..<16).map { pixel in
+                if image == 5 && pixel == 0 { return .nan }
+                if image == 5 && pixel == 1 { return 2 }
+                if image == 5 && pixel == 2 { return -1 }
+                return Float((pixel + image) % 16) / 15
+            }
+        },
+        rowLabels: ["original", "reconstruction"])
+
+    static func codeBlock(_ language: String, _ source: String, index: Int, line: Int) -> CodeBlock {
+        CodeBlock(language: language, attributes: "", source: source,
+                  fenceLocation: .init(file: "notebooks/demo.md", line: line, column: 1),
+                  firstContentLine: line + 1, contentColumn: 1, index: index)
+    }
+
+    static let demoRun = RunResult(
+        document: Document(path: "notebooks/demo.md", title: "Demo <VAE>", segments: [
+            .html("<h1>Demo &lt;VAE&gt;</h1>\n<p>A <em>tiny</em> notebook &amp; its outputs.</p>\n"),
+            .code(codeBlock("swift-vae", "seed 1\ntable losses\n", index: 0, line: 5)),
+            .html("<p>A block that does not run:</p>\n"),
+            .code(codeBlock("python", "print('<hi>' & 1)", index: 1, line: 10)),
+            .code(codeBlock("swift-vae", "plot losses\nshow reconstructions 3", index: 2, line: 14)),
+            .code(codeBlock("swift-vae", "save weights demo.ckpt", index: 3, line: 19)),
+        ]),
+        results: [
+            BlockResult(blockIndex: 0, outputs: [.text("seed 1\n"), .table(lossTable)], seconds: 0.01),
+            BlockResult(blockIndex: 2, outputs: [.lineChart(lossChart), .imageGrid(smallGrid)], seconds: 0.5),
+            BlockResult(blockIndex: 3, outputs: [], seconds: 0.02),
+        ],
+        manifest: RunManifest(
+            seed: 1, engineVersion: "0.1.0", blasConfiguration: "OpenBLAS 0.3.26", blasThreads: 1,
+            datasetChecksums: ["t10k-images-idx3-ubyte.gz": "bef4ecab", "train-images-idx3-ubyte.gz": "3aede38d"],
+            command: "notebook run notebooks/demo.md --threads 1", seconds: 75.4,
+            finishedAt: "2025-01-02T03:04:05Z"))
+}

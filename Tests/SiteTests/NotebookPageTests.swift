@@ -1,0 +1,108 @@
+import Foundation
+import Notebook
+import Site
+import Testing
+
+@Suite struct NotebookPageTests {
+    let page = renderNotebookPage(Fixtures.demoRun)
+
+    @Test func everyBlockIsFollowedByItsOwnOutputs() throws {
+        let blocks = Fixtures.demoRun.document.codeBlocks
+        let codePositions = try blocks.map { block in
+            let marker = escapeHTMLText(block.source.hasSuffix("\n") ? String(block.source.dropLast()) : block.source)
+            return try #require(page.range(of: marker)?.lowerBound, "block \(block.index) is missing")
+        }
+        #expect(codePositions == codePositions.sorted())
+        for result in Fixtures.demoRun.results {
+            let start = codePositions[result.blockIndex]
+            let end = result.blockIndex + 1 < codePositions.count ? codePositions[result.blockIndex + 1] : page.endIndex
+            var cursor = start
+            for output in result.outputs {
+                let rendered = renderBlockOutput(output)
+                let found = try #require(page[cursor..<end].range(of: rendered),
+                                         "an output of block \(result.blockIndex) is not under it")
+                cursor = found.upperBound
+            }
+        }
+    }
+
+    @Test func codeBlocksAndOutputsHaveTheirMarkup() {
+        #expect(page.contains("<pre class=\"code\" data-language=\"swift-vae\"><code>seed 1\ntable losses</code></pre>"))
+        #expect(page.contains("<pre class=\"code\" data-language=\"python\"><code>print('&lt;hi&gt;' &amp; 1)</code></pre>"))
+        #expect(page.components(separatedBy: "<div class=\"outputs\">").count == 3)
+        #expect(page.contains("<pre class=\"output\">seed 1</pre>"))
+    }
+
+    @Test func isSelfContained() {
+        #expect(!page.contains("http://"))
+        #expect(!page.contains("https://"))
+        #expect(!page.contains("<script"))
+        #expect(page.contains("<link rel=\"stylesheet\" href=\"style.css\">"))
+        #expect(page.contains("<a href=\"index.html\">"))
+        #expect(page.hasPrefix("<!DOCTYPE html>"))
+    }
+
+    @Test func titleAndFooter() {
+        #expect(page.contains("<title>Demo &lt;VAE&gt;</title>"))
+        #expect(page.contains("notebook run notebooks/demo.md --threads 1"))
+        #expect(page.contains("OpenBLAS 0.3.26, 1 thread"))
+        #expect(page.contains("1 min 15 s"))
+        let first = page.range(of: "t10k-images-idx3-ubyte.gz")!.lowerBound
+        let second = page.range(of: "train-images-idx3-ubyte.gz")!.lowerBound
+        #expect(first < second)
+    }
+
+    @Test func titleFallsBackToTheFileName() {
+        var run = Fixtures.demoRun
+        run.document.title = nil
+        #expect(renderNotebookPage(run, stylesheetHref: "../style.css").contains("<title>demo.md</title>"))
+        #expect(notebookTitle(run.document) == "demo.md")
+    }
+
+    @Test(arguments: [(0.4321, "0.43 s"), (12.34, "12.3 s"), (125, "2 min 05 s"), (3725, "1 h 02 min")])
+    func durations(seconds: Double, text: String) {
+        #expect(formatDuration(seconds) == text)
+    }
+}
+
+@Suite struct PageSummaryTests {
+    @Test func summaryIsTheFirstParagraphAsText() {
+        let summary = pageSummary(for: Fixtures.demoRun, href: "demo.html")
+        #expect(summary == PageSummary(title: "Demo <VAE>", href: "demo.html",
+                                       summary: "A tiny notebook & its outputs.", lastRun: "2025-01-02T03:04:05Z"))
+    }
+
+    @Test func longSummariesAreCutAtAWord() {
+        var run = Fixtures.demoRun
+        let words = Array(repeating: "variational", count: 40).joined(separator: " ")
+        run.document.segments = [.html("<h1>T</h1>\n<pre><code>x</code></pre>\n<p>\(words)</p>\n")]
+        let summary = pageSummary(for: run, href: "t.html").summary
+        #expect(summary.count <= 201)
+        #expect(summary.hasSuffix("variational…"))
+    }
+
+    @Test func noProseGivesAnEmptySummary() {
+        var run = Fixtures.demoRun
+        run.document.segments = []
+        #expect(pageSummary(for: run, href: "t.html").summary == "")
+    }
+}
+
+@Suite struct TableFigureTests {
+    @Test func numbersAreMarkedForRightAlignment() {
+        let html = renderTableFigure(TableOutput(title: "t", columns: ["name", "value"],
+                                                 rows: [["a", "1e-3"], ["b", "-12.5%"], ["c"]]))
+        #expect(html.contains("<caption>t</caption>"))
+        #expect(html.contains("<th scope=\"col\">name</th><th scope=\"col\" class=\"number\">value</th>"))
+        #expect(html.contains("<td>a</td><td class=\"number\">1e-3</td>"))
+        #expect(html.contains("<td class=\"number\">-12.5%</td>"))
+        #expect(html.contains("<td>c</td><td></td>"))
+    }
+}
+
+@Suite struct EscapingTests {
+    @Test func escapesMarkupCharacters() {
+        #expect(escapeHTMLText("a < b && c > \"d\"") == "a &lt; b &amp;&amp; c &gt; \"d\"")
+        #expect(escapeHTMLAttribute("it's \"x\" <&>") == "it&#39;s &quot;x&quot; &lt;&amp;&gt;")
+    }
+}
