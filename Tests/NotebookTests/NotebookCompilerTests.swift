@@ -137,7 +137,7 @@ import VAEEngine
         BrokenCase(name: "duplicate parameter", markdown: block("param a = 1\nparam a = 2"),
                    expected: ["nb.md:5:7: error: parameter 'a' is already declared"]),
         BrokenCase(name: "unclosed list", markdown: block("seed 1\ndata fashion-mnist\nmodel mlp encoder=[8, 4 latent=2 decoder=[8]"),
-                   expected: ["nb.md:6:19: error: expected ',' or ']' in list, found 'latent'"]),
+                   expected: ["nb.md:6:25: error: expected ',' or ']' in list, found 'latent'"]),
         BrokenCase(name: "dangling equals", markdown: block("train epochs="),
                    expected: ["nb.md:4:14: error: expected a value after 'epochs='"]),
         BrokenCase(name: "unterminated string", markdown: block("seed \"12"),
@@ -155,7 +155,7 @@ import VAEEngine
         BrokenCase(name: "several errors at once, in file order",
                    markdown: block("seed 1\ntrian\n") + "\nprose\n\n```swift-vae\nshow samples 1000\n```\n",
                    expected: ["nb.md:5:1: error: unknown command 'trian'; did you mean 'train'?",
-                              "nb.md:11:14: error: 'count' of 'show samples' must be an integer in 1...400, found 1000"]),
+                              "nb.md:12:14: error: 'count' of 'show samples' must be an integer in 1...400, found 1000"]),
     ]
 
     @Test("broken notebooks report exact messages and positions", arguments: brokenCases)

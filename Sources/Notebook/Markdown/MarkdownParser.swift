@@ -1,0 +1,245 @@
+import CCmark
+
+/// The Markdown stage: turns a notebook's Markdown into a `Document` with cmark.
+///
+/// This is the only file that touches cmark (CommonMark 0.30). It parses the whole file,
+/// takes every code block out of the tree (fenced with backticks or tildes, or indented,
+/// wherever it is nested) with its position, puts a marker in its place, renders the rest
+/// to HTML once and cuts the HTML at the markers. Every cmark object is freed before
+/// `parse` returns.
+///
+/// Decisions:
+/// - Raw HTML in prose is kept (`CMARK_OPT_UNSAFE`), as Jupyter and Pandoc do; smart
+///   punctuation is on (`CMARK_OPT_SMART`), as in Pandoc.
+/// - A code block inside a list item or block quote splits the prose around it: the HTML
+///   segment before it ends inside the open `<li>`/`<blockquote>` and the one after it
+///   closes them, so the page stays well-formed when it puts the block's HTML between
+///   the two segments. Segments holding only whitespace are left out.
+/// - Maths (`$…$`, `$$…$$`) follows Pandoc's rules; see `MathScanner` and `MathPlaceholders`.
+/// - Line endings (CRLF, CR) become `\n` and a byte-order mark is dropped; line numbers
+///   are those of the file. Columns are 1-based byte columns, as cmark counts them; the
+///   text before a code block on its lines is ASCII (container markers, spaces, tabs), so
+///   they are also character columns there, a tab counting as one.
+/// - The title is the plain text of the first level-1 heading in reading order; maths in
+///   it keeps its `$` delimiters.
+public enum MarkdownParser {
+    /// Parses `source`, read from `path` (used in the locations), into a `Document`.
+    public static func parse(_ source: String, path: String) -> Document {
+        var text = SourceText(normalizing: source)
+        let nonce = makeNonce(absentFrom: text.bytes)
+        var maths = MathPlaceholders(nonce: nonce)
+        if text.bytes.contains(MarkdownByte.dollar) {
+            let layout = CmarkTree(text.bytes).mathLayout()
+            text = maths.rewrite(text, regions: layout.regions, codeLines: layout.codeLines)
+        }
+
+        let tree = CmarkTree(text.bytes)
+        var title: String?
+        var codeNodes: [OpaquePointer] = []
+        tree.walk { event, node in
+            guard event == CMARK_EVENT_ENTER else { return }
+            let type = cmark_node_get_type(node)
+            if type == CMARK_NODE_CODE_BLOCK {
+                codeNodes.append(node)
+            } else if type == CMARK_NODE_HEADING, title == nil, cmark_node_get_heading_level(node) == 1 {
+                let plain = trimmed(maths.restore(in: plainText(of: node), as: .plainText))
+                if !plain.isEmpty { title = plain }
+            }
+        }
+
+        var blocks: [CodeBlock] = []
+        var markers: [String] = []
+        for (index, node) in codeNodes.enumerated() {
+            blocks.append(codeBlock(node, index: index, path: path, text: text))
+            let marker = "<!--\(nonce)C\(index)-->"
+            markers.append(marker)
+            tree.replace(node, withHTML: marker)
+        }
+
+        let html = maths.restore(in: tree.renderHTML(), as: .html)
+        return Document(path: path, title: title, segments: segments(of: html, markers: markers, blocks: blocks))
+    }
+
+    // MARK: - Segments
+
+    /// Cuts `html` at each marker and puts the matching block there.
+    private static func segments(of html: String, markers: [String], blocks: [CodeBlock]) -> [Document.Segment] {
+        var segments: [Document.Segment] = []
+        var rest = html[...]
+        func appendHTML(_ piece: Substring) {
+            if piece.contains(where: { !$0.isWhitespace }) { segments.append(.html(String(piece))) }
+        }
+        for (marker, block) in zip(markers, blocks) {
+            // The marker is always there; were it not, the block would still be kept.
+            if let range = rest.firstRange(of: marker) {
+                appendHTML(rest[..<range.lowerBound])
+                rest = rest[range.upperBound...]
+                if rest.first == "\n" { rest = rest.dropFirst() }
+            }
+            segments.append(.code(block))
+        }
+        appendHTML(rest)
+        return segments
+    }
+
+    // MARK: - Code blocks
+
+    private static func codeBlock(_ node: OpaquePointer, index: Int, path: String, text: SourceText) -> CodeBlock {
+        let line = Int(cmark_node_get_start_line(node))
+        let column = Int(cmark_node_get_start_column(node))
+        let info = string(cmark_node_get_fence_info(node))
+        var source = string(cmark_node_get_literal(node))
+        if source.hasSuffix("\n") { source.removeLast() }
+
+        let fenced = isFenced(startLine: text.text(ofLine: line, fromColumn: column), info: info, literal: source)
+        let language = String(info.prefix { $0 != " " && $0 != "\t" })
+        let attributes = trimmed(String(info.dropFirst(language.count)))
+        return CodeBlock(
+            language: language,
+            attributes: attributes,
+            source: source,
+            fenceLocation: SourceLocation(file: path, line: line, column: column),
+            firstContentLine: fenced ? line + 1 : line,
+            contentColumn: column,
+            index: index)
+    }
+
+    /// Whether a code block is fenced (cmark 0.30 does not say): its start position holds a
+    /// fence — at least three backticks or tildes — that is not simply the first line of an
+    /// indented block. A fenced block without an info string cannot start with a copy of
+    /// its bare fence line, since that line would have closed it.
+    private static func isFenced(startLine: ArraySlice<UInt8>, info: String, literal: String) -> Bool {
+        guard let fenceCharacter = startLine.first,
+              fenceCharacter == MarkdownByte.backtick || fenceCharacter == MarkdownByte.tilde,
+              startLine.prefix(while: { $0 == fenceCharacter }).count >= 3
+        else { return false }
+        if !info.isEmpty { return true }
+        let firstLiteralLine = literal.utf8.prefix { $0 != MarkdownByte.newline }
+        return !trailingWhitespaceTrimmed(startLine).elementsEqual(trailingWhitespaceTrimmed(firstLiteralLine[...]))
+    }
+
+    private static func trailingWhitespaceTrimmed<C: BidirectionalCollection>(_ bytes: C) -> C.SubSequence
+    where C.Element == UInt8 {
+        var end = bytes.endIndex
+        while end > bytes.startIndex, MarkdownByte.isWhitespace(bytes[bytes.index(before: end)]) {
+            end = bytes.index(before: end)
+        }
+        return bytes[bytes.startIndex..<end]
+    }
+
+    // MARK: - Text
+
+    /// The text of a heading's inlines, without markup.
+    private static func plainText(of node: OpaquePointer) -> String {
+        var result = ""
+        var child = cmark_node_first_child(node)
+        while let current = child {
+            let type = cmark_node_get_type(current)
+            if type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE {
+                result += string(cmark_node_get_literal(current))
+            } else if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK {
+                result += " "
+            } else if type != CMARK_NODE_HTML_INLINE {
+                result += plainText(of: current)
+            }
+            child = cmark_node_next(current)
+        }
+        return result
+    }
+
+    private static func string(_ pointer: UnsafePointer<CChar>?) -> String {
+        pointer.map { String(cString: $0) } ?? ""
+    }
+
+    private static func trimmed(_ text: String) -> String {
+        String(text.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
+    }
+
+    /// A word that does not occur in the source, to build markers and tokens from.
+    private static func makeNonce(absentFrom bytes: [UInt8]) -> String {
+        var nonce = "nbQx"
+        while contains(bytes, Array(nonce.utf8)) { nonce += "q" }
+        return nonce
+    }
+
+    private static func contains(_ bytes: [UInt8], _ pattern: [UInt8]) -> Bool {
+        guard pattern.count <= bytes.count else { return false }
+        for start in 0...(bytes.count - pattern.count) where bytes[start] == pattern[0] {
+            if bytes[start..<(start + pattern.count)].elementsEqual(pattern) { return true }
+        }
+        return false
+    }
+}
+
+/// A cmark document tree, freed with the value.
+private final class CmarkTree {
+    let root: OpaquePointer
+
+    init(_ bytes: [UInt8]) {
+        let options = CMARK_OPT_SMART
+        // A NUL keeps the buffer non-empty; cmark reads only `bytes.count` bytes.
+        let root = (bytes + [0]).withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                cmark_parse_document(chars.baseAddress, bytes.count, options)
+            }
+        }
+        // cmark returns nil only when it cannot allocate, and then it has already aborted.
+        self.root = root!
+    }
+
+    deinit { cmark_node_free(root) }
+
+    /// Calls `body` for every enter and exit event in document order.
+    func walk(_ body: (cmark_event_type, OpaquePointer) -> Void) {
+        guard let iterator = cmark_iter_new(root) else { return }
+        defer { cmark_iter_free(iterator) }
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            if let node = cmark_iter_get_node(iterator) { body(event, node) }
+        }
+    }
+
+    /// The paragraphs and headings, where maths may be, and the lines of code blocks,
+    /// where it may not.
+    func mathLayout() -> (regions: [MathPlaceholders.Region], codeLines: Set<Int>) {
+        var regions: [MathPlaceholders.Region] = []
+        var codeLines: Set<Int> = []
+        var quoteDepth = 0
+        walk { event, node in
+            let type = cmark_node_get_type(node)
+            if type == CMARK_NODE_CODE_BLOCK {
+                let first = Int(cmark_node_get_start_line(node))
+                codeLines.formUnion(first...max(first, Int(cmark_node_get_end_line(node))))
+            } else if type == CMARK_NODE_BLOCK_QUOTE {
+                quoteDepth += event == CMARK_EVENT_ENTER ? 1 : -1
+            } else if event == CMARK_EVENT_ENTER, type == CMARK_NODE_PARAGRAPH || type == CMARK_NODE_HEADING {
+                let first = Int(cmark_node_get_start_line(node))
+                let last = max(first, Int(cmark_node_get_end_line(node)))
+                regions.append(.init(lines: first...last,
+                                     startColumn: Int(cmark_node_get_start_column(node)),
+                                     quoteDepth: quoteDepth,
+                                     isHeading: type == CMARK_NODE_HEADING))
+            }
+        }
+        return (regions, codeLines)
+    }
+
+    /// Puts an HTML block holding `html` in place of `node`, and frees `node`.
+    func replace(_ node: OpaquePointer, withHTML html: String) {
+        guard let block = cmark_node_new(CMARK_NODE_HTML_BLOCK) else { return }
+        cmark_node_set_literal(block, html)
+        if cmark_node_replace(node, block) == 1 {
+            cmark_node_free(node)
+        } else {
+            cmark_node_free(block)
+        }
+    }
+
+    /// The whole tree as HTML, raw HTML kept.
+    func renderHTML() -> String {
+        guard let html = cmark_render_html(root, CMARK_OPT_UNSAFE) else { return "" }
+        defer { cmark_get_default_mem_allocator().pointee.free(html) }
+        return String(cString: html)
+    }
+}
