@@ -25,14 +25,31 @@ public final class Adam: Optimizer {
         let stepSize = learningRate / correction1
         let rootCorrection2 = correction2.squareRoot()
         let (b1, b2, eps) = (beta1, beta2, epsilon)
+        typealias V = SIMD8<Float>
         for (index, parameter) in state.parameters.enumerated() {
             let m = state.slots[2 * index], v = state.slots[2 * index + 1]
             let w = parameter.value.data, g = parameter.gradient.data
-            for i in 0..<parameter.count {
+            let count = parameter.count
+            var i = 0
+            // Explicit vectors: the four pointers might alias as far as the compiler
+            // knows, so it would not vectorize the scalar loop by itself.
+            while i + 8 <= count {
+                let gradient = UnsafeRawPointer(g + i).loadUnaligned(as: V.self)
+                let mean = b1 * UnsafeRawPointer(m + i).loadUnaligned(as: V.self) + (1 - b1) * gradient
+                let square = b2 * UnsafeRawPointer(v + i).loadUnaligned(as: V.self) + (1 - b2) * gradient * gradient
+                let weight = UnsafeRawPointer(w + i).loadUnaligned(as: V.self)
+                    - stepSize * mean / (square.squareRoot() / rootCorrection2 + eps)
+                UnsafeMutableRawPointer(m + i).storeBytes(of: mean, as: V.self)
+                UnsafeMutableRawPointer(v + i).storeBytes(of: square, as: V.self)
+                UnsafeMutableRawPointer(w + i).storeBytes(of: weight, as: V.self)
+                i += 8
+            }
+            while i < count {
                 let gradient = g[i]
                 m[i] = b1 * m[i] + (1 - b1) * gradient
                 v[i] = b2 * v[i] + (1 - b2) * gradient * gradient
                 w[i] -= stepSize * m[i] / (v[i].squareRoot() / rootCorrection2 + eps)
+                i += 1
             }
         }
     }

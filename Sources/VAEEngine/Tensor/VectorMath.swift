@@ -1,0 +1,76 @@
+/// Vectorized elementary functions for the engine's hot loops, eight lanes at a time.
+///
+/// libm's `expf` and `log1pf` are scalar calls the compiler cannot vectorize; the
+/// per-pixel loss evaluates both for every pixel of every step. These are the
+/// Cephes single-precision approximations (as in sse_mathfun), accurate to a few
+/// ulp over the ranges used, and deterministic: the same inputs give the same bits
+/// on every run, independent of the C library.
+public enum VectorMath {
+    public typealias Vector = SIMD8<Float>
+
+    private static let ln2High: Float = 0.693_359_375
+    private static let ln2Low: Float = -2.121_944_40e-4
+
+    /// e^x, clamped to the finite range of Float.
+    @inline(__always)
+    public static func exp(_ input: Vector) -> Vector {
+        var x = input.clamped(lowerBound: Vector(repeating: -87.3), upperBound: Vector(repeating: 88.3))
+        let n = (x * 1.442_695_04 + 0.5).rounded(.down)
+        x = x - n * ln2High
+        x = x - n * ln2Low
+        let z = x * x
+        var y = Vector(repeating: 1.987_569_150_0e-4)
+        y = y * x + 1.398_199_950_7e-3
+        y = y * x + 8.333_451_907_3e-3
+        y = y * x + 4.166_579_589_4e-2
+        y = y * x + 1.666_666_545_9e-1
+        y = y * x + 5.000_000_120_1e-1
+        y = y * z + x + 1
+        // Scale by 2^n by building the exponent bits directly.
+        let exponent = (SIMD8<Int32>(n) &+ 127) &<< 23
+        return y * unsafeBitCast(exponent, to: Vector.self)
+    }
+
+    /// The natural logarithm for positive, finite, normal inputs.
+    @inline(__always)
+    public static func log(_ input: Vector) -> Vector {
+        let bits = unsafeBitCast(input, to: SIMD8<Int32>.self)
+        // Split x = m · 2^e with m in [0.5, 1).
+        var e = Vector((bits &>> 23) &- 126)
+        var m = unsafeBitCast((bits & 0x007F_FFFF) | 0x3F00_0000, to: Vector.self)
+        let small = m .< 0.707_106_781_186_547_524
+        e = e.replacing(with: e - 1, where: small)
+        m = m.replacing(with: m + m - 1, where: small)
+        m = m.replacing(with: m - 1, where: .!small)
+        let z = m * m
+        var y = Vector(repeating: 7.037_683_629_2e-2)
+        y = y * m - 1.151_461_031_0e-1
+        y = y * m + 1.167_699_874_0e-1
+        y = y * m - 1.242_014_084_6e-1
+        y = y * m + 1.424_932_278_7e-1
+        y = y * m - 1.666_805_766_5e-1
+        y = y * m + 2.000_071_476_5e-1
+        y = y * m - 2.499_999_399_3e-1
+        y = y * m + 3.333_333_117_4e-1
+        y = y * m * z
+        y = y + e * ln2Low
+        y = y - 0.5 * z
+        return m + y + e * ln2High
+    }
+
+    /// |x|, by clearing the sign bits.
+    @inline(__always)
+    public static func abs(_ x: Vector) -> Vector {
+        unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: Vector.self)
+    }
+
+    /// log(1 + x) for x ≥ 0, keeping full precision for small x.
+    ///
+    /// Rounds u = 1 + x, then corrects by the rounding error: log1p(x) ≈ log(u) + (x − (u − 1)) / u.
+    @inline(__always)
+    public static func log1p(_ x: Vector) -> Vector {
+        let u = 1 + x
+        let correction = (x - (u - 1)) / u
+        return log(u) + correction
+    }
+}
