@@ -10,6 +10,10 @@ public struct ModelSpec: Sendable, Equatable, Codable {
     public var decoder: [Int]
     public var activation: Activation
     public var initializer: Initializer
+    /// Convolution kernel size (square) and stride of the encoder's convolutions and the
+    /// decoder's up-sampling transposed convolutions; unused by MLPs.
+    public var kernel: Int
+    public var stride: Int
     /// Image geometry: channels × height × width.
     public var imageChannels: Int
     public var imageHeight: Int
@@ -17,13 +21,15 @@ public struct ModelSpec: Sendable, Equatable, Codable {
 
     public init(kind: Kind = .mlp, encoder: [Int], latent: Int, decoder: [Int],
                 activation: Activation = .relu, initializer: Initializer = .he(.normal),
-                imageChannels: Int = 1, imageHeight: Int = 28, imageWidth: Int = 28) {
+                kernel: Int = 3, stride: Int = 2, imageChannels: Int = 1, imageHeight: Int = 28, imageWidth: Int = 28) {
         self.kind = kind
         self.encoder = encoder
         self.latent = latent
         self.decoder = decoder
         self.activation = activation
         self.initializer = initializer
+        self.kernel = kernel
+        self.stride = stride
         self.imageChannels = imageChannels
         self.imageHeight = imageHeight
         self.imageWidth = imageWidth

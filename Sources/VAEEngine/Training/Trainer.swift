@@ -89,6 +89,7 @@ public final class Trainer {
     /// The optimizer's state carries over between calls with the same optimizer
     /// settings, as continuing a PyTorch loop would; new settings start a new optimizer.
     public func train(_ plan: TrainingPlan, on data: ImageDataset, test: ImageDataset?,
+                      binarization: Binarization = .none,
                       progress: (TrainingProgress) -> Void = { _ in },
                       epochFinished: (_ record: EpochRecord, _ epochInPlan: Int) -> Void = { _, _ in }) throws -> [EpochRecord] {
         if optimizerSpec != plan.optimizer || optimizer == nil {
@@ -110,6 +111,11 @@ public final class Trainer {
                 let indices = order[start..<min(start + plan.batchSize, data.count)]
                 BatchLoader.load(data, indices: indices, into: batch)
                 let step = completedSteps + 1
+                if binarization == .dynamic {
+                    // Fresh 0/1 pixels every step, from the step's own stream.
+                    var draws = RandomStream(seed: seed, purpose: "binarize", index: UInt64(step))
+                    Binarization.sampleBernoulli(batch.data, count: batch.count, stream: &draws)
+                }
                 var noise = RandomStream(seed: seed, purpose: "noise", index: UInt64(step))
                 let losses = model.trainingStep(images: batch, objective: plan.objective) { buffer, count in
                     noise.fillGaussian(buffer, count: count)
@@ -126,7 +132,9 @@ public final class Trainer {
                                           elapsed: Date().timeIntervalSince(started)))
             }
             completedEpochs = epoch
-            let testTotals = test.map { evaluate(on: $0, objective: plan.objective, streamIndex: UInt64(epoch)) }
+            let testTotals = test.map {
+                evaluate(on: $0, objective: plan.objective, streamIndex: UInt64(epoch), binarization: binarization)
+            }
             let record = EpochRecord(epoch: epoch, steps: completedSteps,
                                        train: totals.meanTotal,
                                        trainReconstruction: totals.meanReconstruction,
@@ -143,14 +151,18 @@ public final class Trainer {
 
     /// The objective over a whole dataset, with ε from the stream `("evaluate", streamIndex)`.
     public func evaluate(on data: ImageDataset, objective: Objective, streamIndex: UInt64,
-                         batchSize: Int = 500) -> LossTotals {
+                         binarization: Binarization = .none, batchSize: Int = 500) -> LossTotals {
         var noise = RandomStream(seed: seed, purpose: "evaluate", index: streamIndex)
+        var draws = RandomStream(seed: seed, purpose: "binarize-evaluate", index: streamIndex)
         var totals = LossTotals()
         let evaluationBatch = Matrix(rows: 0, columns: model.spec.pixels)
         let all = Array(0..<data.count)
         var start = 0
         while start < data.count {
             BatchLoader.load(data, indices: all[start..<min(start + batchSize, data.count)], into: evaluationBatch)
+            if binarization == .dynamic {
+                Binarization.sampleBernoulli(evaluationBatch.data, count: evaluationBatch.count, stream: &draws)
+            }
             totals.add(model.loss(images: evaluationBatch, objective: objective) { buffer, count in
                 noise.fillGaussian(buffer, count: count)
             })
