@@ -10,9 +10,9 @@ private typealias B = MarkdownByte
 /// between them stay where they are, so every line keeps its number and its block
 /// structure: code block positions after the maths are exact.
 ///
-/// The output is Pandoc's HTML for maths: `<span class="math inline">\(…\)</span>` and
-/// `<span class="math display">\[…\]</span>`, with the TeX HTML-escaped, ready for MathJax
-/// or KaTeX's auto-render.
+/// The output keeps Pandoc's wrappers for maths, `<span class="math inline">…</span>` and
+/// `<span class="math display">…</span>`, around MathML Core from `TeXToMathML` (rendered
+/// by the browser, no JavaScript), which keeps the TeX in an annotation.
 struct MathPlaceholders {
     /// One maths span: its TeX (without delimiters) and kind.
     struct Span: Equatable {
@@ -257,8 +257,8 @@ struct MathPlaceholders {
             return Self.escapeHTML(delimiter + span.tex + delimiter)
         case .html:
             return span.isDisplay
-                ? #"<span class="math display">\["# + Self.escapeHTML(span.tex) + #"\]</span>"#
-                : #"<span class="math inline">\("# + Self.escapeHTML(span.tex) + #"\)</span>"#
+                ? #"<span class="math display">"# + TeXToMathML.math(span.tex, display: true) + "</span>"
+                : #"<span class="math inline">"# + TeXToMathML.math(span.tex, display: false) + "</span>"
         }
     }
 
