@@ -38,6 +38,7 @@ private func firstParagraphText(of document: Document) -> String? {
 
 /// `html` without tags, with entities decoded and runs of white space made one space.
 private func plainText(fromHTML html: Substring) -> String {
+    let html = replacingMaths(in: html)
     var text = ""
     var insideTag = false
     for character in html {
@@ -50,6 +51,24 @@ private func plainText(fromHTML html: Substring) -> String {
         }
     }
     return decodingEntities(text).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+}
+
+/// `html` with each MathML formula replaced by its TeX source as `$…$` (from the
+/// annotation the Markdown stage keeps), so a summary reads "$x_1$", not "x1x_1".
+private func replacingMaths(in html: Substring) -> Substring {
+    var result = ""
+    var rest = html
+    while let open = rest.range(of: "<math"), let close = rest.range(of: "</math>", range: open.upperBound..<rest.endIndex) {
+        result += rest[..<open.lowerBound]
+        let formula = rest[open.lowerBound..<close.upperBound]
+        if let start = formula.range(of: "<annotation encoding=\"application/x-tex\">"),
+           let end = formula.range(of: "</annotation>", range: start.upperBound..<formula.endIndex) {
+            result += "$" + formula[start.upperBound..<end.lowerBound] + "$"
+        }
+        rest = rest[close.upperBound...]
+    }
+    result += rest
+    return Substring(result)
 }
 
 /// `text` with the entities cmark writes (`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&#39;`,

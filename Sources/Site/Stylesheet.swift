@@ -146,4 +146,10 @@ tbody tr:last-child td { border-bottom: 0; }
   h1, h2, h3 { break-after: avoid; }
 }
 
+/* Maths: MathML Core drawn by the browser; a maths font (with an OpenType MATH table)
+   lets delimiters stretch. Local fonts only: nothing is fetched. */
+math {
+  font-family: "STIX Two Math", "Cambria Math", "Latin Modern Math", "DejaVu Math TeX Gyre", math;
+}
+math[display="block"] { margin: 0.8em 0; overflow-x: auto; overflow-y: hidden; }
 """

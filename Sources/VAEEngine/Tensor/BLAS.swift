@@ -7,7 +7,7 @@ import Foundation
 /// rest of the engine never sees a C type.
 public enum BLAS {
     /// Whether an operand is used as stored or transposed.
-    public enum Transpose: Sendable {
+    public enum Transpose: Hashable, Sendable {
         case none, transposed
         var cblas: CBLAS_TRANSPOSE { self == .none ? CblasNoTrans : CblasTrans }
     }
@@ -16,11 +16,25 @@ public enum BLAS {
     ///
     /// `op(A)` is `m × k`, `op(B)` is `k × n`, `C` is `m × n`; `lda`, `ldb`, `ldc` are the
     /// row strides of the matrices as stored.
+    /// The shape of one matrix product, for replaying a workload's products alone.
+    public struct GemmShape: Hashable, Sendable {
+        public var transA: Transpose
+        public var transB: Transpose
+        public var m: Int
+        public var n: Int
+        public var k: Int
+    }
+
+    /// When not nil, every `gemm` call appends its shape here (used by `vae-bench` to time
+    /// the BLAS floor of an epoch: the same products with nothing around them).
+    nonisolated(unsafe) public static var recordedShapes: [GemmShape]?
+
     @inline(__always)
     public static func gemm(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
                             alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
                             b: UnsafePointer<Float>, ldb: Int,
                             beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if recordedShapes != nil { recordedShapes!.append(GemmShape(transA: transA, transB: transB, m: m, n: n, k: k)) }
         cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k),
                     alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }

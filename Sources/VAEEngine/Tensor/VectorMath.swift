@@ -14,8 +14,13 @@ public enum VectorMath {
     /// e^x, clamped to the finite range of Float.
     @inline(__always)
     public static func exp(_ input: Vector) -> Vector {
-        var x = input.clamped(lowerBound: Vector(repeating: -87.3), upperBound: Vector(repeating: 88.3))
-        let n = (x * 1.442_695_04 + 0.5).rounded(.down)
+        // Clamp with comparisons: the generic `clamped` is not specialized and costs a call.
+        var x = input.replacing(with: -87.3, where: input .< -87.3)
+        x = x.replacing(with: 88.3, where: x .> 88.3)
+        // n = round(x / ln 2) by the 1.5·2²³ trick: adding it leaves the integer in the low
+        // mantissa bits. Generic Float→Int32 SIMD conversions are not specialized either.
+        let shifted = x * 1.442_695_04 + roundingMagic
+        let n = shifted - roundingMagic
         x = x - n * ln2High
         x = x - n * ln2Low
         let z = x * x
@@ -26,17 +31,23 @@ public enum VectorMath {
         y = y * x + 1.666_666_545_9e-1
         y = y * x + 5.000_000_120_1e-1
         y = y * z + x + 1
-        // Scale by 2^n by building the exponent bits directly.
-        let exponent = (SIMD8<Int32>(n) &+ 127) &<< 23
+        // 2^n: the low bits of `shifted + 127` are n + 127; shifting them into the exponent
+        // field drops the magic's own bits (its low 9 bits are zero).
+        let exponent = unsafeBitCast(shifted + 127, to: SIMD8<Int32>.self) &<< 23
         return y * unsafeBitCast(exponent, to: Vector.self)
     }
+
+    /// 1.5 · 2²³: adding it to a float of magnitude < 2²² rounds it to an integer held in
+    /// the low mantissa bits.
+    private static let roundingMagic: Float = 12_582_912
 
     /// The natural logarithm for positive, finite, normal inputs.
     @inline(__always)
     public static func log(_ input: Vector) -> Vector {
         let bits = unsafeBitCast(input, to: SIMD8<Int32>.self)
         // Split x = m · 2^e with m in [0.5, 1).
-        var e = Vector((bits &>> 23) &- 126)
+        // The exponent as a float, again without a generic integer conversion.
+        var e = unsafeBitCast(((bits &>> 23) &- 126) &+ 0x4B40_0000, to: Vector.self) - roundingMagic
         var m = unsafeBitCast((bits & 0x007F_FFFF) | 0x3F00_0000, to: Vector.self)
         let small = m .< 0.707_106_781_186_547_524
         e = e.replacing(with: e - 1, where: small)
