@@ -35,7 +35,7 @@ public final class Dense: Layer {
 
     public func initialize(stream: inout RandomStream) {
         initializer.fill(weight.value.data, count: weight.count, fanIn: inputSize, fanOut: outputSize, stream: &stream)
-        bias.value.fill(0)
+        initializer.fillBias(bias.value.data, count: outputSize, fanIn: inputSize, stream: &stream)
     }
 
     public func forward(_ input: Matrix) -> Matrix {

@@ -5,6 +5,9 @@ public enum Initializer: Sendable, Equatable, Codable {
     case he(Distribution)
     case glorot(Distribution)
     case lecun(Distribution)
+    /// PyTorch's default for `nn.Linear` and `nn.Conv2d`: weights and biases uniform in
+    /// ±1/√fan_in (`kaiming_uniform_(a=√5)`), so PyTorch tutorials can be matched exactly.
+    case pytorch
 
     public enum Distribution: String, Sendable, Codable { case normal, uniform }
 
@@ -18,12 +21,13 @@ public enum Initializer: Sendable, Equatable, Codable {
         case "glorot-normal": self = .glorot(.normal)
         case "lecun", "lecun-normal": self = .lecun(.normal)
         case "lecun-uniform": self = .lecun(.uniform)
+        case "pytorch": self = .pytorch
         default: return nil
         }
     }
 
     public static let names = ["he", "he-normal", "he-uniform", "glorot", "glorot-uniform",
-                               "glorot-normal", "lecun", "lecun-normal", "lecun-uniform"]
+                               "glorot-normal", "lecun", "lecun-normal", "lecun-uniform", "pytorch"]
 
     /// The variance scale and fan used: He 2/fan_in, Glorot 2/(fan_in+fan_out), LeCun 1/fan_in.
     func variance(fanIn: Int, fanOut: Int) -> Double {
@@ -31,13 +35,25 @@ public enum Initializer: Sendable, Equatable, Codable {
         case .he: return 2 / Double(fanIn)
         case .glorot: return 2 / Double(fanIn + fanOut)
         case .lecun: return 1 / Double(fanIn)
+        case .pytorch: return 1 / (3 * Double(fanIn))
         }
     }
 
     var distribution: Distribution {
         switch self {
         case .he(let d), .glorot(let d), .lecun(let d): return d
+        case .pytorch: return .uniform
         }
+    }
+
+    /// Fills `count` biases: zero, except PyTorch's uniform ±1/√fan_in.
+    public func fillBias(_ biases: UnsafeMutablePointer<Float>, count: Int, fanIn: Int, stream: inout RandomStream) {
+        guard self == .pytorch else {
+            biases.update(repeating: 0, count: count)
+            return
+        }
+        let limit = Float(1 / Double(fanIn).squareRoot())
+        for i in 0..<count { biases[i] = (stream.nextUniform() * 2 - 1) * limit }
     }
 
     /// Fills `count` weights from `stream`. Normal draws are truncated at two standard
