@@ -1,3 +1,4 @@
+import Notebook
 /// One notebook as the site's index lists it.
 public struct PageSummary: Sendable, Equatable {
     /// The notebook's title (see `notebookTitle(_:)`).

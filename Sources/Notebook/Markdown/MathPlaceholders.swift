@@ -254,28 +254,12 @@ struct MathPlaceholders {
         case .plainText:
             return delimiter + span.tex + delimiter
         case .html where insideTag:
-            return Self.escapeHTML(delimiter + span.tex + delimiter)
+            return escapeHTMLAttribute(delimiter + span.tex + delimiter)
         case .html:
             return span.isDisplay
                 ? #"<span class="math display">"# + TeXToMathML.math(span.tex, display: true) + "</span>"
                 : #"<span class="math inline">"# + TeXToMathML.math(span.tex, display: false) + "</span>"
         }
-    }
-
-    /// `text` with `&`, `<`, `>` and `"` escaped.
-    static func escapeHTML(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
     }
 
     private func trimmingWhitespace(_ text: String) -> String {

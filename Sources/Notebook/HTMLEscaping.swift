@@ -1,8 +1,8 @@
 /// Escaping of text placed into HTML and inline SVG.
 ///
-/// Every string that comes from a notebook (prose excepted, which cmark already
-/// rendered), an output or a manifest goes through one of these functions before
-/// it reaches a page, so a `<` in a series name or a `"` in a file name can never
+/// One definition for both stages that write markup: the Markdown stage (maths
+/// sources) and the Site (every string from a notebook, an output or a manifest
+/// goes through one of these functions before it reaches a page), so a `<` in a series name or a `"` in a file name can never
 /// break the markup.
 
 /// Escapes text for use as element content: `&`, `<` and `>`.
