@@ -25,45 +25,43 @@ struct EpochBenchmark {
         vae.initialize(seed: 1)
         let trainer = Trainer(model: vae, seed: 1)
         var epochSeconds: [Double] = []
-        for _ in 0..<epochs {
+        var shapes: [BLAS.GemmShape] = []
+        for epoch in 0..<epochs {
+            // The first epoch also records the shape of every product it makes.
+            if epoch == 0 { BLAS.recordedShapes = [] }
             let started = Date()
             _ = try trainer.train(TrainingPlan(epochs: 1, batchSize: model.batchSize,
                                                optimizer: .adam(learningRate: 1e-3)),
                                   on: data.train, test: nil)
             epochSeconds.append(Date().timeIntervalSince(started))
+            if epoch == 0 {
+                shapes = BLAS.recordedShapes ?? []
+                BLAS.recordedShapes = nil
+            }
         }
-        let floorSeconds = (0..<epochs).map { _ in blasFloor(vae) }
+        let floorSeconds = (0..<epochs).map { _ in blasFloor(shapes) }
         return BenchmarkResult(model: model.name, batchSize: model.batchSize,
                                epochSeconds: epochSeconds, floorSeconds: floorSeconds)
     }
 
-    /// The sgemm calls one epoch makes, with the same shapes, on the model's own buffers.
-    ///
-    /// Per dense layer and step: the forward product, the weight gradient, and the input
-    /// gradient (skipped for the encoder's first layer, as training skips it).
-    func blasFloor(_ vae: VAE) -> Double {
-        let dense = vae.layers.compactMap { $0 as? Dense }
-        let batch = model.batchSize
-        let steps = (data.train.count + batch - 1) / batch
-        let lastBatch = data.train.count - (steps - 1) * batch
-        let widest = dense.map { max($0.inputSize, $0.outputSize) }.max()!
-        let activations = Matrix(rows: batch, columns: widest)
-        let gradients = Matrix(rows: batch, columns: widest)
-        let scratch = Matrix(rows: widest, columns: widest)
+    /// Replays an epoch's matrix products, same shapes and transposes, on scratch buffers.
+    func blasFloor(_ shapes: [BLAS.GemmShape]) -> Double {
+        let sizeA = shapes.map { $0.m * $0.k }.max() ?? 1
+        let sizeB = shapes.map { $0.k * $0.n }.max() ?? 1
+        let sizeC = shapes.map { $0.m * $0.n }.max() ?? 1
+        let a = UnsafeMutablePointer<Float>.allocate(capacity: sizeA)
+        let b = UnsafeMutablePointer<Float>.allocate(capacity: sizeB)
+        let c = UnsafeMutablePointer<Float>.allocate(capacity: sizeC)
+        defer { a.deallocate(); b.deallocate(); c.deallocate() }
+        a.initialize(repeating: 0.01, count: sizeA)
+        b.initialize(repeating: 0.02, count: sizeB)
+        c.initialize(repeating: 0, count: sizeC)
         let started = Date()
-        for step in 0..<steps {
-            let rows = step == steps - 1 ? lastBatch : batch
-            for (index, layer) in dense.enumerated() {
-                let (input, output) = (layer.inputSize, layer.outputSize)
-                BLAS.gemm(.none, .none, m: rows, n: output, k: input, a: activations.data, lda: input,
-                          b: layer.weight.value.data, ldb: output, beta: 1, c: gradients.data, ldc: output)
-                BLAS.gemm(.transposed, .none, m: input, n: output, k: rows, a: activations.data, lda: input,
-                          b: gradients.data, ldb: output, c: scratch.data, ldc: output)
-                if index != 0 {
-                    BLAS.gemm(.none, .transposed, m: rows, n: input, k: output, a: gradients.data, lda: output,
-                              b: layer.weight.value.data, ldb: output, c: activations.data, ldc: input)
-                }
-            }
+        for shape in shapes {
+            let lda = shape.transA == .none ? shape.k : shape.m
+            let ldb = shape.transB == .none ? shape.n : shape.k
+            BLAS.gemm(shape.transA, shape.transB, m: shape.m, n: shape.n, k: shape.k,
+                      a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: shape.n)
         }
         return Date().timeIntervalSince(started)
     }

@@ -119,7 +119,7 @@ import VAEEngine
         BrokenCase(name: "missing required option", markdown: block(prelude + "train batch=10"),
                    expected: ["nb.md:7:15: error: 'train' needs epochs=… (passes over the training images: an integer in 1...100000)"]),
         BrokenCase(name: "unknown dataset", markdown: block("data fashion-mnsit"),
-                   expected: ["nb.md:4:6: error: unknown name 'fashion-mnsit'; did you mean 'fashion-mnist'?; expected one of: fashion-mnist"]),
+                   expected: ["nb.md:4:6: error: unknown dataset 'fashion-mnsit'; did you mean 'fashion-mnist'?; expected one of: fashion-mnist, mnist"]),
         BrokenCase(name: "samples before model", markdown: block("show samples 4"),
                    expected: ["nb.md:4:1: error: 'show samples' needs a model; add a 'model' command before it"]),
         BrokenCase(name: "train before data", markdown: block("model mlp encoder=[8] latent=2 decoder=[8]\ntrain epochs=1"),
@@ -152,6 +152,18 @@ import VAEEngine
                    expected: ["nb.md:7:25: error: 'momentum' applies only to optimizer=sgd"]),
         BrokenCase(name: "seed after data", markdown: block("data fashion-mnist\nseed 3"),
                    expected: ["nb.md:5:1: error: 'seed' must come before 'data' and 'model' so every draw depends on it"]),
+        BrokenCase(name: "threshold without static binarization", markdown: block("data mnist threshold=0.3"),
+                   expected: ["nb.md:4:22: error: 'threshold' applies only to binarize=static"]),
+        BrokenCase(name: "unknown binarization", markdown: block("data mnist binarize=dinamic"),
+                   expected: ["nb.md:4:21: error: unknown binarize 'dinamic'; did you mean 'dynamic'?; expected one of: none, static, dynamic"]),
+        BrokenCase(name: "kernel on an MLP", markdown: block("model mlp encoder=[8] latent=2 decoder=[8] kernel=3"),
+                   expected: ["nb.md:4:51: error: 'kernel' applies only to conv models"]),
+        BrokenCase(name: "summary before model", markdown: block("summary"),
+                   expected: ["nb.md:4:1: error: 'summary' needs a model; add a 'model' command before it"]),
+        BrokenCase(name: "unknown split", markdown: block(prelude + "evaluate validation"),
+                   expected: ["nb.md:7:10: error: unknown split 'validation'; expected one of: train, test"]),
+        BrokenCase(name: "save weights without a path", markdown: block(prelude + "save weights"),
+                   expected: ["nb.md:7:13: error: 'save weights' needs path (the checkpoint file: a file path)"]),
         BrokenCase(name: "several errors at once, in file order",
                    markdown: block("seed 1\ntrian\n") + "\nprose\n\n```swift-vae\nshow samples 1000\n```\n",
                    expected: ["nb.md:5:1: error: unknown command 'trian'; did you mean 'train'?",
@@ -161,6 +173,28 @@ import VAEEngine
     @Test("broken notebooks report exact messages and positions", arguments: brokenCases)
     func brokenNotebook(_ broken: BrokenCase) {
         #expect(Self.errors(broken.markdown) == broken.expected)
+    }
+
+    @Test func checkpointsMustExistUnlessTheNotebookSavesThemFirst() {
+        let missing = Self.errors(Self.block(Self.prelude + "load weights nowhere.ckpt"))
+        #expect(missing.count == 1)
+        #expect(missing.first?.hasPrefix("nb.md:7:14: error: no checkpoint 'nowhere.ckpt' (looked for /") == true)
+        #expect(Self.errors(Self.block(Self.prelude + "save weights w.ckpt\nload weights w.ckpt")).isEmpty)
+    }
+
+    @Test func convolutionalModelsAreCheckedAgainstTheImage() throws {
+        let program = try Self.compile(Self.block("seed 1\ndata mnist binarize=static\n"
+            + "model conv encoder=[32,64] latent=50 decoder=[64,32] kernel=3 stride=2"))
+        guard case .model(let spec) = program.blocks[0].commands[2].command else {
+            Issue.record("expected a model")
+            return
+        }
+        #expect(spec.kind == .conv && spec.kernel == 3 && spec.stride == 2)
+        guard case .data(let request) = program.blocks[0].commands[1].command else { return }
+        #expect(request.binarization == .threshold(0.5))
+        let tooDeep = Self.errors(Self.block("model conv encoder=[8,8,8,8] latent=2 decoder=[8]"))
+        #expect(tooDeep.count == 1)
+        #expect(tooDeep.first?.hasPrefix("nb.md:4:1: error: encoder convolution") == true)
     }
 
     @Test func diagnosticShowsTheSourceLineAndACaret() {

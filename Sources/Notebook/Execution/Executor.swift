@@ -45,6 +45,10 @@ public final class Executor {
                     throw ExecutionError(location: command.location, message: error.description)
                 } catch let error as DatasetError {
                     throw ExecutionError(location: command.location, message: error.description)
+                } catch let error as DownloadError {
+                    throw ExecutionError(location: command.location, message: error.description)
+                } catch let error as CheckpointError {
+                    throw ExecutionError(location: command.location, message: error.description)
                 }
             }
             results.append(BlockResult(blockIndex: block.blockIndex, outputs: outputs,
@@ -58,6 +62,12 @@ public final class Executor {
         return RunResult(document: program.document, results: results, manifest: manifest)
     }
 
+    /// A path of the notebook, relative to the notebook's folder.
+    private func resolve(_ path: String) -> URL {
+        let folder = URL(fileURLWithPath: program.document.path).deletingLastPathComponent()
+        return URL(fileURLWithPath: path, relativeTo: folder)
+    }
+
     private func execute(_ command: Command, in session: Session) throws -> [BlockOutput] {
         switch command {
         case .parameter, .seed:
@@ -67,6 +77,7 @@ public final class Executor {
             let splits = try options.datasets.load(request)
             session.data = splits
             session.dataName = request.name
+            session.binarization = request.binarization
             session.checksums.merge(splits.checksums) { _, new in new }
             return [.text("\(request.name): \(splits.train.count) training and \(splits.test.count) test images of "
                           + "\(splits.train.width)×\(splits.train.height) pixels")]
@@ -79,7 +90,9 @@ public final class Executor {
             return [.text("\(spec.kind.rawValue.uppercased()) VAE with \(model.parameterCount.formatted()) parameters")]
         case .train(let plan):
             let trainer = session.trainer!, data = session.data!
-            let records = try trainer.train(plan, on: data.train, test: data.test) { [progress] step in
+            session.objective = plan.objective
+            let records = try trainer.train(plan, on: data.train, test: data.test,
+                                            binarization: session.binarization) { [progress] step in
                 progress.step(step)
             } epochFinished: { [progress] record, epochInPlan in
                 progress.epoch(record, epochInPlan: epochInPlan, of: plan.epochs)
@@ -95,6 +108,22 @@ public final class Executor {
             return [figures.reconstructions(model: session.model!, data: data, count: count, split: split)]
         case .showSamples(let count):
             return [figures.samples(model: session.model!, count: count, seed: session.seed)]
+        case .summary:
+            return [figures.summary(session.model!)]
+        case .evaluate(let split):
+            let data = split == .test ? session.data!.test : session.data!.train
+            session.evaluations += 1
+            let totals = session.trainer!.evaluate(on: data, objective: session.objective,
+                                                   streamIndex: UInt64(1_000_000 + session.evaluations),
+                                                   binarization: session.binarization)
+            return [figures.evaluation(totals, split: split, dataName: data.name)]
+        case .saveWeights(let path):
+            let url = resolve(path)
+            try Checkpoint.save(session.model!, to: url)
+            return [.text("saved \(session.model!.parameterCount.formatted()) weights to \(path)")]
+        case .loadWeights(let path):
+            try Checkpoint.load(into: session.model!, from: resolve(path))
+            return [.text("loaded weights from \(path)")]
         }
     }
 }

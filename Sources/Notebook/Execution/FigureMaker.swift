@@ -82,4 +82,31 @@ struct FigureMaker {
     private func row(_ matrix: Matrix, _ index: Int) -> [Float] {
         Array(UnsafeBufferPointer(start: matrix.data + index * matrix.columns, count: matrix.columns))
     }
+
+    /// Keras-style summary: each layer with its output shape and parameter count.
+    func summary(_ model: VAE) -> BlockOutput {
+        func shape(_ dims: [Int]) -> String { "(" + dims.map(String.init).joined(separator: ", ") + ")" }
+        var rows: [[String]] = []
+        let spec = model.spec
+        rows.append(["input", shape([spec.imageChannels, spec.imageHeight, spec.imageWidth]), "0"])
+        for (index, layer) in model.encoder.layers.enumerated() {
+            rows.append(["encoder.\(index): \(layer.kind)", shape(layer.outputShape),
+                         String(layer.parameters.reduce(0) { $0 + $1.count })])
+        }
+        rows.append(["μ, log σ² → z = μ + σ·ε", shape([spec.latent]), "0"])
+        for (index, layer) in model.decoder.layers.enumerated() {
+            rows.append(["decoder.\(index): \(layer.kind)", shape(layer.outputShape),
+                         String(layer.parameters.reduce(0) { $0 + $1.count })])
+        }
+        rows.append(["total", "", String(model.parameterCount)])
+        return .table(TableOutput(title: "Model summary (\(spec.kind.rawValue), \(model.parameterCount) parameters)",
+                                  columns: ["Layer", "Output shape", "Parameters"], rows: rows))
+    }
+
+    func evaluation(_ totals: LossTotals, split: Command.Split, dataName: String) -> BlockOutput {
+        .table(TableOutput(title: "Evaluation on \(totals.count) \(split.rawValue) images (per image)",
+                           columns: ["Split", "Loss (−ELBO)", "Reconstruction", "KL"],
+                           rows: [[split.rawValue, Self.format(totals.meanTotal), Self.format(totals.meanReconstruction),
+                                   Self.format(totals.meanKL)]]))
+    }
 }

@@ -5,6 +5,11 @@ final class Session {
     var seed: UInt64
     var data: DatasetSplits?
     var dataName: String?
+    var binarization: Binarization = .none
+    /// The objective of the latest training, used by `evaluate`.
+    var objective = Objective()
+    /// How many `evaluate` commands ran, to key their noise streams.
+    var evaluations = 0
     var model: VAE?
     var trainer: Trainer?
     /// Every finished epoch since the current model was built.

@@ -12,6 +12,11 @@ public enum Command: Sendable, Equatable {
     case plotLosses
     case showReconstructions(count: Int, split: Split)
     case showSamples(count: Int)
+    case summary
+    case evaluate(split: Split)
+    /// Paths are as written, relative to the notebook's folder.
+    case saveWeights(path: String)
+    case loadWeights(path: String)
 
     public enum Split: String, Sendable, Equatable, CaseIterable { case train, test }
 }
@@ -21,11 +26,13 @@ public struct DataRequest: Sendable, Equatable {
     public var name: String
     public var trainCount: Int?
     public var testCount: Int?
+    public var binarization: Binarization
 
-    public init(name: String, trainCount: Int? = nil, testCount: Int? = nil) {
+    public init(name: String, trainCount: Int? = nil, testCount: Int? = nil, binarization: Binarization = .none) {
         self.name = name
         self.trainCount = trainCount
         self.testCount = testCount
+        self.binarization = binarization
     }
 }
 

@@ -6,6 +6,8 @@ public enum ArgumentType: Sendable, Equatable {
     case real(ClosedRange<Double>)
     case choice([String])
     case integerList(count: ClosedRange<Int>, each: ClosedRange<Int>)
+    /// A file path, bare (`vae.ckpt`) or quoted (`"my weights.ckpt"`).
+    case path
 
     var noun: String {
         switch self {
@@ -14,6 +16,7 @@ public enum ArgumentType: Sendable, Equatable {
         case .choice(let choices): return "one of " + choices.joined(separator: ", ")
         case .integerList(let count, let each):
             return "a list like [512,256] of \(count.lowerBound)...\(count.upperBound) integers in \(each.lowerBound)...\(each.upperBound)"
+        case .path: return "a file path"
         }
     }
 
@@ -61,15 +64,22 @@ extension CommandSchema {
                       positionals: [ArgumentSchema("value", .integer(0...Int.max), "the seed")],
                       options: [], example: "seed 42"),
         CommandSchema(name: "data", summary: "Loads a dataset, optionally only its first images.",
-                      positionals: [ArgumentSchema("name", .choice(["fashion-mnist"]), "the dataset")],
+                      positionals: [ArgumentSchema("dataset", .choice(["fashion-mnist", "mnist"]), "the dataset")],
                       options: [ArgumentSchema("train", .integer(1...60_000), default: "all", "training images to use"),
-                                ArgumentSchema("test", .integer(1...10_000), default: "all", "test images to use")],
+                                ArgumentSchema("test", .integer(1...10_000), default: "all", "test images to use"),
+                                ArgumentSchema("binarize", .choice(["none", "static", "dynamic"]), default: "none",
+                                               "pixels as grey levels, thresholded once, or sampled as 0/1 every step"),
+                                ArgumentSchema("threshold", .real(0...1), default: "0.5", "the threshold of binarize=static")],
                       example: "data fashion-mnist train=2000 test=500"),
         CommandSchema(name: "model", summary: "Builds a VAE: an encoder to mean and log-variance, a decoder to pixel logits.",
-                      positionals: [ArgumentSchema("kind", .choice(["mlp"]), "the architecture family")],
-                      options: [ArgumentSchema("encoder", .integerList(count: 0...8, each: 1...8192), "hidden layer sizes of the encoder"),
+                      positionals: [ArgumentSchema("kind", .choice(["mlp", "conv"]), "the architecture family")],
+                      options: [ArgumentSchema("encoder", .integerList(count: 0...8, each: 1...8192),
+                                               "hidden layer sizes (mlp) or filter counts (conv) of the encoder"),
                                 ArgumentSchema("latent", .integer(1...1024), "size of the latent space"),
-                                ArgumentSchema("decoder", .integerList(count: 0...8, each: 1...8192), "hidden layer sizes of the decoder"),
+                                ArgumentSchema("decoder", .integerList(count: 0...8, each: 1...8192),
+                                               "hidden layer sizes (mlp) or filter counts (conv) of the decoder"),
+                                ArgumentSchema("kernel", .integer(1...7), default: "3", "convolution kernel size (conv)"),
+                                ArgumentSchema("stride", .integer(1...4), default: "2", "convolution stride (conv)"),
                                 ArgumentSchema("activation", .choice(activationNames), default: "relu", "hidden-layer activation"),
                                 ArgumentSchema("init", .choice(Initializer.names), default: "he", "weight initializer")],
                       example: "model mlp encoder=[400] latent=20 decoder=[400]"),
@@ -97,6 +107,17 @@ extension CommandSchema {
         CommandSchema(name: "show samples", summary: "Images decoded from latent points drawn from the prior N(0, I).",
                       positionals: [ArgumentSchema("count", .integer(1...400), default: "25", "how many samples")],
                       options: [], example: "show samples 25"),
+        CommandSchema(name: "summary", summary: "The model's layers with output shapes and parameter counts, like Keras' model.summary().",
+                      positionals: [], options: [], example: "summary"),
+        CommandSchema(name: "evaluate", summary: "The loss on a whole split: −ELBO, reconstruction and KL per image.",
+                      positionals: [ArgumentSchema("split", .choice(Command.Split.allCases.map(\.rawValue)), default: "test", "which split")],
+                      options: [], example: "evaluate test"),
+        CommandSchema(name: "save weights", summary: "Writes the model's weights to a checkpoint file (relative to the notebook).",
+                      positionals: [ArgumentSchema("path", .path, "the checkpoint file")],
+                      options: [], example: "save weights vae.ckpt"),
+        CommandSchema(name: "load weights", summary: "Reads weights from a checkpoint made for the same architecture.",
+                      positionals: [ArgumentSchema("path", .path, "the checkpoint file")],
+                      options: [], example: "load weights vae.ckpt"),
     ]
 
     /// The first words of all commands (`show`, `train`, …).

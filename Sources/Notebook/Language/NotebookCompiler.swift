@@ -1,3 +1,4 @@
+import Foundation
 import VAEEngine
 
 /// A command-line problem with `-p` overrides, reported as a usage error (exit code 2).
@@ -25,6 +26,8 @@ public struct NotebookCompiler {
         var model: ModelSpec?
         var hasTrained = false
         var seed: UInt64?
+        /// Checkpoint paths a `save weights` earlier in the notebook will have written.
+        var savedPaths: Set<String> = []
     }
 
     /// Compiles `document`, whose Markdown text was `source`, with `-p` overrides.
@@ -324,6 +327,24 @@ public struct NotebookCompiler {
                 return nil
             }
             return .word(word)
+        case .path:
+            guard case .scalar(let token) = value else {
+                _ = fail("\(what) must be \(argument.type.noun), found '\(value.text)'\(origin)", context,
+                         at: value.column, length: value.length)
+                return nil
+            }
+            switch token.kind {
+            case .word(let text), .string(let text), .number(let text, _):
+                guard !text.isEmpty else {
+                    _ = fail("\(what) must not be empty", context, at: value.column, length: value.length)
+                    return nil
+                }
+                return .word(text)
+            default:
+                _ = fail("\(what) must be \(argument.type.noun), found '\(value.text)'\(origin)", context,
+                         at: value.column, length: value.length)
+                return nil
+            }
         case .integerList(let count, let each):
             guard case .list(let items, _, _) = value else {
                 _ = fail("\(what) must be \(argument.type.noun), found '\(value.text)'\(origin)", context,
@@ -365,14 +386,34 @@ public struct NotebookCompiler {
             state.seed = seed
             return .seed(seed)
         case "data":
+            let binarization: Binarization
+            switch values["binarize"]?.word ?? "none" {
+            case "static": binarization = .threshold(Float(values["threshold"]?.real ?? 0.5))
+            case "dynamic": binarization = .dynamic
+            default: binarization = .none
+            }
+            if let (c, l) = arguments.columns["threshold"], values["binarize"]?.word != "static" {
+                return fail("'threshold' applies only to binarize=static", context, at: c, length: l)
+            }
             state.hasData = true
-            return .data(DataRequest(name: values["name"]!.word!, trainCount: values["train"]?.integer,
-                                     testCount: values["test"]?.integer))
+            return .data(DataRequest(name: values["dataset"]!.word!, trainCount: values["train"]?.integer,
+                                     testCount: values["test"]?.integer, binarization: binarization))
         case "model":
             let activation = Activation(rawValue: values["activation"]?.word ?? "relu")!
             let initializer = Initializer(name: values["init"]?.word ?? "he")!
-            let spec = ModelSpec(kind: .mlp, encoder: values["encoder"]!.integers!, latent: values["latent"]!.integer!,
-                                 decoder: values["decoder"]!.integers!, activation: activation, initializer: initializer)
+            let kind = ModelSpec.Kind(rawValue: values["kind"]!.word!)!
+            let spec = ModelSpec(kind: kind, encoder: values["encoder"]!.integers!, latent: values["latent"]!.integer!,
+                                 decoder: values["decoder"]!.integers!, activation: activation, initializer: initializer,
+                                 kernel: values["kernel"]?.integer ?? 3, stride: values["stride"]?.integer ?? 2)
+            if kind == .mlp {
+                for option in ["kernel", "stride"] {
+                    if let (c, l) = arguments.columns[option] {
+                        return fail("'\(option)' applies only to conv models", context, at: c, length: l)
+                    }
+                }
+            } else if let problem = ConvolutionalArchitecture.problem(with: spec, kernel: spec.kernel, stride: spec.stride) {
+                return fail(problem, context, at: column, length: length)
+            }
             state.model = spec
             state.hasTrained = false
             return .model(spec)
@@ -408,9 +449,37 @@ public struct NotebookCompiler {
         case "show samples":
             guard requireModel(schema, context, column, length) else { return nil }
             return .showSamples(count: values["count"]?.integer ?? 25)
+        case "summary":
+            guard requireModel(schema, context, column, length) else { return nil }
+            return .summary
+        case "evaluate":
+            guard requireModel(schema, context, column, length), requireData(schema, context, column, length) else { return nil }
+            return .evaluate(split: Command.Split(rawValue: values["split"]?.word ?? "test")!)
+        case "save weights":
+            guard requireModel(schema, context, column, length) else { return nil }
+            let path = values["path"]!.word!
+            state.savedPaths.insert(path)
+            return .saveWeights(path: path)
+        case "load weights":
+            guard requireModel(schema, context, column, length) else { return nil }
+            let path = values["path"]!.word!
+            if !state.savedPaths.contains(path) {
+                let resolved = URL(fileURLWithPath: path, relativeTo: notebookFolder).path
+                if !FileManager.default.fileExists(atPath: resolved) {
+                    let (c, l) = arguments.columns["path"]!
+                    return fail("no checkpoint '\(path)' (looked for \(resolved)); write one first with 'save weights \(path)'",
+                                context, at: c, length: l)
+                }
+            }
+            return .loadWeights(path: path)
         default:
             preconditionFailure("schema '\(schema.name)' has no builder")
         }
+    }
+
+    /// The folder relative paths in the notebook are resolved against.
+    var notebookFolder: URL {
+        URL(fileURLWithPath: document.path).deletingLastPathComponent()
     }
 
     private mutating func requireModel(_ schema: CommandSchema, _ context: LineContext, _ column: Int, _ length: Int) -> Bool {

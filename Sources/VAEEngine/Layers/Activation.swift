@@ -47,11 +47,12 @@ public enum Activation: String, Sendable, CaseIterable, Codable {
         case .identity:
             return
         case .relu:
-            for i in 0..<count where outputs[i] <= 0 { gradient[i] = 0 }
+            // A select, not a branch: the sign of a unit is unpredictable.
+            for i in 0..<count { gradient[i] = outputs[i] > 0 ? gradient[i] : 0 }
         case .elu:  // d/dx = 1 for x > 0, exp(x) = y + 1 otherwise
             for i in 0..<count { let y = outputs[i]; gradient[i] *= y > 0 ? 1 : y + 1 }
         case .leakyRelu:
-            for i in 0..<count where outputs[i] <= 0 { gradient[i] *= Self.leakySlope }
+            for i in 0..<count { gradient[i] *= outputs[i] > 0 ? 1 : Self.leakySlope }
         case .tanh:
             for i in 0..<count { let y = outputs[i]; gradient[i] *= 1 - y * y }
         case .sigmoid:

@@ -26,7 +26,8 @@ public final class VAE {
             decoder = Self.mlp(input: spec.latent, hidden: spec.decoder, output: spec.pixels,
                                activation: spec.activation, initializer: spec.initializer, name: "decoder")
         case .conv:
-            preconditionFailure("convolutional models are not built yet")
+            encoder = ConvolutionalArchitecture.encoder(spec, kernel: spec.kernel, stride: spec.stride)
+            decoder = ConvolutionalArchitecture.decoder(spec, kernel: spec.kernel, stride: spec.stride)
         }
         latent = Matrix(rows: 0, columns: spec.latent)
         noise = Matrix(rows: 0, columns: spec.latent)

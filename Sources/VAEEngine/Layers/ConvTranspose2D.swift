@@ -1,0 +1,170 @@
+/// A transposed 2-D convolution (Keras' `Conv2DTranspose`), bias and activation fused.
+///
+/// It is the adjoint of a `Conv2D` that maps the larger output image back to the input: the same
+/// taps, stride and TensorFlow padding, run backwards. Output sizes are Keras' (no
+/// `output_padding`): `in · stride` for `.same`, `(in − 1) · stride + kernel` for `.valid`.
+/// Rows are channel-major images, `inputChannels × inputHeight × inputWidth` in and
+/// `filters × outputHeight × outputWidth` out.
+///
+/// `W` is stored `inputChannels × (filters · k · k)` (PyTorch's `ConvTranspose2d` weight
+/// `[in, out, k, k]`), exactly the weight matrix of the adjoint convolution. With `X'` the input
+/// batch in channel-major order (`inputChannels × B·P`, `P` = input positions), a step is three
+/// `sgemm` calls per chunk of the batch:
+///
+/// - forward: `patches = Wᵀ · X'`, `(filters·k·k) × (B·P)`, added onto the output images by col2im
+///   (which starts from the bias and ends with the activation);
+/// - weight gradient: `dW = X' · dPatchesᵀ`, dPatches = im2col of the output gradient, accumulated
+///   over the chunks in order;
+/// - input gradient: `dX' = W · dPatches`, moved back to sample rows.
+///
+/// The patch matrix is 2.25 times the output image for a 3×3 kernel at stride 2, so the batch is
+/// cut into chunks whose patches (about 4 MB) stay in cache from the product to col2im or from
+/// im2col to the products (`chunkSize` images; the whole batch for small layers). The passes
+/// around the products run on as many threads as BLAS, split by images, as in `Conv2D`. Scratch
+/// buffers grow to the largest batch seen and are then reused: a training step of a size already
+/// seen allocates nothing. One `backward` follows each `forward` (it reuses `X'`).
+public final class ConvTranspose2D: Layer {
+    public let inputChannels: Int
+    public let inputHeight: Int
+    public let inputWidth: Int
+    public let filters: Int
+    public let kernel: Int
+    public let stride: Int
+    public let padding: Padding
+    public let activation: Activation
+    public let initializer: Initializer
+    /// `inputChannels × (filters · kernel · kernel)`, logical shape `[inputChannels, filters, kernel, kernel]`.
+    public let weight: Parameter
+    public let bias: Parameter
+
+    /// The adjoint convolution: from the output image (`filters` channels) to the input positions.
+    let geometry: ConvolutionGeometry
+    private let output: Matrix
+    private let inputGradient: Matrix
+    private var lastBatch = -1
+    private let patches = ScratchBuffer()        // (filters·k·k) × (B·P): forward patches, then dPatches
+    private let channelMajor = ScratchBuffer()   // inputChannels × (B·P): X', then dX'
+    private let blockSums = ScratchBuffer()      // batch × filters: per-image bias-gradient terms
+
+    /// - Parameters:
+    ///   - inputShape: `[channels, height, width]` of one input image.
+    public init(inputShape: [Int], filters: Int, kernel: Int, stride: Int = 1, padding: Padding = .valid,
+                activation: Activation = .identity, initializer: Initializer = .he(.normal),
+                name: String = "convT") {
+        precondition(inputShape.count == 3, "ConvTranspose2D expects an input shape [channels, height, width]")
+        precondition(filters > 0 && inputShape.allSatisfy { $0 > 0 }, "ConvTranspose2D needs filters and a non-empty input")
+        inputChannels = inputShape[0]
+        inputHeight = inputShape[1]
+        inputWidth = inputShape[2]
+        self.filters = filters
+        self.kernel = kernel
+        self.stride = stride
+        self.padding = padding
+        self.activation = activation
+        self.initializer = initializer
+        geometry = ConvolutionGeometry(
+            channels: filters,
+            height: padding.transposedOutput(input: inputHeight, kernel: kernel, stride: stride),
+            width: padding.transposedOutput(input: inputWidth, kernel: kernel, stride: stride),
+            kernel: kernel, stride: stride, padding: padding)
+        precondition(geometry.outputHeight == inputHeight && geometry.outputWidth == inputWidth,
+                     "ConvTranspose2D geometry is not the adjoint of its convolution")
+        weight = Parameter(name: "\(name).weight", shape: [inputChannels, filters, kernel, kernel],
+                           rows: inputChannels, columns: geometry.taps)
+        bias = Parameter(name: "\(name).bias", shape: [filters], rows: 1, columns: filters)
+        output = Matrix(rows: 0, columns: geometry.inputSize)
+        inputGradient = Matrix(rows: 0, columns: inputChannels * geometry.positions)
+    }
+
+    public var outputHeight: Int { geometry.height }
+    public var outputWidth: Int { geometry.width }
+    public var inputSize: Int { inputChannels * geometry.positions }
+    public var outputSize: Int { geometry.inputSize }
+    public var outputShape: [Int] { [filters, geometry.height, geometry.width] }
+    public var parameters: [Parameter] { [weight, bias] }
+
+    public var kind: String {
+        let base = "ConvTranspose2D \(kernel)×\(kernel) stride \(stride) \(padding.rawValue)"
+        return activation == .identity ? base : base + " (\(activation.rawValue))"
+    }
+
+    /// Keras' and PyTorch's fans for a transposed kernel: `fan_in = filters·k·k`,
+    /// `fan_out = inputChannels·k·k`.
+    public func initialize(stream: inout RandomStream) {
+        initializer.fill(weight.value.data, count: weight.count, fanIn: geometry.taps,
+                         fanOut: inputChannels * kernel * kernel, stream: &stream)
+        initializer.fillBias(bias.value.data, count: bias.count, fanIn: geometry.taps, stream: &stream)
+    }
+
+    /// Images per chunk of a batch: the patch matrix is built and used one chunk at a time, so
+    /// it stays in cache between the product and col2im or im2col.
+    public var chunkSize: Int { max(1, Self.patchValuesPerChunk / (geometry.taps * geometry.positions)) }
+    /// About 4 MB of patches per chunk: a few times the L2 cache, well inside a shared L3.
+    static let patchValuesPerChunk = 1 << 20
+
+    public func forward(_ input: Matrix) -> Matrix {
+        precondition(input.columns == inputSize, "ConvTranspose2D expects \(inputSize) features, got \(input.columns)")
+        let batch = input.rows
+        lastBatch = batch
+        output.resize(rows: batch)
+        guard batch > 0 else { return output }
+        let positions = geometry.positions, taps = geometry.taps, chunkSize = chunkSize
+        let inputChannelMajor = channelMajor.reserve(inputChannels * batch * positions)
+        let patchData = patches.reserve(taps * min(batch, chunkSize) * positions)
+        for start in Swift.stride(from: 0, to: batch, by: chunkSize) {
+            let count = min(chunkSize, batch - start), columns = count * positions
+            // X' of the chunk, kept for the weight gradient.
+            let chunkInput = inputChannelMajor + inputChannels * start * positions
+            ChannelLayout.samplesToChannels(input.data + start * inputSize, batch: count, channels: inputChannels,
+                                            plane: positions, into: chunkInput)
+            // patches = Wᵀ · X'
+            BLAS.gemm(.transposed, .none, m: taps, n: columns, k: inputChannels,
+                      a: weight.value.data, lda: taps, b: chunkInput, ldb: columns,
+                      c: patchData, ldc: columns)
+            // Every output plane starts at its bias, takes the patches, and is activated.
+            geometry.col2im(patchData, batch: count, bias: bias.value.data, activation: activation,
+                            into: output.data + start * outputSize)
+        }
+        return output
+    }
+
+    public func backward(_ outputGradient: Matrix, computeInputGradient: Bool) -> Matrix? {
+        precondition(lastBatch >= 0, "backward before forward")
+        let batch = outputGradient.rows
+        precondition(batch == lastBatch && outputGradient.columns == outputSize, "gradient shape mismatch")
+        guard batch > 0 else {
+            bias.gradient.fill(0)
+            weight.gradient.fill(0)
+            if computeInputGradient { inputGradient.resize(rows: 0); return inputGradient }
+            return nil
+        }
+        let positions = geometry.positions, taps = geometry.taps, chunkSize = chunkSize
+        let plane = geometry.height * geometry.width
+        let sums = blockSums.reserve(batch * filters)
+        let patchGradient = patches.reserve(taps * min(batch, chunkSize) * positions)
+        let inputChannelMajor = channelMajor.reserve(inputChannels * batch * positions)
+        if computeInputGradient { inputGradient.resize(rows: batch) }
+        for start in Swift.stride(from: 0, to: batch, by: chunkSize) {
+            let count = min(chunkSize, batch - start), columns = count * positions
+            let chunkGradient = outputGradient.data + start * outputSize
+            ChannelLayout.backwardPrologue(chunkGradient, outputs: output.data + start * outputSize, batch: count,
+                                           channels: filters, plane: plane, activation: activation,
+                                           blockSums: sums + start * filters, channelMajor: nil)
+            geometry.im2col(chunkGradient, batch: count, into: patchGradient)
+            // dW = X' · dPatchesᵀ, accumulated over the chunks in order.
+            let chunkInput = inputChannelMajor + inputChannels * start * positions
+            BLAS.gemm(.none, .transposed, m: inputChannels, n: taps, k: columns,
+                      a: chunkInput, lda: columns, b: patchGradient, ldb: columns,
+                      beta: start == 0 ? 0 : 1, c: weight.gradient.data, ldc: taps)
+            guard computeInputGradient else { continue }
+            // dX' = W · dPatches, written over the chunk's X' (no longer needed), then to sample rows.
+            BLAS.gemm(.none, .none, m: inputChannels, n: columns, k: taps,
+                      a: weight.value.data, lda: taps, b: patchGradient, ldb: columns,
+                      c: chunkInput, ldc: columns)
+            ChannelLayout.channelsToSamples(chunkInput, batch: count, channels: inputChannels, plane: positions,
+                                            into: inputGradient.data + start * inputSize)
+        }
+        ChannelLayout.reduceBlockSums(sums, batch: batch, channels: filters, into: bias.gradient.data)
+        return computeInputGradient ? inputGradient : nil
+    }
+}

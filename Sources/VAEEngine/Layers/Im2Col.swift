@@ -1,0 +1,518 @@
+import Dispatch
+
+/// The shape of one 2-D convolution and its patch-matrix (im2col) transforms.
+///
+/// The convolution maps a `channels × height × width` image to `outputHeight × outputWidth`
+/// positions with a square `kernel`, a `stride` and zero padding (`padTop`, `padLeft`; the
+/// bottom/right padding is implied by the output size). For a batch of `B` images, the patch
+/// matrix has one row per kernel tap `(c, ky, kx)` — `channels · kernel²` rows — and one column
+/// per output position `(b, oy, ox)` — `B · outputHeight · outputWidth` columns — so that
+/// `weights (filters × taps) · patches` is the whole batch's convolution in one `sgemm`, with
+/// the result in `filters × (B · positions)` order: channel-major within each image, which only
+/// needs contiguous blocks moved to become rows of samples again.
+struct ConvolutionGeometry: Sendable, Equatable {
+    let channels: Int
+    let height: Int
+    let width: Int
+    let kernel: Int
+    let stride: Int
+    let padTop: Int
+    let padLeft: Int
+    let outputHeight: Int
+    let outputWidth: Int
+    /// Per kernel row `ky`: the output rows whose input row is inside the image (no padding).
+    private let rowRanges: [Int]
+    /// Per kernel column `kx`: the output columns whose input column is inside the image.
+    private let columnRanges: [Int]
+
+    init(channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Padding) {
+        precondition(channels > 0 && height > 0 && width > 0, "a convolution needs a non-empty input")
+        precondition(kernel > 0 && stride > 0, "kernel and stride must be positive")
+        self.channels = channels
+        self.height = height
+        self.width = width
+        self.kernel = kernel
+        self.stride = stride
+        padTop = padding.convolutionPadding(input: height, kernel: kernel, stride: stride).before
+        padLeft = padding.convolutionPadding(input: width, kernel: kernel, stride: stride).before
+        outputHeight = padding.convolutionOutput(input: height, kernel: kernel, stride: stride)
+        outputWidth = padding.convolutionOutput(input: width, kernel: kernel, stride: stride)
+        precondition(outputHeight > 0 && outputWidth > 0,
+                     "a \(kernel)×\(kernel) kernel does not fit a \(height)×\(width) image without padding")
+        // Flattened (lower, upper) pairs, computed once so the loops divide nothing.
+        rowRanges = (0..<kernel).flatMap { [padTop, height, outputHeight, stride] ky in
+            let range = Self.validRange(tap: ky, pad: padTop, input: height, output: outputHeight, stride: stride)
+            return [range.lower, range.upper]
+        }
+        columnRanges = (0..<kernel).flatMap { [padLeft, width, outputWidth, stride] kx in
+            let range = Self.validRange(tap: kx, pad: padLeft, input: width, output: outputWidth, stride: stride)
+            return [range.lower, range.upper]
+        }
+    }
+
+    /// Values per input image.
+    var inputSize: Int { channels * height * width }
+    /// Output positions per image.
+    var positions: Int { outputHeight * outputWidth }
+    /// Kernel taps per output position: the patch matrix's rows.
+    var taps: Int { channels * kernel * kernel }
+
+    /// The output positions `o` along one axis whose input position `o · stride + tap − pad`
+    /// lies in the image, as `lower..<upper` (empty as `0..<0`).
+    private static func validRange(tap: Int, pad: Int, input: Int, output: Int, stride: Int) -> (lower: Int, upper: Int) {
+        let offset = tap - pad
+        let lower = offset >= 0 ? 0 : (stride - offset - 1) / stride
+        let last = input - 1 - offset  // the largest o · stride allowed
+        let upper = last < 0 ? 0 : min(output, last / stride + 1)
+        return lower < upper ? (lower, upper) : (0, 0)
+    }
+
+    /// Writes the patch matrix of `batch` images (rows of `inputSize` values) into `patches`,
+    /// `taps × (batch · positions)` values; padding taps are written as zeros.
+    func im2col(_ input: UnsafePointer<Float>, batch: Int, into patches: UnsafeMutablePointer<Float>) {
+        ParallelRanges.forEach(batch, minimumPerThread: 4) { samples in
+            im2col(input, batch: batch, samples: samples, into: patches)
+        }
+    }
+
+    /// The patch-matrix columns of the images in `samples`.
+    private func im2col(_ input: UnsafePointer<Float>, batch: Int, samples: Range<Int>,
+                        into patches: UnsafeMutablePointer<Float>) {
+        // Tap after tap, every image in turn: each patch row is written front to back.
+        let rowStride = batch &* positions
+        let (height, width, kernel, stride, channels) = (height, width, kernel, stride, channels)
+        let (outputHeight, outputWidth, positions, padTop, padLeft) = (outputHeight, outputWidth, positions, padTop, padLeft)
+        let plane = height &* width, imageSize = channels &* plane
+        rowRanges.withUnsafeBufferPointer { rowRanges in
+        columnRanges.withUnsafeBufferPointer { columnRanges in
+            let rowRanges = rowRanges.baseAddress!, columnRanges = columnRanges.baseAddress!
+            for c in 0..<channels {
+                for ky in 0..<kernel {
+                    let firstValidRow = rowRanges[2 &* ky], endValidRow = rowRanges[2 &* ky &+ 1]
+                    for kx in 0..<kernel {
+                        let firstColumn = columnRanges[2 &* kx], endColumn = columnRanges[2 &* kx &+ 1]
+                        let run = endColumn &- firstColumn
+                        let tap = (c &* kernel &+ ky) &* kernel &+ kx
+                        var block = patches + (tap &* rowStride &+ samples.lowerBound &* positions)
+                        var firstSource = input + (samples.lowerBound &* imageSize &+ c &* plane
+                                                   &+ (firstValidRow &* stride &+ ky &- padTop) &* width
+                                                   &+ firstColumn &* stride &+ kx &- padLeft)
+                        for _ in samples {
+                            // Rows above and below the image: contiguous zeros.
+                            if firstValidRow > 0 { block.update(repeating: 0, count: firstValidRow &* outputWidth) }
+                            if endValidRow < outputHeight {
+                                (block + endValidRow &* outputWidth)
+                                    .update(repeating: 0, count: (outputHeight &- endValidRow) &* outputWidth)
+                            }
+                            var destination = block + firstValidRow &* outputWidth
+                            var source = firstSource
+                            for _ in firstValidRow..<endValidRow {
+                                for ox in 0..<firstColumn { destination[ox] = 0 }
+                                for ox in endColumn..<outputWidth { destination[ox] = 0 }
+                                RowKernels.gather(destination + firstColumn, source, count: run, stride: stride)
+                                destination += outputWidth
+                                source += stride &* width
+                            }
+                            block += positions
+                            firstSource += imageSize
+                        }
+                    }
+                }
+            }
+        }
+        }
+    }
+
+    /// Adds the patch matrix `patches` (`taps × (batch · positions)`) back onto `batch` images:
+    /// every tap's value is accumulated into the pixel it was read from; padding taps are dropped.
+    ///
+    /// Each image plane starts at zero, or at `bias[c]`, is accumulated tap after tap in a fixed
+    /// order, and then goes through `activation` while it is in cache.
+    func col2im(_ patches: UnsafePointer<Float>, batch: Int, bias: UnsafePointer<Float>? = nil,
+                activation: Activation = .identity, into output: UnsafeMutablePointer<Float>) {
+        ParallelRanges.forEach(batch, minimumPerThread: 4) { samples in
+            col2im(patches, batch: batch, samples: samples, bias: bias, activation: activation, into: output)
+        }
+    }
+
+    /// The images in `samples` from their patch-matrix columns.
+    private func col2im(_ patches: UnsafePointer<Float>, batch: Int, samples: Range<Int>, bias: UnsafePointer<Float>?,
+                        activation: Activation, into output: UnsafeMutablePointer<Float>) {
+        let rowStride = batch &* positions
+        let (height, width, kernel, stride, channels) = (height, width, kernel, stride, channels)
+        let (outputWidth, positions, padTop, padLeft) = (outputWidth, positions, padTop, padLeft)
+        rowRanges.withUnsafeBufferPointer { rowRanges in
+        columnRanges.withUnsafeBufferPointer { columnRanges in
+            let rowRanges = rowRanges.baseAddress!, columnRanges = columnRanges.baseAddress!
+            for b in samples {
+                for c in 0..<channels {
+                    let plane = output + (b &* channels &+ c) &* height &* width
+                    plane.update(repeating: bias?[c] ?? 0, count: height &* width)
+                    for ky in 0..<kernel {
+                        let firstValidRow = rowRanges[2 &* ky], endValidRow = rowRanges[2 &* ky &+ 1]
+                        let firstRow = plane + ((firstValidRow &* stride &+ ky &- padTop) &* width)
+                        for kx in 0..<kernel {
+                            let tap = (c &* kernel &+ ky) &* kernel &+ kx
+                            let firstColumn = columnRanges[2 &* kx], endColumn = columnRanges[2 &* kx &+ 1]
+                            let run = endColumn &- firstColumn
+                            var source = patches + (tap &* rowStride &+ b &* positions
+                                                    &+ firstValidRow &* outputWidth &+ firstColumn)
+                            var destination = firstRow + (firstColumn &* stride &+ kx &- padLeft)
+                            for _ in firstValidRow..<endValidRow {
+                                RowKernels.scatterAdd(destination, source, count: run, stride: stride)
+                                source += outputWidth
+                                destination += stride &* width
+                            }
+                        }
+                    }
+                    activation.apply(plane, count: height &* width)
+                }
+            }
+        }
+        }
+    }
+}
+
+/// The inner loops of im2col and col2im: one image row against one run of a patch row.
+///
+/// Runs are short (6 to 28 values for 28×28 images), so they use 8- and 4-lane vectors with
+/// an overlapping last vector where writing a value twice is harmless. Stride-2 runs read or
+/// update the even elements of two overlapping vectors (elements `0…7` and `7…14`), so no
+/// access leaves the `2·count − 1` elements the run covers.
+enum RowKernels {
+    @inline(__always)
+    static func load8(_ pointer: UnsafePointer<Float>) -> SIMD8<Float> {
+        UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    @inline(__always)
+    static func load4(_ pointer: UnsafePointer<Float>) -> SIMD4<Float> {
+        UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<Float>.self)
+    }
+
+    @inline(__always)
+    static func store(_ value: SIMD8<Float>, _ pointer: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: SIMD8<Float>.self)
+    }
+
+    @inline(__always)
+    static func store(_ value: SIMD4<Float>, _ pointer: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: SIMD4<Float>.self)
+    }
+
+    /// `destination[i] = source[i · stride]` for `i < count`.
+    @inline(__always)
+    static func gather(_ destination: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>,
+                       count: Int, stride: Int) {
+        if stride == 1 {
+            copy(destination, source, count: count)
+        } else if stride == 2 {
+            gatherEven(destination, source, count: count)
+        } else {
+            for i in 0..<count { destination[i] = source[i &* stride] }
+        }
+    }
+
+    /// `destination[i · stride] += source[i]` for `i < count`, in increasing `i`.
+    @inline(__always)
+    static func scatterAdd(_ destination: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>,
+                           count: Int, stride: Int) {
+        if stride == 1 {
+            add(destination, source, count: count)
+        } else if stride == 2 {
+            addEven(destination, source, count: count)
+        } else {
+            for i in 0..<count { destination[i &* stride] += source[i] }
+        }
+    }
+
+    @inline(__always)
+    static func copy(_ destination: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, count: Int) {
+        if count >= 8 {
+            var i = 0
+            while i &+ 8 <= count {
+                store(load8(source + i), destination + i)
+                i &+= 8
+            }
+            if i < count { store(load8(source + (count &- 8)), destination + (count &- 8)) }
+        } else if count >= 4 {
+            store(load4(source), destination)
+            store(load4(source + (count &- 4)), destination + (count &- 4))
+        } else {
+            for i in 0..<count { destination[i] = source[i] }
+        }
+    }
+
+    /// `destination[i] = source[i] + shift` for `i < count`.
+    @inline(__always)
+    static func copy(_ destination: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, count: Int,
+                     adding shift: Float) {
+        let shift8 = SIMD8(repeating: shift)
+        var i = 0
+        while i &+ 8 <= count {
+            store(load8(source + i) + shift8, destination + i)
+            i &+= 8
+        }
+        while i < count {
+            destination[i] = source[i] + shift
+            i &+= 1
+        }
+    }
+
+    /// Eight even elements from `source[0…14]`.
+    @inline(__always)
+    static func even8(_ source: UnsafePointer<Float>) -> SIMD8<Float> {
+        SIMD8(lowHalf: load8(source).evenHalf, highHalf: load8(source + 7).oddHalf)
+    }
+
+    /// Four even elements from `source[0…6]`.
+    @inline(__always)
+    static func even4(_ source: UnsafePointer<Float>) -> SIMD4<Float> {
+        SIMD4(lowHalf: load4(source).evenHalf, highHalf: load4(source + 3).oddHalf)
+    }
+
+    @inline(__always)
+    static func gatherEven(_ destination: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, count: Int) {
+        if count >= 8 {
+            var i = 0
+            while i &+ 8 <= count {
+                store(even8(source + 2 &* i), destination + i)
+                i &+= 8
+            }
+            if i < count { store(even8(source + 2 &* (count &- 8)), destination + (count &- 8)) }
+        } else if count >= 4 {
+            store(even4(source), destination)
+            store(even4(source + 2 &* (count &- 4)), destination + (count &- 4))
+        } else {
+            for i in 0..<count { destination[i] = source[2 &* i] }
+        }
+    }
+
+    @inline(__always)
+    static func add(_ destination: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, count: Int) {
+        var i = 0
+        while i &+ 8 <= count {
+            store(load8(destination + i) + load8(source + i), destination + i)
+            i &+= 8
+        }
+        if i &+ 4 <= count {
+            store(load4(destination + i) + load4(source + i), destination + i)
+            i &+= 4
+        }
+        while i < count {
+            destination[i] += source[i]
+            i &+= 1
+        }
+    }
+
+    @inline(__always)
+    static func addEven(_ destination: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, count: Int) {
+        var i = 0
+        while i &+ 8 <= count {
+            let target = destination + 2 &* i
+            let values = load8(source + i)
+            var low = load8(target), high = load8(target + 7)
+            low.evenHalf += values.lowHalf
+            high.oddHalf += values.highHalf
+            store(low, target)
+            store(high, target + 7)
+            i &+= 8
+        }
+        if i &+ 4 <= count {
+            let target = destination + 2 &* i
+            let values = load4(source + i)
+            var low = load4(target), high = load4(target + 3)
+            low.evenHalf += values.lowHalf
+            high.oddHalf += values.highHalf
+            store(low, target)
+            store(high, target + 3)
+            i &+= 4
+        }
+        while i < count {
+            destination[2 &* i] += source[i]
+            i &+= 1
+        }
+    }
+}
+
+/// Moves a batch between sample rows and channel rows, with the element-wise work of the
+/// layers fused into the same pass.
+///
+/// A batch of images as `batch × (channels · plane)` rows and the same values as
+/// `channels × (batch · plane)`: both are row-major, so each move copies `batch · channels`
+/// contiguous blocks of `plane` values, and each block is finished while it is in cache.
+enum ChannelLayout {
+    /// `source[b, c, p]` → `destination[c, b, p]`.
+    static func samplesToChannels(_ source: UnsafePointer<Float>, batch: Int, channels: Int, plane: Int,
+                                  into destination: UnsafeMutablePointer<Float>) {
+        ParallelRanges.forEach(batch, minimumPerThread: 4) { samples in
+            for b in samples {
+                for c in 0..<channels {
+                    RowKernels.copy(destination + (c &* batch &+ b) &* plane, source + (b &* channels &+ c) &* plane,
+                                    count: plane)
+                }
+            }
+        }
+    }
+
+    /// `source[c, b, p]` → `destination[b, c, p]`.
+    static func channelsToSamples(_ source: UnsafePointer<Float>, batch: Int, channels: Int, plane: Int,
+                                  into destination: UnsafeMutablePointer<Float>) {
+        ParallelRanges.forEach(batch, minimumPerThread: 4) { samples in
+            for b in samples {
+                for c in 0..<channels {
+                    RowKernels.copy(destination + (b &* channels &+ c) &* plane, source + (c &* batch &+ b) &* plane,
+                                    count: plane)
+                }
+            }
+        }
+    }
+
+    /// `destination[b, c, p] = activation(source[c, b, p] + bias[c])`: a convolution's epilogue.
+    static func channelsToSamples(_ source: UnsafePointer<Float>, batch: Int, channels: Int, plane: Int,
+                                  bias: UnsafePointer<Float>, activation: Activation,
+                                  into destination: UnsafeMutablePointer<Float>) {
+        ParallelRanges.forEach(batch, minimumPerThread: 4) { samples in
+            for b in samples {
+                for c in 0..<channels {
+                    let block = destination + (b &* channels &+ c) &* plane
+                    RowKernels.copy(block, source + (c &* batch &+ b) &* plane, count: plane, adding: bias[c])
+                    activation.apply(block, count: plane)
+                }
+            }
+        }
+    }
+
+    /// A backward pass' prologue over `gradient[b, c, p]`, block by block: multiplies it by the
+    /// activation's derivative (from `outputs`), writes each block's sum to `blockSums[b, c]`
+    /// (for `reduceBlockSums`), and, when given, copies it to `channelMajor[c, b, p]`.
+    static func backwardPrologue(_ gradient: UnsafeMutablePointer<Float>, outputs: UnsafePointer<Float>,
+                                 batch: Int, channels: Int, plane: Int, activation: Activation,
+                                 blockSums: UnsafeMutablePointer<Float>, channelMajor: UnsafeMutablePointer<Float>?) {
+        ParallelRanges.forEach(batch, minimumPerThread: 4) { samples in
+            for b in samples {
+                for c in 0..<channels {
+                    let offset = (b &* channels &+ c) &* plane
+                    let block = gradient + offset
+                    multiplyByDerivative(activation, outputs: outputs + offset, gradient: block, count: plane)
+                    blockSums[b &* channels &+ c] = sum(block, count: plane)
+                    if let channelMajor {
+                        RowKernels.copy(channelMajor + (c &* batch &+ b) &* plane, block, count: plane)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `sums[c] = Σ_b blockSums[b, c]`, sample after sample: the bias gradient, in an order that
+    /// depends on nothing but the batch.
+    static func reduceBlockSums(_ blockSums: UnsafePointer<Float>, batch: Int, channels: Int,
+                                into sums: UnsafeMutablePointer<Float>) {
+        sums.update(repeating: 0, count: channels)
+        for b in 0..<batch {
+            for c in 0..<channels { sums[c] += blockSums[b &* channels &+ c] }
+        }
+    }
+
+    /// `Activation.backward`, with ReLU and leaky ReLU as branch-free vector selects: their signs
+    /// are unpredictable, and a branch per value costs more than the rest of the pass.
+    @inline(__always)
+    static func multiplyByDerivative(_ activation: Activation, outputs: UnsafePointer<Float>,
+                                     gradient: UnsafeMutablePointer<Float>, count: Int) {
+        var i = 0
+        switch activation {
+        case .relu:  // zero where the output is ≤ 0
+            while i &+ 8 <= count {
+                let values = RowKernels.load8(gradient + i)
+                RowKernels.store(values.replacing(with: 0, where: RowKernels.load8(outputs + i) .<= 0), gradient + i)
+                i &+= 8
+            }
+            while i < count {
+                if outputs[i] <= 0 { gradient[i] = 0 }
+                i &+= 1
+            }
+        case .leakyRelu:  // times the slope where the output is ≤ 0
+            let slope = SIMD8<Float>(repeating: Activation.leakySlope)
+            while i &+ 8 <= count {
+                let values = RowKernels.load8(gradient + i)
+                let scaled = values.replacing(with: values * slope, where: RowKernels.load8(outputs + i) .<= 0)
+                RowKernels.store(scaled, gradient + i)
+                i &+= 8
+            }
+            while i < count {
+                if outputs[i] <= 0 { gradient[i] *= Activation.leakySlope }
+                i &+= 1
+            }
+        default:
+            activation.backward(outputs: outputs, gradient: gradient, count: count)
+        }
+    }
+
+    /// The sum of `count` values, in eight interleaved partial sums combined in a fixed order.
+    @inline(__always)
+    static func sum(_ values: UnsafePointer<Float>, count: Int) -> Float {
+        var partial = SIMD8<Float>()
+        var i = 0
+        while i &+ 8 <= count {
+            partial += RowKernels.load8(values + i)
+            i &+= 8
+        }
+        var total = partial.sum()
+        while i < count {
+            total += values[i]
+            i &+= 1
+        }
+        return total
+    }
+}
+
+/// A growable scratch buffer of `Float`, kept at the largest size asked for.
+///
+/// Layers ask for their working space every step; only a batch larger than any
+/// seen before reallocates, so training steps of a fixed size allocate nothing.
+final class ScratchBuffer {
+    private(set) var capacity = 0
+    private var storage: UnsafeMutablePointer<Float>?
+
+    init() {}
+
+    deinit { storage?.deallocate() }
+
+    /// Storage for at least `count` values; contents are unspecified.
+    func reserve(_ count: Int) -> UnsafeMutablePointer<Float> {
+        if let storage, count <= capacity { return storage }
+        storage?.deallocate()
+        let grown = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+        grown.initialize(repeating: 0, count: max(count, 1))
+        storage = grown
+        capacity = max(count, 1)
+        return grown
+    }
+}
+
+/// Runs the passes around the matrix products on as many threads as BLAS uses.
+///
+/// Work is split into contiguous ranges of samples; every value is computed by exactly the same
+/// operations whatever the split, so results never depend on the thread count or timing.
+enum ParallelRanges {
+    /// Calls `body` on contiguous ranges covering `0..<count`, concurrently when BLAS has more
+    /// than one thread and there are at least `minimumPerThread` items per thread.
+    static func forEach(_ count: Int, minimumPerThread: Int = 1, _ body: (Range<Int>) -> Void) {
+        let threads = min(BLAS.threads, count / max(minimumPerThread, 1))
+        guard threads > 1 else {
+            if count > 0 { body(0..<count) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            let task = UncheckedTask(body: body)
+            DispatchQueue.concurrentPerform(iterations: threads) { part in
+                task.body(count * part / threads..<count * (part + 1) / threads)
+            }
+        }
+    }
+
+    /// A closure that only touches disjoint parts of its buffers per range.
+    private struct UncheckedTask: @unchecked Sendable {
+        let body: (Range<Int>) -> Void
+    }
+}
