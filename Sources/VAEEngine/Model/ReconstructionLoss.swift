@@ -23,7 +23,10 @@ public enum ReconstructionLoss: String, Sendable, Codable, CaseIterable {
         let l = logits.data
         let x = targets.data
         let g = gradient?.data
-        for row in 0..<logits.rows {
+        // Rows are independent: split them across threads (each row's sum is computed
+        // the same way whatever the split, so results do not depend on it).
+        ParallelRanges.forEach(logits.rows, minimumPerThread: 16) { rows in
+        for row in rows {
             var rowSum: Float = 0
             let base = row * pixels
             switch self {
@@ -56,6 +59,7 @@ public enum ReconstructionLoss: String, Sendable, Codable, CaseIterable {
                 }
             }
             perRow[row] = Double(rowSum)
+        }
         }
     }
 

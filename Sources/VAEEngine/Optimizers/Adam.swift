@@ -30,20 +30,25 @@ public final class Adam: Optimizer {
             let m = state.slots[2 * index], v = state.slots[2 * index + 1]
             let w = parameter.value.data, g = parameter.gradient.data
             let count = parameter.count
-            var i = 0
+            let blocks = count / 8
             // Explicit vectors: the four pointers might alias as far as the compiler
-            // knows, so it would not vectorize the scalar loop by itself.
-            while i + 8 <= count {
-                let gradient = UnsafeRawPointer(g + i).loadUnaligned(as: V.self)
-                let mean = b1 * UnsafeRawPointer(m + i).loadUnaligned(as: V.self) + (1 - b1) * gradient
-                let square = b2 * UnsafeRawPointer(v + i).loadUnaligned(as: V.self) + (1 - b2) * gradient * gradient
-                let weight = UnsafeRawPointer(w + i).loadUnaligned(as: V.self)
-                    - stepSize * mean / (square.squareRoot() / rootCorrection2 + eps)
-                UnsafeMutableRawPointer(m + i).storeBytes(of: mean, as: V.self)
-                UnsafeMutableRawPointer(v + i).storeBytes(of: square, as: V.self)
-                UnsafeMutableRawPointer(w + i).storeBytes(of: weight, as: V.self)
-                i += 8
+            // knows, so it would not vectorize the scalar loop by itself. Large
+            // parameters are split across threads; each weight's update is the same
+            // whatever the split.
+            ParallelRanges.forEach(blocks, minimumPerThread: 2048) { range in
+                for block in range {
+                    let i = block &* 8
+                    let gradient = UnsafeRawPointer(g + i).loadUnaligned(as: V.self)
+                    let mean = b1 * UnsafeRawPointer(m + i).loadUnaligned(as: V.self) + (1 - b1) * gradient
+                    let square = b2 * UnsafeRawPointer(v + i).loadUnaligned(as: V.self) + (1 - b2) * gradient * gradient
+                    let weight = UnsafeRawPointer(w + i).loadUnaligned(as: V.self)
+                        - stepSize * mean / (square.squareRoot() / rootCorrection2 + eps)
+                    UnsafeMutableRawPointer(m + i).storeBytes(of: mean, as: V.self)
+                    UnsafeMutableRawPointer(v + i).storeBytes(of: square, as: V.self)
+                    UnsafeMutableRawPointer(w + i).storeBytes(of: weight, as: V.self)
+                }
             }
+            var i = blocks * 8
             while i < count {
                 let gradient = g[i]
                 m[i] = b1 * m[i] + (1 - b1) * gradient

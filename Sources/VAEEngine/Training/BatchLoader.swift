@@ -8,11 +8,15 @@ public enum BatchLoader {
         precondition(batch.columns == pixels, "batch has \(batch.columns) columns, images have \(pixels) pixels")
         batch.resize(rows: indices.count)
         let out = batch.data
+        let first = indices.startIndex
         dataset.pixels.withUnsafeBufferPointer { source in
-            for (row, index) in indices.enumerated() {
-                let from = source.baseAddress! + index * pixels
-                let to = out + row * pixels
-                for i in 0..<pixels { to[i] = Float(from[i]) * byteScale }
+            let base = source.baseAddress!
+            ParallelRanges.forEach(indices.count, minimumPerThread: 32) { rows in
+                for row in rows {
+                    let from = base + indices[first + row] * pixels
+                    let to = out + row * pixels
+                    for i in 0..<pixels { to[i] = Float(from[i]) * byteScale }
+                }
             }
         }
     }
