@@ -7,5 +7,6 @@ public func renderBlockOutput(_ output: BlockOutput) -> String {
     case .table(let table): renderTableFigure(table)
     case .lineChart(let chart): renderLineChartFigure(chart)
     case .imageGrid(let grid): renderImageGridFigure(grid)
+    case .scatter(let scatter): renderScatterFigure(scatter)
     }
 }

@@ -33,33 +33,117 @@ public func renderImageGridFigure(_ grid: ImageGridOutput) -> String {
     let labelWidth = labels.contains { !$0.isEmpty }
         ? Double(labels.map(\.count).max() ?? 0) * ImageGridTiling.characterWidth + 12
         : 0
-    let scale = ImageGridTiling.scale(forWidth: tiled.width, besides: labelWidth)
+    let axes = grid.axes.map { ManifoldAxes($0, rows: grid.rows, columns: grid.columns) }
+    // From the left: the y axis label, the row labels, the y tick labels, the images.
+    let rowLabelRight = (axes?.yLabelWidth ?? 0) + labelWidth
+    let imageLeft = rowLabelRight + (axes?.yTickWidth ?? 0)
+    let scale = ImageGridTiling.scale(forWidth: tiled.width, besides: imageLeft + (axes?.rightPadding ?? 0))
     let imageWidth = Double(tiled.width * scale)
     let imageHeight = Double(tiled.height * scale)
-    let width = labelWidth + imageWidth
+    let width = imageLeft + imageWidth + (axes?.rightPadding ?? 0)
+    let height = imageHeight + (axes?.bottomHeight ?? 0)
     let c = formatCoordinate
 
     var description = "\(title): \(grid.rows) \(grid.rows == 1 ? "row" : "rows") of \(grid.columns) "
         + "grey-scale \(grid.imageWidth)x\(grid.imageHeight) images"
     if !labels.isEmpty { description += " (rows: \(labels.joined(separator: ", ")))" }
+    if let axes = grid.axes {
+        description += ". Latent \(axes.xLabel.isEmpty ? "x" : axes.xLabel) from \(formatCompactNumber(axes.xRange.lowerBound)) "
+            + "to \(formatCompactNumber(axes.xRange.upperBound)) left to right, "
+            + "\(axes.yLabel.isEmpty ? "y" : axes.yLabel) from \(formatCompactNumber(axes.yRange.upperBound)) "
+            + "to \(formatCompactNumber(axes.yRange.lowerBound)) top to bottom"
+    }
     if !grid.caption.isEmpty { description += ". \(grid.caption)" }
 
     var svg = """
-    <svg class="image-grid" viewBox="0 0 \(c(width)) \(c(imageHeight))" width="\(c(width))" height="\(c(imageHeight))" \
+    <svg class="image-grid" viewBox="0 0 \(c(width)) \(c(height))" width="\(c(width))" height="\(c(height))" \
     role="img" aria-label="\(escapeHTMLAttribute(description))" font-family="system-ui, sans-serif" font-size="12" \
     fill="currentColor">
     <title>\(escapeHTMLText(title))</title>
-    <image x="\(c(labelWidth))" y="0" width="\(c(imageWidth))" height="\(c(imageHeight))" \
+    <image x="\(c(imageLeft))" y="0" width="\(c(imageWidth))" height="\(c(imageHeight))" \
     preserveAspectRatio="none" style="image-rendering:pixelated" href="\(PNGEncoder.dataURI(png: png))"/>
 
     """
     for (row, label) in labels.enumerated() where !label.isEmpty {
         let middle = Double(row * (grid.imageHeight + ImageGridTiling.gap) * scale) + Double(grid.imageHeight * scale) / 2
-        svg += "<text x=\"\(c(labelWidth - 8))\" y=\"\(c(middle))\" text-anchor=\"end\" dominant-baseline=\"central\">"
+        svg += "<text x=\"\(c(rowLabelRight - 8))\" y=\"\(c(middle))\" text-anchor=\"end\" dominant-baseline=\"central\">"
             + "\(escapeHTMLText(label))</text>\n"
+    }
+    if let axes {
+        let tileWidth = Double(grid.imageWidth * scale)
+        let tileHeight = Double(grid.imageHeight * scale)
+        let pitchX = Double((grid.imageWidth + ImageGridTiling.gap) * scale)
+        let pitchY = Double((grid.imageHeight + ImageGridTiling.gap) * scale)
+        var marks = ""
+        var texts = ""
+        for tick in axes.xTicks {
+            let center = imageLeft + Double(tick.index) * pitchX + tileWidth / 2
+            marks += "<line x1=\"\(c(center))\" y1=\"\(c(imageHeight))\" x2=\"\(c(center))\" y2=\"\(c(imageHeight + 5))\"/>\n"
+            texts += "<text x=\"\(c(center))\" y=\"\(c(imageHeight + 18))\" text-anchor=\"middle\">\(tick.text)</text>\n"
+        }
+        for tick in axes.yTicks {
+            let middle = Double(tick.index) * pitchY + tileHeight / 2
+            marks += "<line x1=\"\(c(imageLeft - 5))\" y1=\"\(c(middle))\" x2=\"\(c(imageLeft))\" y2=\"\(c(middle))\"/>\n"
+            texts += "<text x=\"\(c(imageLeft - 8))\" y=\"\(c(middle))\" text-anchor=\"end\" "
+                + "dominant-baseline=\"central\">\(tick.text)</text>\n"
+        }
+        svg += "<g class=\"axes\" stroke=\"currentColor\">\n\(marks)</g>\n<g class=\"tick-labels\">\n\(texts)</g>\n"
+        if !axes.xLabel.isEmpty {
+            svg += "<text class=\"axis-label\" x=\"\(c(imageLeft + imageWidth / 2))\" y=\"\(c(imageHeight + 38))\" "
+                + "text-anchor=\"middle\" font-size=\"13\">\(escapeHTMLText(axes.xLabel))</text>\n"
+        }
+        if !axes.yLabel.isEmpty {
+            let middle = imageHeight / 2
+            svg += "<text class=\"axis-label\" x=\"12\" y=\"\(c(middle))\" transform=\"rotate(-90 12 \(c(middle)))\" "
+                + "text-anchor=\"middle\" dominant-baseline=\"central\" font-size=\"13\">\(escapeHTMLText(axes.yLabel))</text>\n"
+        }
     }
     svg += "</svg>"
     return "<figure class=\"figure image-grid\">\n\(svg)\(figcaption)\n</figure>"
+}
+
+/// The latent-space ticks of a manifold grid: values under the first, middle and last
+/// columns and beside the first, middle and last rows, and the room they take.
+private struct ManifoldAxes {
+    let xLabel: String
+    let yLabel: String
+    let xTicks: [(index: Int, text: String)]
+    let yTicks: [(index: Int, text: String)]
+    let yLabelWidth: Double
+    let yTickWidth: Double
+    let bottomHeight: Double
+    /// Room right of the images for half of the last x tick label, centred under its column.
+    let rightPadding: Double
+
+    init(_ axes: GridAxes, rows: Int, columns: Int) {
+        xLabel = axes.xLabel
+        yLabel = axes.yLabel
+        // Columns run from the lower bound left to the upper bound right; rows from the
+        // upper bound at the top to the lower bound at the bottom.
+        xTicks = Self.ticks(count: columns, from: axes.xRange.lowerBound, to: axes.xRange.upperBound)
+        yTicks = Self.ticks(count: rows, from: axes.yRange.upperBound, to: axes.yRange.lowerBound)
+        yLabelWidth = axes.yLabel.isEmpty ? 0 : 24
+        yTickWidth = Double(yTicks.map(\.text.count).max() ?? 0) * ImageGridTiling.characterWidth + 12
+        bottomHeight = axes.xLabel.isEmpty ? 26 : 46
+        rightPadding = Double(xTicks.last?.text.count ?? 0) * ImageGridTiling.characterWidth / 2
+    }
+
+    /// The first, middle and last of `count` evenly spaced values from `start` to `end`
+    /// (a single one lies in the middle), as short text.
+    static func ticks(count: Int, from start: Double, to end: Double) -> [(index: Int, text: String)] {
+        var indices: [Int] = []
+        for index in [0, (count - 1) / 2, count - 1] where index >= 0 && !indices.contains(index) {
+            indices.append(index)
+        }
+        let span = end - start
+        return indices.map { index in
+            let fraction = count > 1 ? Double(index) / Double(count - 1) : 0.5
+            var value = start + span * fraction
+            // No "-1e-17" for a middle that should be zero.
+            if abs(value) <= abs(span) * 1e-9 { value = 0 }
+            return (index, formatCompactNumber(value))
+        }
+    }
 }
 
 /// The images of a grid laid out in one grey-scale bitmap, with gaps between tiles.

@@ -7,6 +7,54 @@ public enum BlockOutput: Sendable, Equatable {
     case table(TableOutput)
     case lineChart(LineChartOutput)
     case imageGrid(ImageGridOutput)
+    case scatter(ScatterOutput)
+}
+
+/// Points in a plane coloured by class, such as test images encoded into a latent space.
+public struct ScatterOutput: Sendable, Equatable {
+    public var title: String
+    public var caption: String
+    public var xLabel: String
+    public var yLabel: String
+    public var points: [Point]
+    /// Class names indexed by `Point.label`, for the legend.
+    public var classNames: [String]
+
+    public struct Point: Sendable, Equatable {
+        public var x: Double
+        public var y: Double
+        public var label: Int
+        public init(x: Double, y: Double, label: Int) {
+            self.x = x
+            self.y = y
+            self.label = label
+        }
+    }
+
+    public init(title: String, caption: String, xLabel: String, yLabel: String, points: [Point], classNames: [String]) {
+        self.title = title
+        self.caption = caption
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.points = points
+        self.classNames = classNames
+    }
+}
+
+/// The latent coordinates an image grid spans, for a manifold: column i decodes
+/// x = `xRange` interpolated, row j decodes y = `yRange` interpolated (top row first).
+public struct GridAxes: Sendable, Equatable {
+    public var xLabel: String
+    public var yLabel: String
+    public var xRange: ClosedRange<Double>
+    public var yRange: ClosedRange<Double>
+
+    public init(xLabel: String, yLabel: String, xRange: ClosedRange<Double>, yRange: ClosedRange<Double>) {
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.xRange = xRange
+        self.yRange = yRange
+    }
 }
 
 /// A table of figures, such as the per-epoch losses.
@@ -71,9 +119,11 @@ public struct ImageGridOutput: Sendable, Equatable {
     public var images: [[Float]]
     /// Optional label per row, drawn to the left of it.
     public var rowLabels: [String]
+    /// For a manifold: the latent range the grid spans, drawn as axes with tick values.
+    public var axes: GridAxes?
 
     public init(title: String, caption: String, rows: Int, columns: Int, imageWidth: Int, imageHeight: Int,
-                images: [[Float]], rowLabels: [String] = []) {
+                images: [[Float]], rowLabels: [String] = [], axes: GridAxes? = nil) {
         self.title = title
         self.caption = caption
         self.rows = rows
@@ -82,6 +132,7 @@ public struct ImageGridOutput: Sendable, Equatable {
         self.imageHeight = imageHeight
         self.images = images
         self.rowLabels = rowLabels
+        self.axes = axes
     }
 }
 

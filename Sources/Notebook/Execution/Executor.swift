@@ -87,6 +87,7 @@ public final class Executor {
             session.model = model
             session.trainer = Trainer(model: model, seed: session.seed)
             session.history = []
+            session.evolution = []
             return [.text("\(spec.kind.rawValue.uppercased()) VAE with \(model.parameterCount.formatted()) parameters")]
         case .train(let plan):
             let trainer = session.trainer!, data = session.data!
@@ -94,8 +95,11 @@ public final class Executor {
             let records = try trainer.train(plan, on: data.train, test: data.test,
                                             binarization: session.binarization) { [progress] step in
                 progress.step(step)
-            } epochFinished: { [progress] record, epochInPlan in
-                progress.epoch(record, epochInPlan: epochInPlan, of: plan.epochs)
+            } epochFinished: { [progress, figures] record, epochInPlan in
+                progress.epoch(record, epochInPlan: epochInPlan, of: plan.epochCount(images: data.train.count))
+                // A frame of the fixed evolution points: forward passes only, own stream.
+                session.evolution.append((record.epoch, figures.evolutionFrame(model: trainer.model, seed: session.seed,
+                                                                                count: Session.evolutionPoints)))
             }
             session.history += records
             return [figures.trainingSummary(records)]
@@ -110,6 +114,13 @@ public final class Executor {
             return [figures.samples(model: session.model!, count: count, seed: session.seed)]
         case .summary:
             return [figures.summary(session.model!)]
+        case .plotLatent(let split, let count):
+            let data = split == .test ? session.data!.test : session.data!.train
+            return [figures.latentScatter(model: session.model!, data: data, count: count, split: split)]
+        case .showManifold(let size, let range):
+            return [figures.manifold(model: session.model!, size: size, range: range)]
+        case .showEvolution(let count):
+            return [figures.evolution(session.evolution, count: count, model: session.model!)]
         case .evaluate(let split):
             let data = split == .test ? session.data!.test : session.data!.train
             session.evaluations += 1

@@ -109,4 +109,75 @@ struct FigureMaker {
                            rows: [[split.rawValue, Self.format(totals.meanTotal), Self.format(totals.meanReconstruction),
                                    Self.format(totals.meanKL)]]))
     }
+
+    /// The first `count` images of a split encoded to their means; the plane of the first two
+    /// principal components when the latent has more than two dimensions.
+    func latentScatter(model: VAE, data: ImageDataset, count: Int, split: Command.Split) -> BlockOutput {
+        let shown = min(count, data.count)
+        let means = model.encodeMeans(BatchLoader.matrix(data, indices: Array(0..<shown)))
+        let latent = model.spec.latent
+        var coordinates: [(Double, Double)]
+        var axisNames = ("z₁", "z₂")
+        var projection = ""
+        if latent == 1 {
+            coordinates = (0..<shown).map { (Double(means[$0, 0]), 0) }
+            axisNames = ("z₁", "")
+        } else if latent == 2 {
+            coordinates = (0..<shown).map { (Double(means[$0, 0]), Double(means[$0, 1])) }
+        } else {
+            let components = PrincipalComponents(means, count: 2)
+            coordinates = (0..<shown).map { row in
+                (components.project(means, row: row, component: 0), components.project(means, row: row, component: 1))
+            }
+            axisNames = ("PC 1", "PC 2")
+            projection = " projected onto their first two principal components (PCA of the \(latent)-D means)"
+        }
+        let points = coordinates.enumerated().map { index, point in
+            ScatterOutput.Point(x: point.0, y: point.1, label: Int(data.labels[index]))
+        }
+        return .scatter(ScatterOutput(
+            title: latent > 2 ? "Latent space (PCA projection)" : "Latent space",
+            caption: "Posterior means of the first \(shown) \(split.rawValue) images\(projection), coloured by class.",
+            xLabel: axisNames.0, yLabel: axisNames.1, points: points, classNames: data.classNames))
+    }
+
+    /// Decodes a `size × size` grid of points over [-range, range]² (top row at +range).
+    func manifold(model: VAE, size: Int, range: Double) -> BlockOutput {
+        let points = Matrix(rows: size * size, columns: 2)
+        func coordinate(_ index: Int) -> Double { -range + 2 * range * Double(index) / Double(size - 1) }
+        for row in 0..<size {
+            for column in 0..<size {
+                points[row * size + column, 0] = Float(coordinate(column))
+                points[row * size + column, 1] = Float(coordinate(size - 1 - row))
+            }
+        }
+        let decoded = model.decodeProbabilities(points)
+        return .imageGrid(ImageGridOutput(
+            title: "Latent manifold",
+            caption: "Images decoded from a \(size)×\(size) grid of latent points spanning [−\(Self.compact(range)), \(Self.compact(range))] on both axes.",
+            rows: size, columns: size, imageWidth: model.spec.imageWidth, imageHeight: model.spec.imageHeight,
+            images: (0..<(size * size)).map { row(decoded, $0) },
+            axes: GridAxes(xLabel: "z₁", yLabel: "z₂", xRange: -range...range, yRange: -range...range)))
+    }
+
+    /// The fixed evolution points `("evolution", 0)` decoded by the model as it is now.
+    func evolutionFrame(model: VAE, seed: UInt64, count: Int) -> [[Float]] {
+        var stream = RandomStream(seed: seed, purpose: "evolution", index: 0)
+        let latent = Matrix(rows: count, columns: model.spec.latent)
+        stream.fillGaussian(latent.data, count: latent.count)
+        let decoded = model.decodeProbabilities(latent)
+        return (0..<count).map { row(decoded, $0) }
+    }
+
+    func evolution(_ frames: [(epoch: Int, images: [[Float]])], count: Int, model: VAE) -> BlockOutput {
+        .imageGrid(ImageGridOutput(
+            title: "Training evolution",
+            caption: "The same \(count) latent points z ~ N(0, I) decoded after each epoch, first epoch at the top.",
+            rows: frames.count, columns: count, imageWidth: model.spec.imageWidth, imageHeight: model.spec.imageHeight,
+            images: frames.flatMap { $0.images.prefix(count) }, rowLabels: frames.map { "epoch \($0.epoch)" }))
+    }
+
+    static func compact(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(format: "%g", value)
+    }
 }

@@ -8,12 +8,16 @@ final class Session {
     var binarization: Binarization = .none
     /// The objective of the latest training, used by `evaluate`.
     var objective = Objective()
+    /// Decoded images of the fixed evolution points, one frame per finished epoch.
+    var evolution: [(epoch: Int, images: [[Float]])] = []
     /// How many `evaluate` commands ran, to key their noise streams.
     var evaluations = 0
     var model: VAE?
     var trainer: Trainer?
     /// Every finished epoch since the current model was built.
     var history: [EpochRecord] = []
+    /// How many latent points each evolution frame decodes.
+    static let evolutionPoints = 16
     /// Dataset file → SHA-256 of every dataset loaded, for the manifest.
     var checksums: [String: String] = [:]
 

@@ -13,6 +13,11 @@ public enum Command: Sendable, Equatable {
     case showReconstructions(count: Int, split: Split)
     case showSamples(count: Int)
     case summary
+    case plotLatent(split: Split, count: Int)
+    /// A `size × size` grid decoded from a 2-D latent over `[-range, range]²`.
+    case showManifold(size: Int, range: Double)
+    /// The same latent points decoded after every epoch so far.
+    case showEvolution(count: Int)
     case evaluate(split: Split)
     /// Paths are as written, relative to the notebook's folder.
     case saveWeights(path: String)

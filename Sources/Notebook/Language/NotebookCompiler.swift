@@ -434,9 +434,17 @@ public struct NotebookCompiler {
                                       kl: KLEstimator(rawValue: values["kl"]?.word ?? "analytic")!,
                                       beta: Float(values["beta"]?.real ?? 1),
                                       reduction: Objective.Reduction(rawValue: values["reduction"]?.word ?? "sum")!)
+            switch (values["epochs"], values["steps"]) {
+            case (nil, nil):
+                return fail("'train' needs epochs=… or steps=…", context, at: syntax.endColumn)
+            case (.some, .some):
+                let (c, l) = arguments.columns["steps"]!
+                return fail("give either epochs or steps, not both", context, at: c, length: l)
+            default: break
+            }
             state.hasTrained = true
-            return .train(TrainingPlan(epochs: values["epochs"]!.integer!, batchSize: values["batch"]?.integer ?? 128,
-                                       optimizer: optimizer, objective: objective))
+            return .train(TrainingPlan(epochs: values["epochs"]?.integer ?? 1, steps: values["steps"]?.integer,
+                                       batchSize: values["batch"]?.integer ?? 128, optimizer: optimizer, objective: objective))
         case "table losses", "plot losses":
             guard state.hasTrained else {
                 return fail("'\(schema.name)' needs a 'train' command before it", context, at: column, length: length)
@@ -452,6 +460,22 @@ public struct NotebookCompiler {
         case "summary":
             guard requireModel(schema, context, column, length) else { return nil }
             return .summary
+        case "plot latent":
+            guard requireModel(schema, context, column, length), requireData(schema, context, column, length) else { return nil }
+            return .plotLatent(split: Command.Split(rawValue: values["split"]?.word ?? "test")!,
+                               count: values["count"]?.integer ?? 5000)
+        case "show manifold":
+            guard requireModel(schema, context, column, length) else { return nil }
+            if let latent = state.model?.latent, latent != 2 {
+                return fail("'show manifold' needs a 2-D latent space; the model has latent=\(latent) (use 'plot latent' instead)",
+                            context, at: column, length: length)
+            }
+            return .showManifold(size: values["size"]?.integer ?? 20, range: values["range"]?.real ?? 2)
+        case "show evolution":
+            guard state.hasTrained else {
+                return fail("'show evolution' needs a 'train' command before it", context, at: column, length: length)
+            }
+            return .showEvolution(count: values["count"]?.integer ?? 8)
         case "evaluate":
             guard requireModel(schema, context, column, length), requireData(schema, context, column, length) else { return nil }
             return .evaluate(split: Command.Split(rawValue: values["split"]?.word ?? "test")!)

@@ -3,15 +3,26 @@ import Foundation
 /// How long and how to train, as one `train` command declares it.
 public struct TrainingPlan: Sendable, Equatable {
     public var epochs: Int
+    /// When set, training stops after this many steps (TF1-style `steps`); `epochs` is ignored
+    /// and the last epoch may be partial.
+    public var steps: Int?
     public var batchSize: Int
     public var optimizer: OptimizerSpec
     public var objective: Objective
 
-    public init(epochs: Int, batchSize: Int, optimizer: OptimizerSpec, objective: Objective = Objective()) {
+    public init(epochs: Int, steps: Int? = nil, batchSize: Int, optimizer: OptimizerSpec,
+                objective: Objective = Objective()) {
         self.epochs = epochs
+        self.steps = steps
         self.batchSize = batchSize
         self.optimizer = optimizer
         self.objective = objective
+    }
+
+    /// Epochs this plan runs over `count` images (the last may be partial with `steps`).
+    public func epochCount(images count: Int) -> Int {
+        let perEpoch = (count + batchSize - 1) / batchSize
+        return steps.map { ($0 + perEpoch - 1) / perEpoch } ?? epochs
     }
 }
 
@@ -100,13 +111,16 @@ public final class Trainer {
         let stepsPerEpoch = (data.count + plan.batchSize - 1) / plan.batchSize
         var records: [EpochRecord] = []
         let started = Date()
-        for epochInPlan in 1...plan.epochs {
+        let plannedEpochs = plan.epochCount(images: data.count)
+        for epochInPlan in 1...plannedEpochs {
             let epochStarted = Date()
+            let stepsThisEpoch = plan.steps.map { min(stepsPerEpoch, $0 - (epochInPlan - 1) * stepsPerEpoch) }
+                ?? stepsPerEpoch
             let epoch = completedEpochs + 1
             var shuffle = RandomStream(seed: seed, purpose: "shuffle", index: UInt64(epoch))
             let order = shuffle.permutation(data.count)
             var totals = LossTotals()
-            for stepInEpoch in 0..<stepsPerEpoch {
+            for stepInEpoch in 0..<stepsThisEpoch {
                 let start = stepInEpoch * plan.batchSize
                 let indices = order[start..<min(start + plan.batchSize, data.count)]
                 BatchLoader.load(data, indices: indices, into: batch)
@@ -126,8 +140,8 @@ public final class Trainer {
                 optimizer.step()
                 totals.add(losses)
                 completedSteps = step
-                progress(TrainingProgress(epoch: epoch, epochsInPlan: plan.epochs, epochInPlan: epochInPlan,
-                                          step: step, stepsPerEpoch: stepsPerEpoch, stepInEpoch: stepInEpoch + 1,
+                progress(TrainingProgress(epoch: epoch, epochsInPlan: plannedEpochs, epochInPlan: epochInPlan,
+                                          step: step, stepsPerEpoch: stepsThisEpoch, stepInEpoch: stepInEpoch + 1,
                                           runningLoss: totals.meanTotal,
                                           elapsed: Date().timeIntervalSince(started)))
             }

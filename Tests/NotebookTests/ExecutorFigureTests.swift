@@ -1,0 +1,69 @@
+import Foundation
+import Notebook
+import Testing
+import TestSupport
+
+/// Figures of a small run, checked as data (the Site's tests check how they are drawn).
+@Suite struct ExecutorFigureTests {
+    static func run(_ body: String) throws -> RunResult {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("figures.md").path
+        try body.write(toFile: path, atomically: true, encoding: .utf8)
+        return try Executor(program: NotebookSource.compile(path), options: ExecutionOptions(blasThreads: 2),
+                            progress: ProgressReporter(style: .quiet)).run()
+    }
+
+    static let twoDimensional = """
+        # Figures
+
+        ```swift-vae
+        seed 5
+        data fashion-mnist train=200 test=60
+        model mlp encoder=[32] latent=2 decoder=[32] activation=elu init=glorot
+        train steps=9 batch=50 lr=2e-3
+        plot latent test count=40
+        show manifold 5 range=1.5
+        show evolution 4
+        summary
+        evaluate test
+        ```
+        """
+
+    @Test func stepsLatentManifoldAndEvolution() throws {
+        let outputs = try Self.run(Self.twoDimensional).results[0].outputs
+        guard case .text(let trained) = outputs[2] else { Issue.record("no training summary"); return }
+        // 200 images at batch 50: 4 steps per epoch, so 9 steps are two full epochs and one step.
+        #expect(trained.hasPrefix("trained 3 epochs (9 steps in all)"))
+
+        guard case .scatter(let scatter) = outputs[3] else { Issue.record("no scatter"); return }
+        #expect(scatter.points.count == 40)
+        #expect(scatter.classNames.count == 10 && scatter.xLabel == "z₁")
+        #expect(scatter.points.allSatisfy { $0.x.isFinite && $0.y.isFinite && (0..<10).contains($0.label) })
+
+        guard case .imageGrid(let manifold) = outputs[4] else { Issue.record("no manifold"); return }
+        #expect(manifold.rows == 5 && manifold.columns == 5 && manifold.images.count == 25)
+        #expect(manifold.axes?.xRange == -1.5...1.5)
+
+        guard case .imageGrid(let evolution) = outputs[5] else { Issue.record("no evolution"); return }
+        #expect(evolution.rows == 3 && evolution.columns == 4 && evolution.images.count == 12)
+        #expect(evolution.rowLabels == ["epoch 1", "epoch 2", "epoch 3"])
+
+        guard case .table(let summary) = outputs[6], case .table(let evaluation) = outputs[7] else {
+            Issue.record("no summary or evaluation table")
+            return
+        }
+        #expect(summary.rows.last == ["total", "", "51220"])
+        #expect(evaluation.rows.count == 1 && evaluation.rows[0][0] == "test")
+    }
+
+    @Test func latentOfMoreThanTwoDimensionsIsProjected() throws {
+        let body = Self.twoDimensional
+            .replacingOccurrences(of: "latent=2", with: "latent=6")
+            .replacingOccurrences(of: "show manifold 5 range=1.5\n", with: "")
+        let outputs = try Self.run(body).results[0].outputs
+        guard case .scatter(let scatter) = outputs[3] else { Issue.record("no scatter"); return }
+        #expect(scatter.xLabel == "PC 1" && scatter.yLabel == "PC 2")
+        #expect(scatter.caption.contains("principal components"))
+    }
+}
