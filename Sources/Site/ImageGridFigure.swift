@@ -129,10 +129,12 @@ private struct ManifoldAxes {
     }
 
     /// The first, middle and last of `count` evenly spaced values from `start` to `end`
-    /// (a single one lies in the middle), as short text.
+    /// (a single one lies in the middle), as short text. An even count has no middle
+    /// tile, so it gets no middle tick rather than an odd value such as 0.1818.
     static func ticks(count: Int, from start: Double, to end: Double) -> [(index: Int, text: String)] {
         var indices: [Int] = []
-        for index in [0, (count - 1) / 2, count - 1] where index >= 0 && !indices.contains(index) {
+        let candidates = count % 2 == 1 ? [0, (count - 1) / 2, count - 1] : [0, count - 1]
+        for index in candidates where index >= 0 && !indices.contains(index) {
             indices.append(index)
         }
         let span = end - start
