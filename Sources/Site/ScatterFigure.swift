@@ -85,6 +85,12 @@ private struct ScatterLayout {
         yAxis.position(of: value, from: plotBottom - Self.axisInset, to: plotTop + Self.axisInset)
     }
 
+    var axes: ChartAxes {
+        ChartAxes(xAxis: xAxis, yAxis: yAxis, plotLeft: plotLeft, plotRight: plotRight, plotTop: plotTop,
+                  plotBottom: plotBottom, xLabel: scatter.xLabel, yLabel: scatter.yLabel, inset: Self.axisInset,
+                  labelFontSize: Self.labelFontSize)
+    }
+
     func render() -> String {
         let c = formatCoordinate
         let names = classes.map { Self.className(of: $0.label, in: scatter.classNames) }
@@ -120,39 +126,7 @@ private struct ScatterLayout {
         return "<figure class=\"figure scatter\">\n\(svg)\(figcaption)\n</figure>"
     }
 
-    func renderAxes() -> String {
-        let c = formatCoordinate
-        var svg = "<g class=\"axes\" stroke=\"currentColor\">\n"
-        svg += "<line x1=\"\(c(plotLeft))\" y1=\"\(c(plotBottom))\" x2=\"\(c(plotRight))\" y2=\"\(c(plotBottom))\"/>\n"
-        svg += "<line x1=\"\(c(plotLeft))\" y1=\"\(c(plotTop))\" x2=\"\(c(plotLeft))\" y2=\"\(c(plotBottom))\"/>\n"
-        for tick in xAxis.ticks {
-            svg += "<line x1=\"\(c(x(tick)))\" y1=\"\(c(plotBottom))\" x2=\"\(c(x(tick)))\" y2=\"\(c(plotBottom + 5))\"/>\n"
-        }
-        for tick in yAxis.ticks {
-            svg += "<line x1=\"\(c(plotLeft - 5))\" y1=\"\(c(y(tick)))\" x2=\"\(c(plotLeft))\" y2=\"\(c(y(tick)))\"/>\n"
-        }
-        svg += "</g>\n<g class=\"tick-labels\">\n"
-        for tick in xAxis.ticks {
-            svg += "<text x=\"\(c(x(tick)))\" y=\"\(c(plotBottom + 19))\" text-anchor=\"middle\">"
-                + "\(xAxis.label(for: tick))</text>\n"
-        }
-        for tick in yAxis.ticks {
-            svg += "<text x=\"\(c(plotLeft - 9))\" y=\"\(c(y(tick) + 4))\" text-anchor=\"end\">"
-                + "\(yAxis.label(for: tick))</text>\n"
-        }
-        svg += "</g>\n"
-        if !scatter.xLabel.isEmpty {
-            svg += "<text class=\"axis-label\" x=\"\(c((plotLeft + plotRight) / 2))\" y=\"\(c(plotBottom + 42))\" "
-                + "text-anchor=\"middle\" font-size=\"\(c(Self.labelFontSize))\">\(escapeHTMLText(scatter.xLabel))</text>\n"
-        }
-        if !scatter.yLabel.isEmpty {
-            let middle = (plotTop + plotBottom) / 2
-            svg += "<text class=\"axis-label\" x=\"16\" y=\"\(c(middle))\" transform=\"rotate(-90 16 \(c(middle)))\" "
-                + "text-anchor=\"middle\" dominant-baseline=\"central\" font-size=\"\(c(Self.labelFontSize))\">"
-                + "\(escapeHTMLText(scatter.yLabel))</text>\n"
-        }
-        return svg
-    }
+    func renderAxes() -> String { axes.render() }
 
     /// One group per class; each circle holds only its centre (one decimal) and radius.
     func renderPoints() -> String {
