@@ -28,9 +28,11 @@ public func renderNotebookPage(_ run: RunResult, stylesheetHref: String = "style
     for result in run.results { outputsByBlock[result.blockIndex, default: []] += result.outputs }
 
     var body = ""
+    var contents = TableOfContents()
     for segment in document.segments {
         switch segment {
-        case .html(let html):
+        case .html(let rawHTML):
+            let html = contents.anchoring(rawHTML)
             body += html
             if !html.hasSuffix("\n") { body += "\n" }
         case .code(let block):
@@ -64,7 +66,7 @@ public func renderNotebookPage(_ run: RunResult, stylesheetHref: String = "style
     </header>
     <main>
     <article class="notebook">
-    \(body)</article>
+    \(withContents(contents.render(), in: body))</article>
     </main>
     \(renderManifestFooter(run.manifest, documentPath: document.path))
     </body>
@@ -124,4 +126,14 @@ public func formatDuration(_ seconds: Double) -> String {
     let whole = Int(seconds.rounded())
     if whole < 3600 { return "\(whole / 60) min " + String(format: "%02d", whole % 60) + " s" }
     return "\(whole / 3600) h " + String(format: "%02d", (whole % 3600) / 60) + " min"
+}
+
+/// `body` with the table of contents placed right after the page's level-1 heading
+/// (or first, when there is none).
+private func withContents(_ contents: String, in body: String) -> String {
+    guard !contents.isEmpty else { return body }
+    if let end = body.range(of: "</h1>") {
+        return String(body[..<end.upperBound]) + "\n" + contents + String(body[end.upperBound...])
+    }
+    return contents + body
 }

@@ -146,6 +146,13 @@ tbody tr:last-child td { border-bottom: 0; }
   h1, h2, h3 { break-after: avoid; }
 }
 
+/* Table of contents: a quiet box under the title; hidden in print. */
+nav.toc { margin: 1rem 0 2rem; padding: 0.75rem 1rem; border: 1px solid var(--border, rgba(127,127,127,0.3)); border-radius: 6px; font-size: 0.95rem; }
+nav.toc .toc-title { margin: 0 0 0.25rem; font-weight: 600; }
+nav.toc ol { margin: 0; padding-left: 1.25rem; }
+nav.toc li.toc-sub { margin-left: 1rem; list-style-type: circle; }
+@media print { nav.toc { display: none; } }
+
 /* Maths: MathML Core drawn by the browser; a maths font (with an OpenType MATH table)
    lets delimiters stretch. Local fonts only: nothing is fetched. */
 math {
