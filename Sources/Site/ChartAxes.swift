@@ -1,5 +1,19 @@
 import Notebook
 
+/// Sizes the line chart and the scatter plot share, so they read as one family of figures.
+enum ChartStyle {
+    static let width = 760.0
+    static let fontSize = 12.0
+    static let titleFontSize = 15.0
+    static let labelFontSize = 13.0
+    /// An estimate of the advance of one character at `fontSize`, for layout only.
+    static let characterWidth = 7.0
+    static let legendRowHeight = 20.0
+    /// The gap between the axis lines and the first and last ticks, so markers at the
+    /// ends of the data do not sit on an axis line (matplotlib leaves one too).
+    static let axisInset = 8.0
+}
+
 /// The plot rectangle, scales and axes that the line chart and the scatter plot share:
 /// the axis lines, tick marks, tick labels and axis labels, drawn in `currentColor` so
 /// they follow the page's light or dark theme.

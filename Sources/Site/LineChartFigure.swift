@@ -27,18 +27,8 @@ public let chartSeriesColors = [
 
 /// Geometry of one chart, computed once from its data.
 private struct LineChartLayout {
-    static let width = 760.0
     static let height = 420.0
-    static let fontSize = 12.0
-    static let titleFontSize = 15.0
-    static let labelFontSize = 13.0
-    /// An estimate of the advance of one character at `fontSize`, for layout only.
-    static let characterWidth = 7.0
-    static let legendRowHeight = 20.0
     static let legendSwatchWidth = 26.0
-    /// The gap between the axis lines and the first and last ticks, so markers at the
-    /// ends of the data do not sit on an axis line (matplotlib leaves one too).
-    static let axisInset = 8.0
     /// Series with more points than this are drawn without markers.
     static let maximumMarkedPoints = 60
 
@@ -64,8 +54,8 @@ private struct LineChartLayout {
         self.yAxis = yAxis
 
         let widestTickLabel = yAxis.ticks.map { yAxis.label(for: $0).count }.max() ?? 1
-        plotLeft = (chart.yLabel.isEmpty ? 12 : 34) + Double(widestTickLabel) * Self.characterWidth + 10
-        plotRight = Self.width - 24
+        plotLeft = (chart.yLabel.isEmpty ? 12 : 34) + Double(widestTickLabel) * ChartStyle.characterWidth + 10
+        plotRight = ChartStyle.width - 24
         plotBottom = Self.height - (chart.xLabel.isEmpty ? 34 : 54)
 
         // Legend entries flow left to right under the title, wrapping at the plot's width.
@@ -73,7 +63,7 @@ private struct LineChartLayout {
         var current: [(series: Int, x: Double)] = []
         var cursor = plotLeft
         for (index, series) in chart.series.enumerated() {
-            let entryWidth = Self.legendSwatchWidth + 6 + Double(series.name.count) * Self.characterWidth + 18
+            let entryWidth = Self.legendSwatchWidth + 6 + Double(series.name.count) * ChartStyle.characterWidth + 18
             if !current.isEmpty && cursor + entryWidth > plotRight {
                 rows.append(current)
                 current = []
@@ -85,20 +75,20 @@ private struct LineChartLayout {
         if !current.isEmpty { rows.append(current) }
         legendRows = rows
         let titleHeight = chart.title.isEmpty ? 8.0 : 30.0
-        plotTop = titleHeight + Double(rows.count) * Self.legendRowHeight + 12
+        plotTop = titleHeight + Double(rows.count) * ChartStyle.legendRowHeight + 12
     }
 
     func x(_ value: Double) -> Double {
-        xAxis.position(of: value, from: plotLeft + Self.axisInset, to: plotRight - Self.axisInset)
+        xAxis.position(of: value, from: plotLeft + ChartStyle.axisInset, to: plotRight - ChartStyle.axisInset)
     }
     func y(_ value: Double) -> Double {
-        yAxis.position(of: value, from: plotBottom - Self.axisInset, to: plotTop + Self.axisInset)
+        yAxis.position(of: value, from: plotBottom - ChartStyle.axisInset, to: plotTop + ChartStyle.axisInset)
     }
 
     var axes: ChartAxes {
         ChartAxes(xAxis: xAxis, yAxis: yAxis, plotLeft: plotLeft, plotRight: plotRight, plotTop: plotTop,
-                  plotBottom: plotBottom, xLabel: chart.xLabel, yLabel: chart.yLabel, inset: Self.axisInset,
-                  labelFontSize: Self.labelFontSize)
+                  plotBottom: plotBottom, xLabel: chart.xLabel, yLabel: chart.yLabel, inset: ChartStyle.axisInset,
+                  labelFontSize: ChartStyle.labelFontSize)
     }
 
     func render() -> String {
@@ -110,14 +100,14 @@ private struct LineChartLayout {
         }
         label += "."
         var svg = """
-        <svg class="chart" viewBox="0 0 \(c(Self.width)) \(c(Self.height))" width="\(c(Self.width))" \
+        <svg class="chart" viewBox="0 0 \(c(ChartStyle.width)) \(c(Self.height))" width="\(c(ChartStyle.width))" \
         height="\(c(Self.height))" role="img" aria-label="\(escapeHTMLAttribute(label))" \
-        font-family="system-ui, sans-serif" font-size="\(c(Self.fontSize))" fill="currentColor">
+        font-family="system-ui, sans-serif" font-size="\(c(ChartStyle.fontSize))" fill="currentColor">
         <title>\(escapeHTMLText(chart.title.isEmpty ? "Line chart" : chart.title))</title>
 
         """
         if !chart.title.isEmpty {
-            svg += "<text x=\"\(c((plotLeft + plotRight) / 2))\" y=\"21\" text-anchor=\"middle\" font-size=\"\(c(Self.titleFontSize))\" "
+            svg += "<text x=\"\(c((plotLeft + plotRight) / 2))\" y=\"21\" text-anchor=\"middle\" font-size=\"\(c(ChartStyle.titleFontSize))\" "
                 + "font-weight=\"600\">\(escapeHTMLText(chart.title))</text>\n"
         }
         svg += renderLegend()
@@ -135,10 +125,10 @@ private struct LineChartLayout {
     func renderLegend() -> String {
         guard !legendRows.isEmpty else { return "" }
         let c = formatCoordinate
-        let firstRowMiddle = (chart.title.isEmpty ? 8.0 : 30.0) + Self.legendRowHeight / 2
+        let firstRowMiddle = (chart.title.isEmpty ? 8.0 : 30.0) + ChartStyle.legendRowHeight / 2
         var svg = "<g class=\"legend\">\n"
         for (rowIndex, row) in legendRows.enumerated() {
-            let middle = firstRowMiddle + Double(rowIndex) * Self.legendRowHeight
+            let middle = firstRowMiddle + Double(rowIndex) * ChartStyle.legendRowHeight
             for entry in row {
                 let series = chart.series[entry.series]
                 let color = chartSeriesColors[entry.series % chartSeriesColors.count]

@@ -22,18 +22,9 @@ public func renderScatterFigure(_ scatter: ScatterOutput) -> String {
 
 /// Geometry of one scatter plot, computed once from its data.
 private struct ScatterLayout {
-    static let width = 760.0
     static let height = 480.0
-    static let fontSize = 12.0
-    static let titleFontSize = 15.0
-    static let labelFontSize = 13.0
-    /// An estimate of the advance of one character at `fontSize`, for layout only.
-    static let characterWidth = 7.0
-    static let legendRowHeight = 20.0
     static let pointRadius = "2"
     static let pointOpacity = "0.75"
-    /// The gap between the axis lines and the first and last ticks.
-    static let axisInset = 8.0
 
     let scatter: ScatterOutput
     /// The finite points, grouped by label in ascending label order.
@@ -59,10 +50,10 @@ private struct ScatterLayout {
         self.yAxis = yAxis
 
         let widestTickLabel = yAxis.ticks.map { yAxis.label(for: $0).count }.max() ?? 1
-        plotLeft = (scatter.yLabel.isEmpty ? 12 : 34) + Double(widestTickLabel) * Self.characterWidth + 10
+        plotLeft = (scatter.yLabel.isEmpty ? 12 : 34) + Double(widestTickLabel) * ChartStyle.characterWidth + 10
         let widestClassName = classes.map { Self.className(of: $0.label, in: scatter.classNames).count }.max()
-        let legendWidth = widestClassName.map { 16 + Double($0) * Self.characterWidth + 12 } ?? 0
-        legendLeft = Self.width - legendWidth
+        let legendWidth = widestClassName.map { 16 + Double($0) * ChartStyle.characterWidth + 12 } ?? 0
+        legendLeft = ChartStyle.width - legendWidth
         plotRight = legendLeft - (legendWidth > 0 ? 12 : 24)
         plotTop = scatter.title.isEmpty ? 12 : 38
         plotBottom = Self.height - (scatter.xLabel.isEmpty ? 34 : 54)
@@ -79,16 +70,16 @@ private struct ScatterLayout {
     }
 
     func x(_ value: Double) -> Double {
-        xAxis.position(of: value, from: plotLeft + Self.axisInset, to: plotRight - Self.axisInset)
+        xAxis.position(of: value, from: plotLeft + ChartStyle.axisInset, to: plotRight - ChartStyle.axisInset)
     }
     func y(_ value: Double) -> Double {
-        yAxis.position(of: value, from: plotBottom - Self.axisInset, to: plotTop + Self.axisInset)
+        yAxis.position(of: value, from: plotBottom - ChartStyle.axisInset, to: plotTop + ChartStyle.axisInset)
     }
 
     var axes: ChartAxes {
         ChartAxes(xAxis: xAxis, yAxis: yAxis, plotLeft: plotLeft, plotRight: plotRight, plotTop: plotTop,
-                  plotBottom: plotBottom, xLabel: scatter.xLabel, yLabel: scatter.yLabel, inset: Self.axisInset,
-                  labelFontSize: Self.labelFontSize)
+                  plotBottom: plotBottom, xLabel: scatter.xLabel, yLabel: scatter.yLabel, inset: ChartStyle.axisInset,
+                  labelFontSize: ChartStyle.labelFontSize)
     }
 
     func render() -> String {
@@ -103,14 +94,14 @@ private struct ScatterLayout {
         if !scatter.caption.isEmpty { label += ". \(scatter.caption)" }
         if !label.hasSuffix(".") { label += "." }
         var svg = """
-        <svg class="chart scatter" viewBox="0 0 \(c(Self.width)) \(c(Self.height))" width="\(c(Self.width))" \
+        <svg class="chart scatter" viewBox="0 0 \(c(ChartStyle.width)) \(c(Self.height))" width="\(c(ChartStyle.width))" \
         height="\(c(Self.height))" role="img" aria-label="\(escapeHTMLAttribute(label))" \
-        font-family="system-ui, sans-serif" font-size="\(c(Self.fontSize))" fill="currentColor">
+        font-family="system-ui, sans-serif" font-size="\(c(ChartStyle.fontSize))" fill="currentColor">
         <title>\(escapeHTMLText(scatter.title.isEmpty ? "Scatter plot" : scatter.title))</title>
 
         """
         if !scatter.title.isEmpty {
-            svg += "<text x=\"\(c((plotLeft + plotRight) / 2))\" y=\"23\" text-anchor=\"middle\" font-size=\"\(c(Self.titleFontSize))\" "
+            svg += "<text x=\"\(c((plotLeft + plotRight) / 2))\" y=\"23\" text-anchor=\"middle\" font-size=\"\(c(ChartStyle.titleFontSize))\" "
                 + "font-weight=\"600\">\(escapeHTMLText(scatter.title))</text>\n"
         }
         svg += renderAxes()
@@ -146,7 +137,7 @@ private struct ScatterLayout {
         let c = formatCoordinate
         var svg = "<g class=\"legend\">\n"
         for (index, entry) in classes.enumerated() {
-            let middle = plotTop + Self.legendRowHeight / 2 + Double(index) * Self.legendRowHeight
+            let middle = plotTop + ChartStyle.legendRowHeight / 2 + Double(index) * ChartStyle.legendRowHeight
             svg += "<circle cx=\"\(c(legendLeft + 5))\" cy=\"\(c(middle))\" r=\"4\" fill=\"\(Self.color(of: entry.label))\"/>"
                 + "<text x=\"\(c(legendLeft + 16))\" y=\"\(c(middle + 4))\">\(escapeHTMLText(names[index]))</text>\n"
         }

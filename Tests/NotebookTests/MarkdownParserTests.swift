@@ -568,22 +568,3 @@ private func inlineMath(_ tex: String) -> String {
 private func displayMath(_ tex: String) -> String {
     #"<span class="math display">"# + TeXToMathML.math(tex, display: true) + "</span>"
 }
-
-private extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
-    }
-}
-
-/// A small seeded generator (SplitMix64), so that random tests repeat exactly.
-private struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
