@@ -71,21 +71,33 @@ public enum ReconstructionLoss: String, Sendable, Codable, CaseIterable {
     static func bceRow(logits l: UnsafeMutablePointer<Float>, targets x: UnsafeMutablePointer<Float>,
                        gradient g: UnsafeMutablePointer<Float>?, count: Int, scale: Float) -> Float {
         typealias V = VectorMath.Vector
-        var sums = V.zero
+        var sums = V.zero, sums2 = V.zero
         var i = 0
         let zero = V.zero
-        while i + 8 <= count {
+        // One group of eight pixels: its loss terms, and its gradient when training.
+        @inline(__always) func group(_ i: Int) -> V {
             let logit = UnsafeRawPointer(l + i).loadUnaligned(as: V.self)
             let target = UnsafeRawPointer(x + i).loadUnaligned(as: V.self)
             let e = VectorMath.exp(-VectorMath.abs(logit))
-            sums += logit.replacing(with: zero, where: logit .< zero) - logit * target + VectorMath.log1p(e)
             if let g {
                 let numerator = e.replacing(with: V(repeating: 1), where: logit .>= zero)
                 let probability = numerator / (1 + e)
                 UnsafeMutableRawPointer(g + i).storeBytes(of: scale * (probability - target), as: V.self)
             }
+            return logit.replacing(with: zero, where: logit .< zero) - logit * target + VectorMath.log1p(e)
+        }
+        // Two independent groups per iteration: exp and log1p are long dependent chains,
+        // and interleaving two of them keeps the vector units busy (measured with vae-bench).
+        while i + 16 <= count {
+            sums += group(i)
+            sums2 += group(i + 8)
+            i += 16
+        }
+        if i + 8 <= count {
+            sums += group(i)
             i += 8
         }
+        sums += sums2
         var rowSum = sums.sum()
         while i < count {
             let logit = l[i]

@@ -26,30 +26,28 @@ public final class Adam: Optimizer {
         let rootCorrection2 = correction2.squareRoot()
         let (b1, b2, eps) = (beta1, beta2, epsilon)
         typealias V = SIMD8<Float>
-        for (index, parameter) in state.parameters.enumerated() {
-            let m = state.slots[2 * index], v = state.slots[2 * index + 1]
-            let w = parameter.value.data, g = parameter.gradient.data
-            let count = parameter.count
-            let blocks = count / 8
-            // Explicit vectors: the four pointers might alias as far as the compiler
-            // knows, so it would not vectorize the scalar loop by itself. Large
-            // parameters are split across threads; each weight's update is the same
-            // whatever the split.
-            ParallelRanges.forEach(blocks, minimumPerThread: 2048) { range in
-                for block in range {
-                    let i = block &* 8
-                    let gradient = UnsafeRawPointer(g + i).loadUnaligned(as: V.self)
-                    let mean = b1 * UnsafeRawPointer(m + i).loadUnaligned(as: V.self) + (1 - b1) * gradient
-                    let square = b2 * UnsafeRawPointer(v + i).loadUnaligned(as: V.self) + (1 - b2) * gradient * gradient
-                    let weight = UnsafeRawPointer(w + i).loadUnaligned(as: V.self)
-                        - stepSize * mean / (square.squareRoot() / rootCorrection2 + eps)
-                    UnsafeMutableRawPointer(m + i).storeBytes(of: mean, as: V.self)
-                    UnsafeMutableRawPointer(v + i).storeBytes(of: square, as: V.self)
-                    UnsafeMutableRawPointer(w + i).storeBytes(of: weight, as: V.self)
-                }
+        let slots = state.slots
+        let parameters = state.parameters
+        // Explicit vectors: the four pointers might alias as far as the compiler knows, so
+        // it would not vectorize the scalar loop by itself. Each element's update is the
+        // same operations in the same order in the vector body and the scalar tail, so the
+        // result does not depend on where segments start.
+        state.forEachSegment { index, elements in
+            let m = slots[2 * index], v = slots[2 * index + 1]
+            let w = parameters[index].value.data, g = parameters[index].gradient.data
+            var i = elements.lowerBound
+            while i + 8 <= elements.upperBound {
+                let gradient = UnsafeRawPointer(g + i).loadUnaligned(as: V.self)
+                let mean = b1 * UnsafeRawPointer(m + i).loadUnaligned(as: V.self) + (1 - b1) * gradient
+                let square = b2 * UnsafeRawPointer(v + i).loadUnaligned(as: V.self) + (1 - b2) * gradient * gradient
+                let weight = UnsafeRawPointer(w + i).loadUnaligned(as: V.self)
+                    - stepSize * mean / (VectorMath.squareRoot(square) / rootCorrection2 + eps)
+                UnsafeMutableRawPointer(m + i).storeBytes(of: mean, as: V.self)
+                UnsafeMutableRawPointer(v + i).storeBytes(of: square, as: V.self)
+                UnsafeMutableRawPointer(w + i).storeBytes(of: weight, as: V.self)
+                i &+= 8
             }
-            var i = blocks * 8
-            while i < count {
+            while i < elements.upperBound {
                 let gradient = g[i]
                 m[i] = b1 * m[i] + (1 - b1) * gradient
                 v[i] = b2 * v[i] + (1 - b2) * gradient * gradient

@@ -52,4 +52,25 @@ final class OptimizerSlots {
     }
 
     deinit { slots.forEach { $0.deallocate() } }
+
+    /// Calls `body(parameterIndex, elements)` over every element of every parameter, with all
+    /// parameters seen as one long array cut into one contiguous piece per thread.
+    ///
+    /// One dispatch per step instead of one per parameter, and the small parameters (biases,
+    /// the latent layer) no longer run alone. Element updates are independent, so the split
+    /// never changes a result.
+    func forEachSegment(_ body: (_ parameterIndex: Int, _ elements: Range<Int>) -> Void) {
+        let total = totalCount
+        // Below ~64K elements a second thread costs more to wake than it saves.
+        ParallelRanges.forEach(total, minimumPerThread: 1 << 16) { piece in
+            var offset = 0
+            for (index, parameter) in parameters.enumerated() {
+                let lower = max(piece.lowerBound, offset), upper = min(piece.upperBound, offset + parameter.count)
+                if lower < upper { body(index, (lower - offset)..<(upper - offset)) }
+                offset += parameter.count
+            }
+        }
+    }
+
+    private lazy var totalCount = parameters.reduce(0) { $0 + $1.count }
 }

@@ -23,20 +23,34 @@ public enum BLAS {
         public var m: Int
         public var n: Int
         public var k: Int
+        /// Whether the product added to C (`beta = 1`) rather than overwrote it; OpenBLAS
+        /// clears C first in the second case, which the floor must pay for too.
+        public var accumulates: Bool
     }
 
     /// When not nil, every `gemm` call appends its shape here (used by `vae-bench` to time
     /// the BLAS floor of an epoch: the same products with nothing around them).
     nonisolated(unsafe) public static var recordedShapes: [GemmShape]?
 
+    /// While shapes are recorded, the wall-clock seconds spent inside those products, so a
+    /// benchmark can split an epoch into matrix products in context and everything else.
+    nonisolated(unsafe) public static var recordedSeconds: Double = 0
+
     @inline(__always)
     public static func gemm(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
                             alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
                             b: UnsafePointer<Float>, ldb: Int,
                             beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        if recordedShapes != nil { recordedShapes!.append(GemmShape(transA: transA, transB: transB, m: m, n: n, k: k)) }
+        guard recordedShapes != nil else {
+            cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k),
+                        alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+            return
+        }
+        recordedShapes!.append(GemmShape(transA: transA, transB: transB, m: m, n: n, k: k, accumulates: beta == 1))
+        let started = DispatchTime.now().uptimeNanoseconds
         cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k),
                     alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        recordedSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
     }
 
     /// Sets the number of OpenBLAS threads.
