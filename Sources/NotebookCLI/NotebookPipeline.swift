@@ -20,7 +20,8 @@ enum NotebookPipeline {
         let executor = Executor(program: program,
                                 options: ExecutionOptions(blasThreads: options.threads,
                                                           datasets: .fromEnvironment(ProcessInfo.processInfo.environment),
-                                                          command: command),
+                                                          command: command,
+                                                          overrides: try options.overrides()),
                                 progress: .automatic(quiet: options.quiet))
         do {
             return try executor.run()

@@ -163,28 +163,3 @@ public struct RunResult: Sendable, Equatable {
         self.manifest = manifest
     }
 }
-
-/// The facts that make a run reproducible, shown in the page footer.
-public struct RunManifest: Sendable, Equatable {
-    public var seed: UInt64
-    public var engineVersion: String
-    public var blasConfiguration: String
-    public var blasThreads: Int
-    /// Dataset file name → SHA-256 (hex) of the file as read.
-    public var datasetChecksums: [String: String]
-    public var command: String
-    public var seconds: Double
-    public var finishedAt: String
-
-    public init(seed: UInt64, engineVersion: String, blasConfiguration: String, blasThreads: Int,
-                datasetChecksums: [String: String], command: String, seconds: Double, finishedAt: String) {
-        self.seed = seed
-        self.engineVersion = engineVersion
-        self.blasConfiguration = blasConfiguration
-        self.blasThreads = blasThreads
-        self.datasetChecksums = datasetChecksums
-        self.command = command
-        self.seconds = seconds
-        self.finishedAt = finishedAt
-    }
-}

@@ -8,11 +8,16 @@ public struct ExecutionOptions: Sendable {
     public var datasets: DatasetLocations
     /// The command line that reproduces the run, for the page footer.
     public var command: String
+    /// The `-p` overrides the program was compiled with, kept in the manifest so `check`
+    /// can compile the notebook the same way again.
+    public var overrides: [String: String]
 
-    public init(blasThreads: Int = 2, datasets: DatasetLocations = DatasetLocations(), command: String = "") {
+    public init(blasThreads: Int = 2, datasets: DatasetLocations = DatasetLocations(), command: String = "",
+                overrides: [String: String] = [:]) {
         self.blasThreads = blasThreads
         self.datasets = datasets
         self.command = command
+        self.overrides = overrides
     }
 }
 
@@ -55,11 +60,26 @@ public final class Executor {
                                        seconds: Date().timeIntervalSince(blockStarted)))
         }
         let seconds = Date().timeIntervalSince(started)
-        let manifest = RunManifest(seed: program.seed, engineVersion: EngineInfo.version,
-                                   blasConfiguration: BLAS.configuration, blasThreads: options.blasThreads,
-                                   datasetChecksums: session.checksums, command: options.command, seconds: seconds,
-                                   finishedAt: ISO8601DateFormatter().string(from: Date()))
+        let manifest = RunManifest(
+            seed: program.seed,
+            parameters: program.parameters.map { NamedValue(name: $0.name, value: $0.value) },
+            overrides: options.overrides.sorted { $0.key < $1.key }.map { NamedValue(name: $0.key, value: $0.value) },
+            engineVersion: EngineInfo.version,
+            blasConfiguration: BLAS.configuration, blasCore: BLAS.coreName, blasThreads: options.blasThreads,
+            cpuArchitecture: Self.cpuArchitecture,
+            datasetChecksums: session.checksums, inputChecksums: session.inputChecksums,
+            command: options.command, seconds: seconds,
+            finishedAt: ISO8601DateFormatter().string(from: Date()))
         return RunResult(document: program.document, results: results, manifest: manifest)
+    }
+
+    /// The machine architecture as `uname -m` prints it.
+    static var cpuArchitecture: String {
+        var name = utsname()
+        uname(&name)
+        return withUnsafeBytes(of: &name.machine) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
     }
 
     /// A path of the notebook, relative to the notebook's folder.
@@ -133,7 +153,12 @@ public final class Executor {
             try Checkpoint.save(session.model!, to: url)
             return [.text("saved \(session.model!.parameterCount.formatted()) weights to \(path)")]
         case .loadWeights(let path):
-            try Checkpoint.load(into: session.model!, from: resolve(path))
+            let url = resolve(path)
+            try Checkpoint.load(into: session.model!, from: url)
+            // The checkpoint is an input like a dataset: a changed file must show in the record.
+            if let bytes = try? Data(contentsOf: url) {
+                session.inputChecksums[path] = bytes.withUnsafeBytes { SHA256.hash($0).hex }
+            }
             return [.text("loaded weights from \(path)")]
         }
     }

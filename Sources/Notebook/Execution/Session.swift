@@ -20,6 +20,8 @@ final class Session {
     static let evolutionPoints = 16
     /// Dataset file → SHA-256 of every dataset loaded, for the manifest.
     var checksums: [String: String] = [:]
+    /// Checkpoint path (as written in the notebook) → SHA-256 of every checkpoint loaded.
+    var inputChecksums: [String: String] = [:]
 
     init(seed: UInt64) {
         self.seed = seed
