@@ -63,6 +63,19 @@ public struct TrainingProgress: Sendable {
     public var stepInEpoch: Int
     public var runningLoss: Double
     public var elapsed: Double
+
+    /// Public so the reporters that show progress can be tested without training.
+    public init(epoch: Int, epochsInPlan: Int, epochInPlan: Int, step: Int, stepsPerEpoch: Int, stepInEpoch: Int,
+                runningLoss: Double, elapsed: Double) {
+        self.epoch = epoch
+        self.epochsInPlan = epochsInPlan
+        self.epochInPlan = epochInPlan
+        self.step = step
+        self.stepsPerEpoch = stepsPerEpoch
+        self.stepInEpoch = stepInEpoch
+        self.runningLoss = runningLoss
+        self.elapsed = elapsed
+    }
 }
 
 /// Training that produced a non-finite loss.
