@@ -90,19 +90,35 @@ private func renderCodeBlock(_ block: CodeBlock) -> String {
     return "<pre class=\"code\"\(language)><code>\(escapeHTMLText(String(source)))</code></pre>"
 }
 
-/// The footer listing what reproduces the run: seed, engine, BLAS, datasets, time, command.
+/// The footer listing what reproduces the run: seed, parameters, engine, machine, BLAS,
+/// the checksums of every file read, time and command.
+///
+/// Rows whose facts a manifest does not have (no parameters, no checkpoint loaded, an
+/// older record without the CPU) are left out rather than shown empty.
 private func renderManifestFooter(_ manifest: RunManifest, documentPath: String) -> String {
-    var rows: [(String, String)] = [
-        ("Seed", "<code>\(manifest.seed)</code>"),
-        ("Engine", escapeHTMLText(manifest.engineVersion)),
-        ("BLAS", "\(escapeHTMLText(manifest.blasConfiguration)), \(manifest.blasThreads) "
-            + "\(manifest.blasThreads == 1 ? "thread" : "threads")"),
-    ]
-    if !manifest.datasetChecksums.isEmpty {
-        let items = manifest.datasetChecksums.sorted { $0.key < $1.key }.map { name, checksum in
-            "<li><code>\(escapeHTMLText(name))</code> <code class=\"checksum\">\(escapeHTMLText(checksum))</code></li>"
+    var rows: [(String, String)] = [("Seed", "<code>\(manifest.seed)</code>")]
+    if !manifest.parameters.isEmpty {
+        // An overridden value is marked, so the page says it is not the notebook's own.
+        let overridden = Set(manifest.overrides.map(\.name))
+        let items = manifest.parameters.map { parameter in
+            "<li><code>\(escapeHTMLText(parameter.name)) = \(escapeHTMLText(parameter.value))</code>"
+                + (overridden.contains(parameter.name) ? " (set with <code>-p</code>)" : "") + "</li>"
         }
-        rows.append(("Datasets (SHA-256)", "<ul class=\"checksums\">\n\(items.joined(separator: "\n"))\n</ul>"))
+        rows.append(("Parameters", "<ul class=\"parameters\">\n\(items.joined(separator: "\n"))\n</ul>"))
+    }
+    rows.append(("Engine", escapeHTMLText(manifest.engineVersion)))
+    // OpenBLAS picks its kernels for the CPU when it loads; with the architecture they
+    // decide which bits a run gives, as much as the thread count does.
+    let cpu = [manifest.cpuArchitecture, manifest.blasCore.isEmpty ? "" : "OpenBLAS kernels for \(manifest.blasCore)"]
+        .filter { !$0.isEmpty }
+    if !cpu.isEmpty { rows.append(("CPU", escapeHTMLText(cpu.joined(separator: ", ")))) }
+    rows.append(("BLAS", "\(escapeHTMLText(manifest.blasConfiguration)), \(manifest.blasThreads) "
+        + "\(manifest.blasThreads == 1 ? "thread" : "threads")"))
+    if !manifest.datasetChecksums.isEmpty {
+        rows.append(("Datasets (SHA-256)", renderChecksums(manifest.datasetChecksums)))
+    }
+    if !manifest.inputChecksums.isEmpty {
+        rows.append(("Checkpoints loaded (SHA-256)", renderChecksums(manifest.inputChecksums)))
     }
     rows.append(("Run time", escapeHTMLText(formatDuration(manifest.seconds))))
     rows.append(("Finished", escapeHTMLText(manifest.finishedAt)))
@@ -116,6 +132,14 @@ private func renderManifestFooter(_ manifest: RunManifest, documentPath: String)
     </dl>
     </footer>
     """
+}
+
+/// File name → SHA-256 as a list sorted by name.
+private func renderChecksums(_ checksums: [String: String]) -> String {
+    let items = checksums.sorted { $0.key < $1.key }.map { name, checksum in
+        "<li><code>\(escapeHTMLText(name))</code> <code class=\"checksum\">\(escapeHTMLText(checksum))</code></li>"
+    }
+    return "<ul class=\"checksums\">\n\(items.joined(separator: "\n"))\n</ul>"
 }
 
 /// A run time for people: `0.42 s`, `12.3 s`, `2 min 05 s`, `1 h 02 min`.

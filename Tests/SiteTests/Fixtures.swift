@@ -57,8 +57,13 @@ enum Fixtures {
             BlockResult(blockIndex: 3, outputs: [], seconds: 0.02),
         ],
         manifest: RunManifest(
-            seed: 1, engineVersion: "0.1.0", blasConfiguration: "OpenBLAS 0.3.26", blasThreads: 1,
+            seed: 1,
+            parameters: [NamedValue(name: "epochs", value: "2"), NamedValue(name: "data", value: "fashion-mnist")],
+            overrides: [NamedValue(name: "epochs", value: "2")],
+            engineVersion: "0.1.0", blasConfiguration: "OpenBLAS 0.3.26", blasCore: "Haswell", blasThreads: 1,
+            cpuArchitecture: "x86_64",
             datasetChecksums: ["t10k-images-idx3-ubyte.gz": "bef4ecab", "train-images-idx3-ubyte.gz": "3aede38d"],
-            command: "notebook run notebooks/demo.md --threads 1", seconds: 75.4,
+            inputChecksums: ["weights/start.ckpt": "5f0c2a9e"],
+            command: "notebook run notebooks/demo.md -p epochs=2 --threads 1", seconds: 75.4,
             finishedAt: "2025-01-02T03:04:05Z"))
 }

@@ -44,12 +44,29 @@ import Testing
 
     @Test func titleAndFooter() {
         #expect(page.contains("<title>Demo &lt;VAE&gt;</title>"))
-        #expect(page.contains("notebook run notebooks/demo.md --threads 1"))
+        #expect(page.contains("notebook run notebooks/demo.md -p epochs=2 --threads 1"))
         #expect(page.contains("OpenBLAS 0.3.26, 1 thread"))
+        #expect(page.contains("<li><code>epochs = 2</code> (set with <code>-p</code>)</li>"))
+        #expect(page.contains("<li><code>data = fashion-mnist</code></li>"))
+        #expect(page.contains("<dt>CPU</dt><dd>x86_64, OpenBLAS kernels for Haswell</dd>"))
+        #expect(page.contains("<code>weights/start.ckpt</code> <code class=\"checksum\">5f0c2a9e</code>"))
         #expect(page.contains("1 min 15 s"))
         let first = page.range(of: "t10k-images-idx3-ubyte.gz")!.lowerBound
         let second = page.range(of: "train-images-idx3-ubyte.gz")!.lowerBound
         #expect(first < second)
+    }
+
+    @Test func footerLeavesOutWhatARunDidNotHave() {
+        var run = Fixtures.demoRun
+        run.manifest.parameters = []
+        run.manifest.cpuArchitecture = ""
+        run.manifest.blasCore = ""
+        run.manifest.inputChecksums = [:]
+        let page = renderNotebookPage(run)
+        #expect(!page.contains("<dt>Parameters</dt>"))
+        #expect(!page.contains("<dt>CPU</dt>"))
+        #expect(!page.contains("Checkpoints loaded"))
+        #expect(page.contains("<dt>Datasets (SHA-256)</dt>"))
     }
 
     @Test func titleFallsBackToTheFileName() {
