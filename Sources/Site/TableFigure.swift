@@ -5,12 +5,15 @@ import Notebook
 ///
 /// Cells whose text reads as a number (`12`, `-0.5`, `1e-3`, `12.5%`, `nan`) get
 /// `class="number"` so the stylesheet right-aligns them with tabular figures; a
-/// header whose column holds only numbers is marked the same way. Rows shorter than
-/// the header are padded with empty cells.
+/// header whose column holds only numbers is marked the same way. A missing value
+/// (`—`, as for the test loss of an epoch without a test pass) does not make a column of
+/// numbers a column of text, and is aligned with the numbers around it. Rows shorter
+/// than the header are padded with empty cells.
 public func renderTableFigure(_ table: TableOutput) -> String {
     let columnCount = max(table.columns.count, table.rows.map(\.count).max() ?? 0)
     let numericColumns = (0..<columnCount).map { column in
-        let cells = table.rows.compactMap { column < $0.count ? $0[column] : nil }.filter { !$0.isEmpty }
+        let cells = table.rows.compactMap { column < $0.count ? $0[column] : nil }
+            .filter { !$0.isEmpty && $0 != missingValue }
         return !cells.isEmpty && cells.allSatisfy(looksNumeric)
     }
     var html = "<table class=\"output-table\">\n"
@@ -28,13 +31,17 @@ public func renderTableFigure(_ table: TableOutput) -> String {
         html += "<tr>"
         for column in 0..<columnCount {
             let text = column < row.count ? row[column] : ""
-            html += "<td\(looksNumeric(text) ? " class=\"number\"" : "")>\(escapeHTMLText(text))</td>"
+            let number = looksNumeric(text) || (text == missingValue && numericColumns[column])
+            html += "<td\(number ? " class=\"number\"" : "")>\(escapeHTMLText(text))</td>"
         }
         html += "</tr>\n"
     }
     html += "</tbody>\n</table>"
     return html
 }
+
+/// How the execution stage writes a value a row does not have.
+private let missingValue = "—"
 
 /// Whether a cell's text is a number as a table shows one (an optional trailing `%`).
 private func looksNumeric(_ text: String) -> Bool {

@@ -115,6 +115,13 @@ import Testing
         #expect(html.contains("<td class=\"number\">-12.5%</td>"))
         #expect(html.contains("<td>c</td><td></td>"))
     }
+
+    @Test func aMissingValueKeepsAColumnOfNumbersRightAligned() {
+        let html = renderTableFigure(TableOutput(title: "", columns: ["epoch", "test", "note"],
+                                                 rows: [["1", "—", "—"], ["2", "258.66", "fast"]]))
+        #expect(html.contains("<th scope=\"col\" class=\"number\">test</th><th scope=\"col\">note</th>"))
+        #expect(html.contains("<td class=\"number\">1</td><td class=\"number\">—</td><td>—</td>"))
+    }
 }
 
 @Suite struct EscapingTests {
