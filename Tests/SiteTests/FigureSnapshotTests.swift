@@ -41,6 +41,31 @@ import Testing
         expectSnapshot(renderImageGridFigure(Fixtures.smallGrid), named: "image-grid.svg.html")
     }
 
+    @Test func lossTable() {
+        expectSnapshot(renderTableFigure(Fixtures.epochLossTable), named: "loss-table.html")
+    }
+
+    @Test func modelSummaryTable() {
+        expectSnapshot(renderTableFigure(Fixtures.modelSummary), named: "model-summary-table.html")
+    }
+
+    @Test func samplesGrid() {
+        expectSnapshot(renderImageGridFigure(Fixtures.samplesGrid), named: "image-grid-samples.svg.html")
+    }
+
+    @Test func evolutionStrip() {
+        expectSnapshot(renderImageGridFigure(Fixtures.evolutionStrip), named: "image-grid-evolution.svg.html")
+    }
+
+    @Test func projectedLatentScatter() {
+        let html = renderScatterFigure(Fixtures.projectedScatter)
+        // The projection is named where a reader looks: the title, the axes and the caption.
+        #expect(html.contains("<title>Latent space (PCA projection)</title>"))
+        #expect(html.contains(">PC 1</text>") && html.contains(">PC 2</text>"))
+        #expect(html.contains(">Ankle boot</text>"))
+        expectSnapshot(html, named: "scatter-projected.svg.html")
+    }
+
     @Test func notebookPage() {
         expectSnapshot(renderNotebookPage(Fixtures.demoRun), named: "notebook-page.html")
     }

@@ -36,6 +36,67 @@ enum Fixtures {
         },
         rowLabels: ["original", "reconstruction"])
 
+    /// The loss table `table losses` makes: every loss per image, "—" where an epoch had no test pass.
+    static let epochLossTable = TableOutput(
+        title: "Loss per epoch (per image)",
+        columns: ["Epoch", "Train loss", "Train reconstruction", "Train KL",
+                  "Test loss", "Test reconstruction", "Test KL"],
+        rows: [
+            ["1", "286.41", "271.03", "15.38", "—", "—", "—"],
+            ["2", "262.17", "244.90", "17.27", "258.66", "240.81", "17.85"],
+        ])
+
+    /// The Keras-style table `summary` makes for a 784-8-2 MLP.
+    static let modelSummary = TableOutput(
+        title: "Model summary (mlp, 13396 parameters)",
+        columns: ["Layer", "Output shape", "Parameters"],
+        rows: [
+            ["input", "(1, 28, 28)", "0"],
+            ["encoder.0: Dense (relu)", "(8)", "6280"],
+            ["encoder.1: Dense", "(4)", "36"],
+            ["μ, log σ² → z = μ + σ·ε", "(2)", "0"],
+            ["decoder.0: Dense (relu)", "(8)", "24"],
+            ["decoder.1: Dense", "(784)", "7056"],
+            ["total", "", "13396"],
+        ])
+
+    /// Four 3x3 tiles in a 2x2 grid, no row labels: how `show samples 4` lays out.
+    static let samplesGrid = ImageGridOutput(
+        title: "Samples",
+        caption: "4 images decoded from latent points z ~ N(0, I).",
+        rows: 2, columns: 2, imageWidth: 3, imageHeight: 3,
+        images: (0..<4).map { image in (0..<9).map { Float(($0 * (image + 1)) % 9) / 8 } })
+
+    /// Three frames of the same three latent points, one row per epoch.
+    static let evolutionStrip = ImageGridOutput(
+        title: "Training evolution",
+        caption: "The same 3 latent points z ~ N(0, I) decoded after each epoch, first epoch at the top.",
+        rows: 3, columns: 3, imageWidth: 3, imageHeight: 3,
+        images: (0..<9).map { image in
+            // Later epochs are sharper: values pulled away from grey towards 0 or 1.
+            let epoch = Float(image / 3 + 1)
+            return (0..<9).map { pixel in 0.5 + (Float((pixel + image) % 2) - 0.5) * epoch / 3 }
+        },
+        rowLabels: ["epoch 1", "epoch 2", "epoch 3"])
+
+    /// Fashion-MNIST's class names, as the latent scatter's legend shows them.
+    static let fashionClassNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                                    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+
+    /// Two points per class of a 6-D latent, drawn in the plane of its first two principal components.
+    static let projectedScatter = ScatterOutput(
+        title: "Latent space (PCA projection)",
+        caption: "Posterior means of the first 20 test images projected onto their first two principal components "
+            + "(PCA of the 6-D means), coloured by class.",
+        xLabel: "PC 1", yLabel: "PC 2",
+        points: (0..<20).map { index in
+            // Exact binary fractions, so the snapshot does not depend on a maths library.
+            let label = index % 10, second = index >= 10
+            return .init(x: Double(label) - 4.5 + (second ? 0.25 : 0),
+                         y: Double(label * 7 % 10) / 2 - 2 - (second ? 0.375 : 0), label: label)
+        },
+        classNames: fashionClassNames)
+
     static func codeBlock(_ language: String, _ source: String, index: Int, line: Int) -> CodeBlock {
         CodeBlock(language: language, attributes: "", source: source,
                   fenceLocation: .init(file: "notebooks/demo.md", line: line, column: 1),
