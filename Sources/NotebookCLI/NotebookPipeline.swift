@@ -17,12 +17,17 @@ enum NotebookPipeline {
     }
 
     static func execute(_ program: NotebookProgram, options: RunOptions, command: String) throws -> RunResult {
+        try execute(program, threads: options.threads, quiet: options.quiet, overrides: try options.overrides(),
+                    command: command)
+    }
+
+    static func execute(_ program: NotebookProgram, threads: Int, quiet: Bool, overrides: [String: String],
+                        command: String) throws -> RunResult {
         let executor = Executor(program: program,
-                                options: ExecutionOptions(blasThreads: options.threads,
+                                options: ExecutionOptions(blasThreads: threads,
                                                           datasets: .fromEnvironment(ProcessInfo.processInfo.environment),
-                                                          command: command,
-                                                          overrides: try options.overrides()),
-                                progress: .automatic(quiet: options.quiet))
+                                                          command: command, overrides: overrides),
+                                progress: .automatic(quiet: quiet))
         do {
             return try executor.run()
         } catch let error as ExecutionError {

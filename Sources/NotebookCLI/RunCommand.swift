@@ -14,10 +14,22 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var options: RunOptions
 
+    @Flag(help: ArgumentHelp("Also write the run's record beside the notebook (name.record.json) for 'notebook check'."))
+    var record = false
+
     func run() throws {
         let program = try NotebookPipeline.compile(notebook, overrides: options.overrides())
         let result = try NotebookPipeline.execute(program, options: options, command: reproducingCommand())
         try NotebookPipeline.publish([result], to: options.output, quiet: options.quiet)
+        if record {
+            let path = RecordFile.path(forNotebook: notebook)
+            do {
+                try RecordFile.write(NotebookRecord(result, program: program), to: path)
+            } catch {
+                throw CommandFailure.notebook("\(path): error: could not write the record: \(error.localizedDescription)")
+            }
+            if !options.quiet { FileHandle.standardError.write(Data("wrote \(path)\n".utf8)) }
+        }
     }
 
     /// The command line that reproduces this run, as shown in the page footer.

@@ -136,17 +136,33 @@ public struct ImageGridOutput: Sendable, Equatable {
     }
 }
 
+/// A number a block computed, at full precision (figures show it rounded).
+public struct Metric: Sendable, Equatable, Codable {
+    /// What it is, e.g. `epoch 3 test loss`.
+    public var name: String
+    public var value: Double
+
+    public init(name: String, value: Double) {
+        self.name = name
+        self.value = value
+    }
+}
+
 /// The outputs of one runnable block.
 public struct BlockResult: Sendable, Equatable {
     /// The code block's ordinal in `Document.codeBlocks`.
     public var blockIndex: Int
     public var outputs: [BlockOutput]
+    /// The block's losses and metrics unrounded, in the order computed: what `check`
+    /// compares first, since a table shows them to two decimals only.
+    public var metrics: [Metric]
     /// Wall-clock seconds the block took.
     public var seconds: Double
 
-    public init(blockIndex: Int, outputs: [BlockOutput], seconds: Double) {
+    public init(blockIndex: Int, outputs: [BlockOutput], metrics: [Metric] = [], seconds: Double) {
         self.blockIndex = blockIndex
         self.outputs = outputs
+        self.metrics = metrics
         self.seconds = seconds
     }
 }

@@ -43,6 +43,7 @@ public final class Executor {
             progress.blockStarted(block.location, index: ordinal + 1, of: program.blocks.count)
             let blockStarted = Date()
             var outputs: [BlockOutput] = []
+            session.metrics = []
             for command in block.commands {
                 do {
                     outputs += try execute(command.command, in: session)
@@ -56,7 +57,7 @@ public final class Executor {
                     throw ExecutionError(location: command.location, message: error.description)
                 }
             }
-            results.append(BlockResult(blockIndex: block.blockIndex, outputs: outputs,
+            results.append(BlockResult(blockIndex: block.blockIndex, outputs: outputs, metrics: session.metrics,
                                        seconds: Date().timeIntervalSince(blockStarted)))
         }
         let seconds = Date().timeIntervalSince(started)
@@ -71,6 +72,20 @@ public final class Executor {
             command: options.command, seconds: seconds,
             finishedAt: ISO8601DateFormatter().string(from: Date()))
         return RunResult(document: program.document, results: results, manifest: manifest)
+    }
+
+    /// An epoch's losses, unrounded, for the record.
+    static func metrics(of record: EpochRecord) -> [Metric] {
+        let prefix = "epoch \(record.epoch)"
+        var metrics = [
+            Metric(name: "\(prefix) train loss", value: record.train),
+            Metric(name: "\(prefix) train reconstruction", value: record.trainReconstruction),
+            Metric(name: "\(prefix) train KL", value: record.trainKL),
+        ]
+        if let test = record.test { metrics.append(Metric(name: "\(prefix) test loss", value: test)) }
+        if let value = record.testReconstruction { metrics.append(Metric(name: "\(prefix) test reconstruction", value: value)) }
+        if let value = record.testKL { metrics.append(Metric(name: "\(prefix) test KL", value: value)) }
+        return metrics
     }
 
     /// The machine architecture as `uname -m` prints it.
@@ -122,6 +137,9 @@ public final class Executor {
                                                                                 count: Session.evolutionPoints)))
             }
             session.history += records
+            for record in records {
+                session.metrics += Self.metrics(of: record)
+            }
             return [figures.trainingSummary(records)]
         case .tableLosses:
             return [figures.lossTable(session.history)]
@@ -147,6 +165,11 @@ public final class Executor {
             let totals = session.trainer!.evaluate(on: data, objective: session.objective,
                                                    streamIndex: UInt64(1_000_000 + session.evaluations),
                                                    binarization: session.binarization)
+            session.metrics += [
+                Metric(name: "evaluate \(split.rawValue) loss", value: totals.meanTotal),
+                Metric(name: "evaluate \(split.rawValue) reconstruction", value: totals.meanReconstruction),
+                Metric(name: "evaluate \(split.rawValue) KL", value: totals.meanKL),
+            ]
             return [figures.evaluation(totals, split: split, dataName: data.name)]
         case .saveWeights(let path):
             let url = resolve(path)

@@ -22,6 +22,8 @@ final class Session {
     var checksums: [String: String] = [:]
     /// Checkpoint path (as written in the notebook) → SHA-256 of every checkpoint loaded.
     var inputChecksums: [String: String] = [:]
+    /// Unrounded numbers of the block now running.
+    var metrics: [Metric] = []
 
     init(seed: UInt64) {
         self.seed = seed

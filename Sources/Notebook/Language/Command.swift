@@ -61,6 +61,8 @@ public struct BlockProgram: Sendable, Equatable {
     public var blockIndex: Int
     public var location: SourceLocation
     public var commands: [LocatedCommand]
+    /// The notebook's check tolerance with this block's own attributes applied.
+    public var tolerance: CheckTolerance = .default
 }
 
 /// A whole notebook, checked: every block's commands and the parameters' final values.
@@ -70,10 +72,12 @@ public struct NotebookProgram: Sendable, Equatable {
     /// Parameter name → value as used (after `-p` overrides), in declaration order.
     public var parameters: [(name: String, value: String)]
     public var seed: UInt64
+    /// The check tolerance from the front matter (or the default).
+    public var tolerance: CheckTolerance = .default
 
     public static func == (lhs: NotebookProgram, rhs: NotebookProgram) -> Bool {
         lhs.document == rhs.document && lhs.blocks == rhs.blocks && lhs.seed == rhs.seed
             && lhs.parameters.map(\.name) == rhs.parameters.map(\.name)
-            && lhs.parameters.map(\.value) == rhs.parameters.map(\.value)
+            && lhs.parameters.map(\.value) == rhs.parameters.map(\.value) && lhs.tolerance == rhs.tolerance
     }
 }

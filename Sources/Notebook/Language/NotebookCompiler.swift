@@ -45,6 +45,7 @@ public struct NotebookCompiler {
     }
 
     mutating func run() throws -> NotebookProgram {
+        let notebookTolerance = frontMatterTolerance()
         var blocks: [BlockProgram] = []
         for block in document.runnableBlocks {
             var commands: [LocatedCommand] = []
@@ -54,7 +55,8 @@ public struct NotebookCompiler {
                     commands.append(command)
                 }
             }
-            blocks.append(BlockProgram(blockIndex: block.index, location: block.fenceLocation, commands: commands))
+            blocks.append(BlockProgram(blockIndex: block.index, location: block.fenceLocation, commands: commands,
+                                       tolerance: blockTolerance(block, starting: notebookTolerance)))
         }
         let declared = Set(parameters.map(\.name))
         let unknown = overrides.keys.filter { !declared.contains($0) }.sorted()
@@ -66,7 +68,64 @@ public struct NotebookCompiler {
         }
         if !diagnostics.isEmpty { throw NotebookErrors(diagnostics) }
         return NotebookProgram(document: document, blocks: blocks,
-                               parameters: parameters.map { ($0.name, $0.text) }, seed: state.seed ?? 0)
+                               parameters: parameters.map { ($0.name, $0.text) }, seed: state.seed ?? 0,
+                               tolerance: notebookTolerance)
+    }
+
+    // MARK: - Check tolerances
+
+    /// The `check:` options of the front matter; unknown options and bad values are errors.
+    private mutating func frontMatterTolerance() -> CheckTolerance {
+        var tolerance = CheckTolerance.default
+        for entry in document.frontMatter.entries {
+            if entry.key == "check", !entry.value.isEmpty {
+                addDiagnostic("'check' takes its options on the lines below it, such as '  tolerance: 1e-3'",
+                              at: entry.valueLocation, length: entry.value.count)
+            }
+            guard entry.key.hasPrefix("check.") else { continue }
+            let name = String(entry.key.dropFirst("check.".count))
+            guard CheckTolerance.optionNames.contains(name) else {
+                addDiagnostic("unknown check option '\(name)'\(Suggestion.hint(for: name, in: CheckTolerance.optionNames))"
+                              + "; options: " + CheckTolerance.optionNames.joined(separator: ", "),
+                              at: entry.keyLocation, length: name.count)
+                continue
+            }
+            if let problem = tolerance.set(name, from: entry.value) {
+                addDiagnostic(problem, at: entry.valueLocation, length: max(1, entry.value.count))
+            }
+        }
+        return tolerance
+    }
+
+    /// A block's tolerance: the notebook's, with the block's `{tolerance=…}` attributes applied.
+    private mutating func blockTolerance(_ block: CodeBlock, starting tolerance: CheckTolerance) -> CheckTolerance {
+        var tolerance = tolerance
+        let fenceIndex = block.fenceLocation.line - 1
+        let fenceLine = fenceIndex >= 0 && fenceIndex < fileLines.count ? String(fileLines[fenceIndex]) : ""
+        for attribute in BlockAttributes.keyValues(in: block.attributes) {
+            // Point at the attribute in the fence line (the info string is on it).
+            let column = fenceLine.range(of: attribute.key + "=").map {
+                fenceLine.distance(from: fenceLine.startIndex, to: $0.lowerBound) + 1
+            } ?? block.fenceLocation.column
+            let location = SourceLocation(file: block.fenceLocation.file, line: block.fenceLocation.line, column: column)
+            guard CheckTolerance.optionNames.contains(attribute.key) else {
+                addDiagnostic("unknown block attribute '\(attribute.key)'"
+                              + "\(Suggestion.hint(for: attribute.key, in: CheckTolerance.optionNames))"
+                              + "; attributes: " + CheckTolerance.optionNames.joined(separator: ", "),
+                              at: location, length: attribute.key.count)
+                continue
+            }
+            if let problem = tolerance.set(attribute.key, from: attribute.value) {
+                addDiagnostic(problem, at: location, length: attribute.key.count + 1 + attribute.value.count)
+            }
+        }
+        return tolerance
+    }
+
+    private mutating func addDiagnostic(_ message: String, at location: SourceLocation, length: Int) {
+        let index = location.line - 1
+        let sourceLine = index >= 0 && index < fileLines.count ? String(fileLines[index]) : nil
+        diagnostics.append(Diagnostic(location: location, message: message, length: length, sourceLine: sourceLine))
     }
 
     // MARK: - Lines

@@ -10,11 +10,14 @@ public struct Document: Sendable, Equatable {
     public var title: String?
     /// Prose and code in reading order.
     public var segments: [Segment]
+    /// The YAML front matter, if the file starts with one (`title:` there wins over the heading).
+    public var frontMatter: FrontMatter
 
-    public init(path: String, title: String?, segments: [Segment]) {
+    public init(path: String, title: String?, segments: [Segment], frontMatter: FrontMatter = .empty) {
         self.path = path
         self.title = title
         self.segments = segments
+        self.frontMatter = frontMatter
     }
 
     public enum Segment: Sendable, Equatable {

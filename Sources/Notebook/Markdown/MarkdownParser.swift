@@ -25,7 +25,15 @@ import CCmark
 public enum MarkdownParser {
     /// Parses `source`, read from `path` (used in the locations), into a `Document`.
     public static func parse(_ source: String, path: String) -> Document {
-        var text = SourceText(normalizing: source)
+        // Front matter is metadata, not prose: Markdown sees blank lines in its place so
+        // every later line keeps its number.
+        var frontMatter = FrontMatter.empty
+        var markdown = source
+        if let (found, lineCount) = FrontMatter.read(source, path: path) {
+            frontMatter = found
+            markdown = FrontMatter.blankingFirstLines(lineCount, of: source)
+        }
+        var text = SourceText(normalizing: markdown)
         let nonce = makeNonce(absentFrom: text.bytes)
         var maths = MathPlaceholders(nonce: nonce)
         if text.bytes.contains(MarkdownByte.dollar) {
@@ -57,7 +65,9 @@ public enum MarkdownParser {
         }
 
         let html = maths.restore(in: tree.renderHTML(), as: .html)
-        return Document(path: path, title: title, segments: segments(of: html, markers: markers, blocks: blocks))
+        if let declared = frontMatter.value("title")?.value, !declared.isEmpty { title = declared }
+        return Document(path: path, title: title, segments: segments(of: html, markers: markers, blocks: blocks),
+                        frontMatter: frontMatter)
     }
 
     // MARK: - Segments
