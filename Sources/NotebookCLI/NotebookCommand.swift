@@ -6,7 +6,7 @@ struct NotebookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "notebook",
         abstract: "Run Markdown notebooks that train variational autoencoders and publish them as a static site.",
-        subcommands: [RunCommand.self, BuildCommand.self])
+        subcommands: [RunCommand.self, CheckCommand.self, BuildCommand.self])
 
     /// Exit codes: 0 success, 1 a problem in the notebook or its run, 2 a usage problem.
     static func main() {
