@@ -45,14 +45,13 @@ struct BuildCommand: ParsableCommand {
             }
         }
         let programs = try compileAll(notebooks.paths)
-        // The same settings a `notebook run` of each page would use, so the pages are identical.
-        let options = try RunOptions.parse(["--output", output, "--threads", String(threads)] + (quiet ? ["--quiet"] : []))
         var results: [RunResult] = []
         for (ordinal, (path, program)) in zip(notebooks.paths, programs).enumerated() {
             if !quiet {
                 FileHandle.standardError.write(Data("building \(path) (\(ordinal + 1) of \(programs.count))\n".utf8))
             }
-            results.append(try NotebookPipeline.execute(program, options: options, command: reproducingCommand(for: path)))
+            results.append(try NotebookPipeline.execute(program, threads: threads, quiet: quiet, overrides: [:],
+                                                        command: reproducingCommand(for: path)))
         }
         try NotebookPipeline.publish(results, to: output, quiet: quiet)
     }
