@@ -56,6 +56,6 @@ let package = Package(
         .testTarget(name: "VAEEngineTests", dependencies: ["VAEEngine", "TestSupport"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "TestSupport"]),
         .testTarget(name: "SiteTests", dependencies: ["Site", "Notebook", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["NotebookCLI", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["NotebookCLI", "TestSupport", "VAEEngine"]),
     ]
 )
