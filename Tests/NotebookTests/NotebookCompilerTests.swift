@@ -186,6 +186,21 @@ import VAEEngine
                    markdown: block("seed 1\ntrian\n") + "\nprose\n\n```swift-vae\nshow samples 1000\n```\n",
                    expected: ["nb.md:5:1: error: unknown command 'trian'; did you mean 'train'?",
                               "nb.md:12:14: error: 'count' of 'show samples' must be an integer in 1...400, found 1000"]),
+        BrokenCase(name: "unknown check option in front matter",
+                   markdown: "---\ncheck:\n  tolerence: 1e-3\n---\n" + block("seed 1"),
+                   expected: ["nb.md:3:3: error: unknown check option 'tolerence'; did you mean 'tolerance'?; options: tolerance, pixel-tolerance"]),
+        BrokenCase(name: "check tolerance that is not a number",
+                   markdown: "---\ntitle: T\ncheck:\n  pixel-tolerance: lots\n---\n" + block("seed 1"),
+                   expected: ["nb.md:4:20: error: 'pixel-tolerance' must be a number from 0 to 1, such as 1e-3; got 'lots'"]),
+        BrokenCase(name: "check given a value instead of options",
+                   markdown: "---\ncheck: strict\n---\n" + block("seed 1"),
+                   expected: ["nb.md:2:8: error: 'check' takes its options on the lines below it, such as '  tolerance: 1e-3'"]),
+        BrokenCase(name: "unknown block attribute",
+                   markdown: "# T\n\n```swift-vae {#train tolerence=1e-2}\nseed 1\n```\n",
+                   expected: ["nb.md:3:22: error: unknown block attribute 'tolerence'; did you mean 'tolerance'?; attributes: tolerance, pixel-tolerance"]),
+        BrokenCase(name: "block tolerance out of range",
+                   markdown: "# T\n\n```swift-vae {tolerance=2}\nseed 1\n```\n",
+                   expected: ["nb.md:3:15: error: 'tolerance' must be a number from 0 to 1, such as 1e-3; got '2'"]),
     ]
 
     @Test("broken notebooks report exact messages and positions", arguments: brokenCases)
@@ -227,5 +242,47 @@ import VAEEngine
                 1 error in nb.md
                 """)
         }
+    }
+}
+
+/// Front matter and block attributes set the tolerances `notebook check` uses.
+struct CheckToleranceTests {
+    @Test func frontMatterAndBlockAttributesSetTolerances() throws {
+        let markdown = """
+            ---
+            title: "Front matter title"
+            author: someone   # other tools' keys are ignored
+            check:
+              tolerance: 0.01
+            ---
+
+            # Heading title
+
+            ```swift-vae
+            seed 1
+            ```
+
+            ```swift-vae {#figures pixel-tolerance=0.1}
+            param unused = 1
+            ```
+            """
+        let document = MarkdownParser.parse(markdown, path: "nb.md")
+        #expect(document.title == "Front matter title")
+        let program = try NotebookCompiler.compile(document, source: markdown)
+        #expect(program.tolerance == CheckTolerance(relative: 0.01, pixel: CheckTolerance.default.pixel))
+        #expect(program.blocks[0].tolerance == program.tolerance)
+        #expect(program.blocks[1].tolerance == CheckTolerance(relative: 0.01, pixel: 0.1))
+        // Line numbers after the front matter are the file's.
+        #expect(program.blocks[0].location.line == 10)
+        // The front matter is not shown as prose.
+        let prose = document.segments.compactMap { if case .html(let html) = $0 { html } else { nil } }.joined()
+        #expect(!prose.contains("tolerance") && !prose.contains("author"))
+    }
+
+    @Test func aThematicBreakAtTheTopIsNotFrontMatter() {
+        let document = MarkdownParser.parse("---\n\nSome prose.\n", path: "nb.md")
+        #expect(document.frontMatter.entries.isEmpty)
+        let prose = document.segments.compactMap { if case .html(let html) = $0 { html } else { nil } }.joined()
+        #expect(prose.contains("<hr />") && prose.contains("Some prose."))
     }
 }
