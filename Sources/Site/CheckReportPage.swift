@@ -55,7 +55,7 @@ public enum CheckReportPage {
             <style>
             \(siteStylesheet)
             .side-by-side { display: grid; grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); gap: 1.5rem; }
-            .side-by-side > div { min-width: 0; }
+            .side-by-side > div { min-width: 0; overflow-x: auto; }
             table.drifts td { vertical-align: top; }
             </style>
             </head>
@@ -123,15 +123,26 @@ public enum CheckReportPage {
             return renderLineChartFigure(LineChartOutput(title: output.title ?? "", xLabel: "", yLabel: "", series: series))
         case .imageGrid:
             guard let grid = output.grid else { return renderTextOutput("(no fingerprint)") }
+            // Each block mean drawn as a block of the image's own size, so both sides line up.
             let side = GridFingerprint.thumbnailSide
-            let images = grid.thumbnails.map { thumbnail in
-                (GridFingerprint.levels(of: thumbnail) ?? Array(repeating: 0, count: side * side)).map(Float.init)
+            let images = grid.thumbnails.map { thumbnail -> [Float] in
+                let levels = GridFingerprint.levels(of: thumbnail) ?? Array(repeating: 0, count: side * side)
+                var pixels: [Float] = []
+                pixels.reserveCapacity(grid.imageWidth * grid.imageHeight)
+                for y in 0..<grid.imageHeight {
+                    for x in 0..<grid.imageWidth {
+                        pixels.append(Float(levels[min(side - 1, y * side / grid.imageHeight) * side
+                                                   + min(side - 1, x * side / grid.imageWidth)]))
+                    }
+                }
+                return pixels
             }
             let statistics = String(format: "Thumbnails (7×7 block means). Mean %.4f, standard deviation %.4f, range %.4f–%.4f.",
                                     grid.mean, grid.standardDeviation, grid.minimum, grid.maximum)
             return renderImageGridFigure(ImageGridOutput(title: output.title ?? "", caption: statistics,
                                                          rows: grid.rows, columns: grid.columns,
-                                                         imageWidth: side, imageHeight: side, images: images))
+                                                         imageWidth: grid.imageWidth, imageHeight: grid.imageHeight,
+                                                         images: images))
         case .scatter:
             guard let scatter = output.scatter else { return renderTextOutput("(no fingerprint)") }
             let rows = scatter.classes.map { item in
