@@ -27,6 +27,9 @@ import TestSupport
         #expect(outcome.standardError.hasPrefix("diverging.md:7:1: error: training diverged at step "),
                 "stderr: \(outcome.standardError)")
         #expect(outcome.standardError.contains("try a smaller learning rate"))
+        #expect(outcome.standardError.contains("the loss became NaN") || outcome.standardError.contains("the loss became +∞"),
+                "stderr: \(outcome.standardError)")
+        #expect(!outcome.standardError.contains("nan;") && !outcome.standardError.contains("inf;"))
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
     }
 }

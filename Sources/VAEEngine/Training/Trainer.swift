@@ -84,7 +84,8 @@ public struct DivergenceError: Error, Sendable, Equatable, CustomStringConvertib
     public var epoch: Int
     public var loss: Double
     public var description: String {
-        "training diverged at step \(step) (epoch \(epoch)): the loss became \(loss); try a smaller learning rate"
+        let value = loss.isNaN ? "NaN (not a number)" : (loss > 0 ? "+∞" : "−∞")
+        return "training diverged at step \(step) (epoch \(epoch)): the loss became \(value); try a smaller learning rate"
     }
 }
 
