@@ -131,10 +131,7 @@ public struct NotebookCompiler {
     // MARK: - Lines
 
     private mutating func report(_ message: String, in block: CodeBlock, line: Int, column: Int, length: Int = 1) {
-        let location = block.location(ofLine: line, column: column)
-        let index = location.line - 1
-        let sourceLine = index >= 0 && index < fileLines.count ? String(fileLines[index]) : nil
-        diagnostics.append(Diagnostic(location: location, message: message, length: length, sourceLine: sourceLine))
+        addDiagnostic(message, at: block.location(ofLine: line, column: column), length: length)
     }
 
     private mutating func compileLine(_ line: String, lineOffset: Int, in block: CodeBlock) -> LocatedCommand? {
