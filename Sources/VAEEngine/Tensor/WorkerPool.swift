@@ -1,0 +1,126 @@
+import Foundation
+import Synchronization
+
+/// Persistent helper threads for the element-wise passes between matrix products.
+///
+/// A training step runs short parallel passes (batch loading, noise, the loss, the optimizer)
+/// between its sgemm calls. Handing each to Dispatch cost about 30 µs on this kind of virtual
+/// machine (measured: an empty `concurrentPerform` took 30–38 µs), as long as a pass itself;
+/// posting to a helper that is already polling takes 3–4 µs. A helper polls, yielding the core,
+/// for 0.1 ms after each pass — enough for passes that follow each other (the optimizer, then
+/// the next batch) — and then sleeps on a condition, so that it does not take turns with
+/// OpenBLAS' threads on the core during the products (polling for 3 ms measured slower).
+///
+/// One caller at a time: a pass started while another runs (or from inside one) runs on the
+/// caller's thread alone, which gives the same results because every pass computes each value
+/// the same way whatever the split.
+final class WorkerPool: @unchecked Sendable {
+    static let shared = WorkerPool()
+
+    /// How long an idle helper keeps polling before it sleeps.
+    private static let spinNanoseconds: UInt64 = 100_000
+
+    private let inUse = Atomic<Bool>(false)
+    /// Bumped once per pass, with the pass's helper count in its low byte, so a helper that
+    /// wakes late never mixes one pass's count with another's; helpers wait for it to change.
+    private let generation = Atomic<Int>(0)
+    /// Helpers still working on the current pass.
+    private let unfinished = Atomic<Int>(0)
+    private let sleepers = Atomic<Int>(0)
+    private let wakeUp = NSCondition()
+
+    /// The current pass, valid while `unfinished > 0`; written before `generation` is bumped.
+    /// A pointer to the caller's closure rather than a stored closure, so no helper ever
+    /// holds a reference to it once its part is done.
+    private nonisolated(unsafe) var pass: UnsafePointer<Pass>?
+
+    private struct Pass {
+        let body: (Int) -> Void
+    }
+
+    /// Started helpers; only the caller holding `inUse` starts more.
+    private nonisolated(unsafe) var helperCount = 0
+
+    /// Runs `body(part)` for every part in `0..<parts`: part 0 on the calling thread, the
+    /// others on helpers, and returns when all are done. Returns false without running
+    /// anything when the pool is busy with another caller's pass.
+    func run(parts: Int, _ body: (Int) -> Void) -> Bool {
+        guard parts > 1 else {
+            body(0)
+            return true
+        }
+        precondition(parts < 256, "at most 255 helpers")
+        guard inUse.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+            return false
+        }
+        defer { inUse.store(false, ordering: .releasing) }
+        while helperCount < parts - 1 { startHelper(index: helperCount + 1) }
+        withoutActuallyEscaping(body) { body in
+            var current = Pass(body: body)
+            withUnsafePointer(to: &current) { post($0, parts: parts) }
+        }
+        return true
+    }
+
+    /// Posts a pass, runs part 0 here and waits for the helpers' parts.
+    private func post(_ current: UnsafePointer<Pass>, parts: Int) {
+        pass = current
+        unfinished.store(parts - 1, ordering: .sequentiallyConsistent)
+        let next = (generation.load(ordering: .relaxed) >> 8 + 1) << 8 | (parts - 1)
+        generation.store(next, ordering: .sequentiallyConsistent)
+        if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
+            wakeUp.lock()
+            wakeUp.broadcast()
+            wakeUp.unlock()
+        }
+        current.pointee.body(0)
+        // The helpers started when the caller did and have as much to do: a short spin.
+        while unfinished.load(ordering: .acquiring) > 0 { sched_yield() }
+        pass = nil
+    }
+
+    private func startHelper(index: Int) {
+        helperCount += 1
+        let seen = generation.load(ordering: .sequentiallyConsistent)
+        let thread = Thread { [self] in helperLoop(index: index, seen: seen) }
+        thread.name = "notebook-pass-\(index)"
+        thread.start()
+    }
+
+    private func helperLoop(index: Int, seen initial: Int) {
+        var seen = initial
+        while true {
+            seen = waitForPass(after: seen)
+            // Helpers beyond this pass's count sit it out (BLAS may use fewer threads now).
+            guard index <= seen & 0xFF, let pass else { continue }
+            runPart(index, of: pass)
+            unfinished.subtract(1, ordering: .releasing)
+        }
+    }
+
+    /// A call of its own, so any retain of the closure is released before the helper reports
+    /// its part done (the caller's `withoutActuallyEscaping` checks that nothing kept it).
+    @inline(never)
+    private func runPart(_ index: Int, of pass: UnsafePointer<Pass>) {
+        pass.pointee.body(index)
+    }
+
+    /// Polls for the next pass, yielding the core, then sleeps until one is posted.
+    private func waitForPass(after seen: Int) -> Int {
+        let deadline = DispatchTime.now().uptimeNanoseconds + Self.spinNanoseconds
+        var polls = 0
+        while true {
+            let current = generation.load(ordering: .acquiring)
+            if current != seen { return current }
+            polls += 1
+            if polls & 63 == 0, DispatchTime.now().uptimeNanoseconds > deadline { break }
+            sched_yield()
+        }
+        wakeUp.lock()
+        sleepers.add(1, ordering: .sequentiallyConsistent)
+        while generation.load(ordering: .sequentiallyConsistent) == seen { wakeUp.wait() }
+        sleepers.subtract(1, ordering: .sequentiallyConsistent)
+        wakeUp.unlock()
+        return generation.load(ordering: .acquiring)
+    }
+}
