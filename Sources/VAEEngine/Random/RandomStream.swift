@@ -92,18 +92,49 @@ public struct RandomStream: Sendable {
             spareGaussian = nil
             return spare
         }
-        // u1 in (0, 1] so the logarithm is finite.
-        let u1 = Double((nextUInt32() >> 8) + 1) * 0x1p-24
-        let u2 = Double(nextUInt32() >> 8) * 0x1p-24
-        let radius = (-2 * log(u1)).squareRoot()
-        let angle = 2 * Double.pi * u2
-        spareGaussian = Float(radius * sin(angle))
-        return Float(radius * cos(angle))
+        let first = nextUInt32()
+        let (value, spare) = Self.boxMuller(first, nextUInt32())
+        spareGaussian = spare
+        return value
     }
 
-    /// Fills `count` values at `destination` with standard normal draws.
+    /// Two standard normal values from two 32-bit draws.
+    @inline(__always)
+    private static func boxMuller(_ first: UInt32, _ second: UInt32) -> (Float, Float) {
+        // u1 in (0, 1] so the logarithm is finite.
+        let u1 = Double((first >> 8) + 1) * 0x1p-24
+        let u2 = Double(second >> 8) * 0x1p-24
+        let radius = (-2 * log(u1)).squareRoot()
+        let angle = 2 * Double.pi * u2
+        return (Float(radius * cos(angle)), Float(radius * sin(angle)))
+    }
+
+    /// Fills `count` values at `destination` with standard normal draws, the same values
+    /// `count` calls of `nextGaussian()` return.
+    ///
+    /// Each Philox block gives two Box–Muller pairs, and block n depends on n alone, so whole
+    /// blocks are drawn on all threads at once (a step's ε costs as much as a small layer when
+    /// drawn one by one); the values and the stream's state afterwards do not change.
     public mutating func fillGaussian(_ destination: UnsafeMutablePointer<Float>, count: Int) {
-        for index in 0..<count { destination[index] = nextGaussian() }
+        var start = 0
+        if spareGaussian == nil && bufferPosition == 4 {
+            let blocks = count / 4
+            let (first, key, words) = (blockCounter, key, streamWords)
+            ParallelRanges.forEach(blocks, minimumPerThread: 128) { range in
+                for block in range {
+                    let counter = first &+ UInt64(block)
+                    let bits = Self.philox(counter: (UInt32(truncatingIfNeeded: counter),
+                                                     UInt32(truncatingIfNeeded: counter >> 32),
+                                                     words.0, words.1), key: key)
+                    let out = destination + 4 * block
+                    (out[0], out[1]) = Self.boxMuller(bits.0, bits.1)
+                    (out[2], out[3]) = Self.boxMuller(bits.2, bits.3)
+                }
+            }
+            blockCounter &+= UInt64(blocks)
+            start = 4 * blocks
+        }
+        for index in start..<count { destination[index] = nextGaussian() }
     }
 
     /// A uniformly random permutation of `0..<count` (Fisher–Yates).
