@@ -1,5 +1,6 @@
 /// Facts about the engine that runs record.
 public enum EngineInfo {
     /// Bumped whenever numerics may change, so records name the engine that made them.
-    public static let version = "0.1.0"
+    /// 0.2.0: Adam in the ε̂ form (one division per weight), log1p by its atanh series.
+    public static let version = "0.2.0"
 }

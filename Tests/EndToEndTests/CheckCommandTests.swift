@@ -142,6 +142,32 @@ import VAEEngine
         #expect(check.standardError.contains("first difference in block 2 (checked.md:"), "\(check.standardError)")
     }
 
+    /// A checkpoint the notebook saved earlier in the same run is an output, not an input:
+    /// the record does not list its SHA-256 (its bits follow the engine's, and a tolerant
+    /// check across engines must not fail on them), while one from elsewhere is listed.
+    @Test func aCheckpointSavedByTheRunItselfIsNotAnInput() throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let notebook = """
+            ```swift-vae
+            seed 3
+            data fashion-mnist train=300 test=100
+            model mlp encoder=[64] latent=2 decoder=[64]
+            train epochs=1 batch=50 lr=1e-3
+            save weights own.ckpt
+            load weights own.ckpt
+            evaluate
+            ```
+            """
+        try notebook.write(to: folder.appendingPathComponent("own.md"), atomically: true, encoding: .utf8)
+        #expect(try NotebookBinary.run(["run", "own.md", "--record", "--output", "site", "-q"], in: folder).status == 0)
+        let data = try Data(contentsOf: folder.appendingPathComponent("own.record.json"))
+        let record = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let manifest = try #require(record["manifest"] as? [String: Any])
+        #expect((manifest["inputs"] as? [String: String]) == [:], "\(manifest)")
+        #expect(try NotebookBinary.run(["check", "own.md", "-q"], in: folder).status == 0)
+    }
+
     @Test func anotherThreadCountIsComparedWithinTolerances() throws {
         let folder = try folderWithRecordedNotebook()
         defer { try? FileManager.default.removeItem(at: folder) }

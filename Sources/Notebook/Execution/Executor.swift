@@ -174,12 +174,14 @@ public final class Executor {
         case .saveWeights(let path):
             let url = resolve(path)
             try Checkpoint.save(session.model!, to: url)
+            session.savedPaths.insert(path)
             return [.text("saved \(session.model!.parameterCount.formatted()) weights to \(path)")]
         case .loadWeights(let path):
             let url = resolve(path)
             try Checkpoint.load(into: session.model!, from: url)
-            // The checkpoint is an input like a dataset: a changed file must show in the record.
-            if let bytes = try? Data(contentsOf: url) {
+            // A checkpoint from elsewhere is an input like a dataset: a changed file must show
+            // in the record. One this run saved is compared through the outputs it leads to.
+            if !session.savedPaths.contains(path), let bytes = try? Data(contentsOf: url) {
                 session.inputChecksums[path] = bytes.withUnsafeBytes { SHA256.hash($0).hex }
             }
             return [.text("loaded weights from \(path)")]

@@ -20,8 +20,12 @@ final class Session {
     static let evolutionPoints = 16
     /// Dataset file → SHA-256 of every dataset loaded, for the manifest.
     var checksums: [String: String] = [:]
-    /// Checkpoint path (as written in the notebook) → SHA-256 of every checkpoint loaded.
+    /// Checkpoint path (as written in the notebook) → SHA-256 of every checkpoint loaded
+    /// that this run did not write itself.
     var inputChecksums: [String: String] = [:]
+    /// Checkpoint paths this run has saved: loading one of them back reads an output of the
+    /// run, not an input, so its bits follow the engine's and it is not part of the manifest.
+    var savedPaths: Set<String> = []
     /// Unrounded numbers of the block now running.
     var metrics: [Metric] = []
 

@@ -63,38 +63,47 @@ public enum ReconstructionLoss: String, Sendable, Codable, CaseIterable {
         }
     }
 
+    /// The loss terms of eight pixels, and their gradient when training.
+    ///
+    /// A static function rather than a closure inside `bceRow`: the compiler would not
+    /// inline a closure that captures the row's pointers, and the call, with its
+    /// `vzeroupper` and reloaded constants, cost as much as the arithmetic.
+    @inline(__always)
+    private static func bceGroup(logits: UnsafeMutablePointer<Float>, targets: UnsafeMutablePointer<Float>,
+                                 gradient: UnsafeMutablePointer<Float>?, scale: Float) -> VectorMath.Vector {
+        typealias V = VectorMath.Vector
+        let zero = V.zero
+        let logit = UnsafeRawPointer(logits).loadUnaligned(as: V.self)
+        let target = UnsafeRawPointer(targets).loadUnaligned(as: V.self)
+        let e = VectorMath.exp(-VectorMath.abs(logit))
+        let u = 1 + e
+        if let gradient {
+            let numerator = e.replacing(with: V(repeating: 1), where: logit .>= zero)
+            let probability = numerator / u
+            UnsafeMutableRawPointer(gradient).storeBytes(of: scale * (probability - target), as: V.self)
+        }
+        return logit.replacing(with: zero, where: logit .< zero) - logit * target + VectorMath.log1p(e)
+    }
+
     /// Stable binary cross-entropy from logits over one image, eight pixels at a time:
     /// max(l, 0) − l·x + log(1 + e^{−|l|}), gradient scale · (σ(l) − x).
     ///
     /// Lanes are summed in a fixed order, so the result does not depend on timing.
-    @inline(__always)
+    @inline(never)
     static func bceRow(logits l: UnsafeMutablePointer<Float>, targets x: UnsafeMutablePointer<Float>,
                        gradient g: UnsafeMutablePointer<Float>?, count: Int, scale: Float) -> Float {
         typealias V = VectorMath.Vector
         var sums = V.zero, sums2 = V.zero
         var i = 0
-        let zero = V.zero
-        // One group of eight pixels: its loss terms, and its gradient when training.
-        @inline(__always) func group(_ i: Int) -> V {
-            let logit = UnsafeRawPointer(l + i).loadUnaligned(as: V.self)
-            let target = UnsafeRawPointer(x + i).loadUnaligned(as: V.self)
-            let e = VectorMath.exp(-VectorMath.abs(logit))
-            if let g {
-                let numerator = e.replacing(with: V(repeating: 1), where: logit .>= zero)
-                let probability = numerator / (1 + e)
-                UnsafeMutableRawPointer(g + i).storeBytes(of: scale * (probability - target), as: V.self)
-            }
-            return logit.replacing(with: zero, where: logit .< zero) - logit * target + VectorMath.log1p(e)
-        }
         // Two independent groups per iteration: exp and log1p are long dependent chains,
         // and interleaving two of them keeps the vector units busy (measured with vae-bench).
         while i + 16 <= count {
-            sums += group(i)
-            sums2 += group(i + 8)
+            sums += bceGroup(logits: l + i, targets: x + i, gradient: g.map { $0 + i }, scale: scale)
+            sums2 += bceGroup(logits: l + i + 8, targets: x + i + 8, gradient: g.map { $0 + i + 8 }, scale: scale)
             i += 16
         }
         if i + 8 <= count {
-            sums += group(i)
+            sums += bceGroup(logits: l + i, targets: x + i, gradient: g.map { $0 + i }, scale: scale)
             i += 8
         }
         sums += sums2

@@ -22,9 +22,13 @@ public final class Adam: Optimizer {
         stepCount += 1
         let correction1 = 1 - Float(pow(Double(beta1), Double(stepCount)))
         let correction2 = 1 - Float(pow(Double(beta2), Double(stepCount)))
-        let stepSize = learningRate / correction1
+        // lr·m̂/(√v̂ + ε) = (lr·√c₂/c₁)·m/(√v + ε·√c₂): the same update with one division
+        // per weight instead of two (Kingma & Ba's "ε̂" form, TensorFlow's too). Square roots
+        // and divisions are the slow vector instructions here, so this matters per step.
         let rootCorrection2 = correction2.squareRoot()
-        let (b1, b2, eps) = (beta1, beta2, epsilon)
+        let stepSize = learningRate * rootCorrection2 / correction1
+        let (b1, b2) = (beta1, beta2)
+        let eps = epsilon * rootCorrection2
         typealias V = SIMD8<Float>
         let slots = state.slots
         let parameters = state.parameters
@@ -41,7 +45,7 @@ public final class Adam: Optimizer {
                 let mean = b1 * UnsafeRawPointer(m + i).loadUnaligned(as: V.self) + (1 - b1) * gradient
                 let square = b2 * UnsafeRawPointer(v + i).loadUnaligned(as: V.self) + (1 - b2) * gradient * gradient
                 let weight = UnsafeRawPointer(w + i).loadUnaligned(as: V.self)
-                    - stepSize * mean / (VectorMath.squareRoot(square) / rootCorrection2 + eps)
+                    - stepSize * mean / (VectorMath.squareRoot(square) + eps)
                 UnsafeMutableRawPointer(m + i).storeBytes(of: mean, as: V.self)
                 UnsafeMutableRawPointer(v + i).storeBytes(of: square, as: V.self)
                 UnsafeMutableRawPointer(w + i).storeBytes(of: weight, as: V.self)
@@ -51,7 +55,7 @@ public final class Adam: Optimizer {
                 let gradient = g[i]
                 m[i] = b1 * m[i] + (1 - b1) * gradient
                 v[i] = b2 * v[i] + (1 - b2) * gradient * gradient
-                w[i] -= stepSize * m[i] / (v[i].squareRoot() / rootCorrection2 + eps)
+                w[i] -= stepSize * m[i] / (v[i].squareRoot() + eps)
                 i += 1
             }
         }
