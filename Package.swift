@@ -55,7 +55,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["VAEEngine", "Notebook"], path: "Tests/TestSupport"),
         .testTarget(name: "VAEEngineTests", dependencies: ["VAEEngine", "TestSupport"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "TestSupport"]),
-        .testTarget(name: "SiteTests", dependencies: ["Site", "Notebook", "TestSupport"]),
+        // Snapshots are read through #filePath (and rewritten on request), not bundled.
+        .testTarget(name: "SiteTests", dependencies: ["Site", "Notebook", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["NotebookCLI", "TestSupport", "VAEEngine"]),
     ]
 )

@@ -45,15 +45,15 @@ import Testing
         #expect(renderBlockOutput(.scatter(Self.threeClasses)) == html)
     }
 
-    @Test func manifoldTicksSpanTheLatentRanges() {
+    @Test func manifoldTicksSpanTheLatentRanges() throws {
         let html = renderImageGridFigure(Self.manifold)
         for text in [">-2</text>", ">0</text>", ">2</text>", ">-1.5</text>", ">1.5</text>"] {
             #expect(html.contains(text), "missing \(text)")
         }
         // The top row is the upper bound of the y range.
-        let top = try? #require(html.range(of: ">1.5</text>"))
-        let bottom = try? #require(html.range(of: ">-1.5</text>"))
-        if let top, let bottom { #expect(top.lowerBound < bottom.lowerBound) }
+        let top = try #require(html.range(of: ">1.5</text>"))
+        let bottom = try #require(html.range(of: ">-1.5</text>"))
+        #expect(top.lowerBound < bottom.lowerBound)
     }
 
     @Test func tenThousandPointsStayCompact() {
