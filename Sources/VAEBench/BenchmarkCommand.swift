@@ -26,7 +26,7 @@ enum BenchmarkCommand {
             case "--train": train = integer(value(argument), argument)
             case "--model":
                 let name = value(argument)
-                guard let model = BenchmarkModel.all.first(where: { $0.name == name }) else { fail("unknown model \(name)") }
+                guard let model = BenchmarkModel.all.first(where: { $0.name == name }) else { fail("unknown model '\(name)'; the models are \(BenchmarkModel.all.map(\.name).joined(separator: ", "))") }
                 models.append(model)
             case "-h", "--help": print(usage); exit(0)
             default: fail("unknown argument \(argument)")

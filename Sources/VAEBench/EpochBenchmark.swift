@@ -28,6 +28,7 @@ struct EpochBenchmark {
         vae.initialize(seed: 1)
         let trainer = Trainer(model: vae, seed: 1)
         var epochSeconds: [Double] = []
+        var floorSeconds: [Double] = []
         var shapes: [BLAS.GemmShape] = []
         var inContextGemmSeconds = 0.0
         for epoch in 0..<epochs {
@@ -43,8 +44,10 @@ struct EpochBenchmark {
                 BLAS.recordedShapes = nil
                 inContextGemmSeconds = BLAS.recordedSeconds
             }
+            // Each epoch's floor is measured right after it: on a shared machine whose speed
+            // drifts over seconds, the two then see the same conditions.
+            floorSeconds.append(blasFloor(shapes))
         }
-        let floorSeconds = (0..<epochs).map { _ in blasFloor(shapes) }
         return BenchmarkResult(model: model.name, batchSize: model.batchSize,
                                epochSeconds: epochSeconds, floorSeconds: floorSeconds,
                                inContextGemmSeconds: inContextGemmSeconds)

@@ -1,16 +1,19 @@
 import Foundation
 
-/// Runs the built `notebook` executable, which SwiftPM places beside the test bundle.
+/// Runs the built `notebook` (or `vae-bench`) executable, which SwiftPM places beside the test bundle.
 public enum NotebookBinary {
     /// `.build/<triple>/<configuration>/notebook`.
-    public static var url: URL {
+    public static var url: URL { url(of: "notebook") }
+
+    /// `.build/<triple>/<configuration>/<name>`.
+    public static func url(of name: String) -> URL {
         let testExecutable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         var folder = testExecutable.deletingLastPathComponent()
         // The test runner may sit inside `notebookPackageTests.xctest/`.
-        while folder.path != "/" && !FileManager.default.fileExists(atPath: folder.appendingPathComponent("notebook").path) {
+        while folder.path != "/" && !FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path) {
             folder = folder.deletingLastPathComponent()
         }
-        return folder.appendingPathComponent("notebook")
+        return folder.appendingPathComponent(name)
     }
 
     public struct Outcome: Sendable {
@@ -19,11 +22,11 @@ public enum NotebookBinary {
         public var standardError: String
     }
 
-    /// Runs `notebook arguments…` in `directory` and waits for it.
-    public static func run(_ arguments: [String], in directory: URL,
+    /// Runs `notebook arguments…` (or another built executable's) in `directory` and waits for it.
+    public static func run(_ arguments: [String], in directory: URL, executable: String = "notebook",
                            environment: [String: String] = [:]) throws -> Outcome {
         let process = Process()
-        process.executableURL = url
+        process.executableURL = url(of: executable)
         process.arguments = arguments
         process.currentDirectoryURL = directory
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
