@@ -50,6 +50,44 @@ import VAEEngine
         #expect(records.last!.test! < records.first!.test!)
     }
 
+    /// Updating each layer as soon as back-propagation leaves it (as training does) gives the
+    /// same bits as one update of everything after the whole backward pass, for every
+    /// optimizer and both model kinds; every parameter is updated exactly once per step.
+    @Test(arguments: [OptimizerSpec.adam(learningRate: 3e-3), .sgd(learningRate: 0.05, momentum: 0.9),
+                      .rmsprop(learningRate: 1e-3)],
+          [ModelSpec.Kind.mlp, .conv])
+    func layerByLayerUpdatesMatchOneUpdateAfterBackward(optimizer spec: OptimizerSpec, kind: ModelSpec.Kind) {
+        let data = Self.syntheticDataset(count: 32, seed: 2)
+        let batch = BatchLoader.matrix(data, indices: Array(0..<32))
+        let modelSpec = kind == .mlp
+            ? ModelSpec(encoder: [16], latent: 2, decoder: [16], imageHeight: 8, imageWidth: 8)
+            : ModelSpec(kind: .conv, encoder: [4, 8], latent: 2, decoder: [8, 4], imageHeight: 8, imageWidth: 8)
+        func run(layerByLayer: Bool) -> (weights: [[Float]], updates: [Int]) {
+            let model = VAE(spec: modelSpec)
+            model.initialize(seed: 9)
+            let optimizer = spec.make(for: model.parameters)
+            var updates = Array(repeating: 0, count: model.parameters.count)
+            for step in 0..<3 {
+                var noise = RandomStream(seed: 9, purpose: "noise", index: UInt64(step))
+                if layerByLayer {
+                    optimizer.beginStep()
+                    _ = model.trainingStep(images: batch, objective: Objective(),
+                                           layerFinished: { range in
+                                               for index in range { updates[index] += 1 }
+                                               optimizer.update(parameters: range)
+                                           }) { noise.fillGaussian($0, count: $1) }
+                } else {
+                    _ = model.trainingStep(images: batch, objective: Objective()) { noise.fillGaussian($0, count: $1) }
+                    optimizer.step()
+                }
+            }
+            return (model.parameters.map(\.value.values), updates)
+        }
+        let whole = run(layerByLayer: false), byLayer = run(layerByLayer: true)
+        #expect(whole.weights.map { $0.map(\.bitPattern) } == byLayer.weights.map { $0.map(\.bitPattern) })
+        #expect(byLayer.updates.allSatisfy { $0 == 3 }, "\(byLayer.updates)")
+    }
+
     @Test func divergenceStopsWithTheStep() throws {
         let data = Self.syntheticDataset(count: 64, seed: 1)
         let model = VAE(spec: ModelSpec(encoder: [16], latent: 2, decoder: [16], imageHeight: 8, imageWidth: 8))

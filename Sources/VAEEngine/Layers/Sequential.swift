@@ -9,7 +9,11 @@ public final class Sequential {
                          "\(previous.kind) gives \(previous.outputSize) features, \(next.kind) expects \(next.inputSize)")
         }
         self.layers = layers
+        parameterCounts = layers.map { $0.parameters.count }
     }
+
+    /// Parameter tensors per layer, counted once: `parameters` builds a new array per call.
+    private let parameterCounts: [Int]
 
     public var inputSize: Int { layers[0].inputSize }
     public var outputSize: Int { layers[layers.count - 1].outputSize }
@@ -23,14 +27,27 @@ public final class Sequential {
 
     /// Back-propagates through every layer; returns the input gradient only when asked,
     /// which saves the largest product of an encoder's first layer.
+    ///
+    /// `layerFinished`, when given, is called right after each layer with parameters is done
+    /// — its weights are no longer needed by this pass — with the range of its parameters in
+    /// `parameters`, so an optimizer can update them while their gradients are in cache.
     @discardableResult
-    public func backward(_ outputGradient: Matrix, computeInputGradient: Bool) -> Matrix? {
+    public func backward(_ outputGradient: Matrix, computeInputGradient: Bool,
+                         layerFinished: ((Range<Int>) -> Void)? = nil) -> Matrix? {
         var gradient = outputGradient
+        var parameterEnd = parameterCount
         for (position, layer) in layers.enumerated().reversed() {
             let needsInput = position > 0 || computeInputGradient
-            guard let next = layer.backward(gradient, computeInputGradient: needsInput) else { return nil }
+            let next = layer.backward(gradient, computeInputGradient: needsInput)
+            let parameterStart = parameterEnd - parameterCounts[position]
+            if parameterStart < parameterEnd { layerFinished?(parameterStart..<parameterEnd) }
+            parameterEnd = parameterStart
+            guard let next else { return nil }
             gradient = next
         }
         return gradient
     }
+
+    /// How many parameter tensors the layers have together.
+    public var parameterCount: Int { parameterCounts.reduce(0, +) }
 }

@@ -66,19 +66,26 @@ public final class VAE {
     /// - Parameters:
     ///   - images: the batch, `batch × pixels`, values in 0...1.
     ///   - noise: draws ε for the batch, `batch × latent` values written by `fillNoise`.
+    ///   - layerFinished: called with the range of a layer's parameters in `parameters` as
+    ///     soon as back-propagation is done with that layer, so that an optimizer can update
+    ///     it while its gradient is in cache. Not called when the loss is not finite: then
+    ///     nothing is back-propagated, and the caller stops training.
     /// - Returns: loss totals summed over the batch.
     public func trainingStep(images: Matrix, objective: Objective,
+                             layerFinished: ((Range<Int>) -> Void)? = nil,
                              fillNoise: (UnsafeMutablePointer<Float>, Int) -> Void) -> LossTotals {
-        pass(images: images, objective: objective, computeGradients: true, fillNoise: fillNoise)
+        pass(images: images, objective: objective, computeGradients: true, layerFinished: layerFinished,
+             fillNoise: fillNoise)
     }
 
     /// The loss of a batch without touching gradients.
     public func loss(images: Matrix, objective: Objective,
                      fillNoise: (UnsafeMutablePointer<Float>, Int) -> Void) -> LossTotals {
-        pass(images: images, objective: objective, computeGradients: false, fillNoise: fillNoise)
+        pass(images: images, objective: objective, computeGradients: false, layerFinished: nil, fillNoise: fillNoise)
     }
 
     private func pass(images: Matrix, objective: Objective, computeGradients: Bool,
+                      layerFinished: ((Range<Int>) -> Void)?,
                       fillNoise: (UnsafeMutablePointer<Float>, Int) -> Void) -> LossTotals {
         let batch = images.rows
         let size = spec.latent
@@ -111,13 +118,10 @@ public final class VAE {
         totals.count = batch
         for row in 0..<batch { totals.reconstruction += rowLosses[row] }
 
-        // KL per image and, when training, its gradient with respect to μ and log σ².
+        // KL per image and, when training, its own part of the gradient with respect to μ and
+        // log σ² (the decoder's part is added once it has been back-propagated).
         let klScale = objective.beta * batchScale
-        var latentGradient: UnsafeMutablePointer<Float>? = nil
-        if computeGradients {
-            latentGradient = decoder.backward(logitGradient, computeInputGradient: true)!.data
-            encoderGradient.resize(rows: batch)
-        }
+        encoderGradient.resize(rows: batch)
         let dMoments = encoderGradient.data
         for row in 0..<batch {
             var rowKL: Float = 0
@@ -139,20 +143,32 @@ public final class VAE {
                     dMean = zj
                     dLogVariance = zj * 0.5 * expf(0.5 * logVariance) * e - 0.5
                 }
-                if let dz = latentGradient {
-                    let upstream = dz[row * size + j]
-                    // z = μ + exp(½ log σ²)·ε
-                    dMoments[row * 2 * size + j] = upstream + klScale * dMean
-                    dMoments[row * 2 * size + size + j] =
-                        upstream * 0.5 * expf(0.5 * logVariance) * e + klScale * dLogVariance
+                if computeGradients {
+                    dMoments[row * 2 * size + j] = klScale * dMean
+                    dMoments[row * 2 * size + size + j] = klScale * dLogVariance
                 }
             }
             totals.kl += Double(rowKL)
         }
         totals.total = totals.reconstruction * Double(pixelScale) + Double(objective.beta) * totals.kl
-        if computeGradients {
-            encoder.backward(encoderGradient, computeInputGradient: false)
+        guard computeGradients, totals.total.isFinite else { return totals }
+
+        // The decoder's parameters come after the encoder's in `parameters`.
+        let decoderOffset = encoder.parameterCount
+        let dz = decoder.backward(logitGradient, computeInputGradient: true) { range in
+            layerFinished?((range.lowerBound + decoderOffset)..<(range.upperBound + decoderOffset))
+        }!.data
+        for row in 0..<batch {
+            for j in 0..<size {
+                let logVariance = m[row * 2 * size + size + j]
+                let upstream = dz[row * size + j]
+                // z = μ + exp(½ log σ²)·ε
+                dMoments[row * 2 * size + j] = upstream + dMoments[row * 2 * size + j]
+                dMoments[row * 2 * size + size + j] =
+                    upstream * 0.5 * expf(0.5 * logVariance) * eps[row * size + j] + dMoments[row * 2 * size + size + j]
+            }
         }
+        encoder.backward(encoderGradient, computeInputGradient: false, layerFinished: layerFinished)
         return totals
     }
 

@@ -8,6 +8,9 @@ public final class Adam: Optimizer {
     public let epsilon: Float
     private let state: OptimizerSlots
     private var stepCount = 0
+    /// This step's constants, set by `beginStep()`.
+    private var stepSize: Float = 0
+    private var stepEpsilon: Float = 0
 
     public init(parameters: [Parameter], learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999,
                 epsilon: Float = 1e-8) {
@@ -18,7 +21,9 @@ public final class Adam: Optimizer {
         state = OptimizerSlots(parameters: parameters, slotsPerParameter: 2)
     }
 
-    public func step() {
+    public var parameterCount: Int { state.parameters.count }
+
+    public func beginStep() {
         stepCount += 1
         let correction1 = 1 - Float(pow(Double(beta1), Double(stepCount)))
         let correction2 = 1 - Float(pow(Double(beta2), Double(stepCount)))
@@ -26,9 +31,12 @@ public final class Adam: Optimizer {
         // per weight instead of two (Kingma & Ba's "ε̂" form, TensorFlow's too). Square roots
         // and divisions are the slow vector instructions here, so this matters per step.
         let rootCorrection2 = correction2.squareRoot()
-        let stepSize = learningRate * rootCorrection2 / correction1
-        let (b1, b2) = (beta1, beta2)
-        let eps = epsilon * rootCorrection2
+        stepSize = learningRate * rootCorrection2 / correction1
+        stepEpsilon = epsilon * rootCorrection2
+    }
+
+    public func update(parameters indices: Range<Int>) {
+        let (b1, b2, stepSize, eps) = (beta1, beta2, stepSize, stepEpsilon)
         typealias V = SIMD8<Float>
         let slots = state.slots
         let parameters = state.parameters
@@ -36,7 +44,7 @@ public final class Adam: Optimizer {
         // it would not vectorize the scalar loop by itself. Each element's update is the
         // same operations in the same order in the vector body and the scalar tail, so the
         // result does not depend on where segments start.
-        state.forEachSegment { index, elements in
+        state.forEachSegment(of: indices) { index, elements in
             let m = slots[2 * index], v = slots[2 * index + 1]
             let w = parameters[index].value.data, g = parameters[index].gradient.data
             var i = elements.lowerBound

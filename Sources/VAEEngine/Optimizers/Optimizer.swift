@@ -2,11 +2,28 @@
 ///
 /// Optimizers are created for a fixed list of parameters (a model's), and
 /// keep their slot buffers in the same order, so a step allocates nothing.
+///
+/// A step is `beginStep()` and then `update(parameters:)` for every parameter once, in any
+/// grouping: training updates each layer as soon as back-propagation has finished with it,
+/// while its gradient is still in cache. Every element's update depends on its own values
+/// alone, so the grouping never changes a result.
 public protocol Optimizer: AnyObject {
     /// The learning rate; may be changed between steps.
     var learningRate: Float { get set }
+    /// How many parameters the optimizer updates (the length of the list it was made for).
+    var parameterCount: Int { get }
+    /// Starts a step (Adam advances its bias correction here).
+    func beginStep()
+    /// Updates the parameters at `indices` of the optimizer's list from their gradients.
+    func update(parameters indices: Range<Int>)
+}
+
+extension Optimizer {
     /// Applies one update to every parameter from its current gradient.
-    func step()
+    public func step() {
+        beginStep()
+        update(parameters: 0..<parameterCount)
+    }
 }
 
 /// Which optimizer to build, with its options, as a notebook declares it.
@@ -53,24 +70,22 @@ final class OptimizerSlots {
 
     deinit { slots.forEach { $0.deallocate() } }
 
-    /// Calls `body(parameterIndex, elements)` over every element of every parameter, with all
-    /// parameters seen as one long array cut into one contiguous piece per thread.
+    /// Calls `body(parameterIndex, elements)` over every element of the parameters at
+    /// `indices`, seen as one long array cut into one contiguous piece per thread.
     ///
-    /// One dispatch per step instead of one per parameter, and the small parameters (biases,
-    /// the latent layer) no longer run alone. Element updates are independent, so the split
-    /// never changes a result.
-    func forEachSegment(_ body: (_ parameterIndex: Int, _ elements: Range<Int>) -> Void) {
-        let total = totalCount
+    /// One pass for a layer's weights and biases together, and small parameters never run
+    /// alone. Element updates are independent, so the split never changes a result.
+    func forEachSegment(of indices: Range<Int>, _ body: (_ parameterIndex: Int, _ elements: Range<Int>) -> Void) {
+        let total = indices.reduce(0) { $0 + parameters[$1].count }
         // Below ~64K elements a second thread costs more to wake than it saves.
         ParallelRanges.forEach(total, minimumPerThread: 1 << 16) { piece in
             var offset = 0
-            for (index, parameter) in parameters.enumerated() {
-                let lower = max(piece.lowerBound, offset), upper = min(piece.upperBound, offset + parameter.count)
+            for index in indices {
+                let count = parameters[index].count
+                let lower = max(piece.lowerBound, offset), upper = min(piece.upperBound, offset + count)
                 if lower < upper { body(index, (lower - offset)..<(upper - offset)) }
-                offset += parameter.count
+                offset += count
             }
         }
     }
-
-    private lazy var totalCount = parameters.reduce(0) { $0 + $1.count }
 }

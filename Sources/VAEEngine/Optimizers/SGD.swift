@@ -10,9 +10,14 @@ public final class SGD: Optimizer {
         state = OptimizerSlots(parameters: parameters, slotsPerParameter: 1)
     }
 
-    public func step() {
+    public var parameterCount: Int { state.parameters.count }
+
+    public func beginStep() {}
+
+    public func update(parameters indices: Range<Int>) {
         let (rate, mu) = (learningRate, momentum)
-        for (index, parameter) in state.parameters.enumerated() {
+        for index in indices {
+            let parameter = state.parameters[index]
             let velocity = state.slots[index]
             let w = parameter.value.data, g = parameter.gradient.data
             for i in 0..<parameter.count {

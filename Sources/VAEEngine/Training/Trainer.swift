@@ -145,13 +145,15 @@ public final class Trainer {
                     Binarization.sampleBernoulli(batch.data, count: batch.count, stream: &draws)
                 }
                 var noise = RandomStream(seed: seed, purpose: "noise", index: UInt64(step))
-                let losses = model.trainingStep(images: batch, objective: plan.objective) { buffer, count in
+                // Each layer is updated as soon as back-propagation is done with it.
+                optimizer.beginStep()
+                let losses = model.trainingStep(images: batch, objective: plan.objective,
+                                                layerFinished: { optimizer.update(parameters: $0) }) { buffer, count in
                     noise.fillGaussian(buffer, count: count)
                 }
                 guard losses.total.isFinite else {
                     throw DivergenceError(step: step, epoch: epoch, loss: losses.total / Double(losses.count))
                 }
-                optimizer.step()
                 totals.add(losses)
                 completedSteps = step
                 progress(TrainingProgress(epoch: epoch, epochsInPlan: plannedEpochs, epochInPlan: epochInPlan,
