@@ -57,6 +57,31 @@ import TestSupport
         #expect(evaluation.rows.count == 1 && evaluation.rows[0][0] == "test")
     }
 
+    /// After many epochs the strip shows evenly spaced ones, the first and the last always,
+    /// and says so; by default at most ten rows.
+    @Test func evolutionOfManyEpochsShowsEvenlySpacedRows() throws {
+        let outputs = try Self.run("""
+            ```swift-vae
+            seed 5
+            data fashion-mnist train=100 test=20
+            model mlp encoder=[16] latent=2 decoder=[16]
+            train epochs=12 batch=50 lr=2e-3
+            show evolution 2 rows=4
+            show evolution 3
+            ```
+            """).results[0].outputs
+        let strips = outputs.compactMap { output -> ImageGridOutput? in
+            if case .imageGrid(let grid) = output { return grid }
+            return nil
+        }
+        try #require(strips.count == 2)
+        let (four, byDefault) = (strips[0], strips[1])
+        #expect(four.rowLabels == ["epoch 1", "epoch 5", "epoch 8", "epoch 12"])
+        #expect(four.rows == 4 && four.images.count == 8)
+        #expect(four.caption.contains("after 4 of the 12 epochs, evenly spaced"))
+        #expect(byDefault.rows == 10 && byDefault.rowLabels.first == "epoch 1" && byDefault.rowLabels.last == "epoch 12")
+    }
+
     @Test func latentOfMoreThanTwoDimensionsIsProjected() throws {
         let body = Self.twoDimensional
             .replacingOccurrences(of: "latent=2", with: "latent=6")

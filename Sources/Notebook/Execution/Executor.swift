@@ -157,8 +157,8 @@ public final class Executor {
             return [figures.latentScatter(model: session.model!, data: data, count: count, split: split)]
         case .showManifold(let size, let range):
             return [figures.manifold(model: session.model!, size: size, range: range)]
-        case .showEvolution(let count):
-            return [figures.evolution(session.evolution, count: count, model: session.model!)]
+        case .showEvolution(let count, let rows):
+            return [figures.evolution(session.evolution, count: count, rows: rows, model: session.model!)]
         case .evaluate(let split):
             let data = split == .test ? session.data!.test : session.data!.train
             session.evaluations += 1

@@ -169,12 +169,23 @@ struct FigureMaker {
         return (0..<count).map { row(decoded, $0) }
     }
 
-    func evolution(_ frames: [(epoch: Int, images: [[Float]])], count: Int, model: VAE) -> BlockOutput {
-        .imageGrid(ImageGridOutput(
+    func evolution(_ frames: [(epoch: Int, images: [[Float]])], count: Int, rows: Int, model: VAE) -> BlockOutput {
+        let shown = Self.evenlySpaced(frames.count, atMost: rows).map { frames[$0] }
+        let which = shown.count == frames.count
+            ? "after each epoch"
+            : "after \(shown.count) of the \(frames.count) epochs, evenly spaced"
+        return .imageGrid(ImageGridOutput(
             title: "Training evolution",
-            caption: "The same \(count) latent points z ~ N(0, I) decoded after each epoch, first epoch at the top.",
-            rows: frames.count, columns: count, imageWidth: model.spec.imageWidth, imageHeight: model.spec.imageHeight,
-            images: frames.flatMap { $0.images.prefix(count) }, rowLabels: frames.map { "epoch \($0.epoch)" }))
+            caption: "The same \(count) latent points z ~ N(0, I) decoded \(which), first epoch at the top.",
+            rows: shown.count, columns: count, imageWidth: model.spec.imageWidth, imageHeight: model.spec.imageHeight,
+            images: shown.flatMap { $0.images.prefix(count) }, rowLabels: shown.map { "epoch \($0.epoch)" }))
+    }
+
+    /// At most `limit` indices of `0..<count`, evenly spaced, the first and the last included:
+    /// a 100-epoch run shows epochs 1, 12, 23, …, 100 rather than a hundred rows.
+    static func evenlySpaced(_ count: Int, atMost limit: Int) -> [Int] {
+        guard count > limit else { return Array(0..<count) }
+        return (0..<limit).map { ($0 * (count - 1) + (limit - 1) / 2) / (limit - 1) }
     }
 
     static func compact(_ value: Double) -> String {

@@ -17,7 +17,8 @@ public enum Command: Sendable, Equatable {
     /// A `size × size` grid decoded from a 2-D latent over `[-range, range]²`.
     case showManifold(size: Int, range: Double)
     /// The same latent points decoded after every epoch so far.
-    case showEvolution(count: Int)
+    /// `rows`: at most this many epochs are shown, evenly spaced, the first and last included.
+    case showEvolution(count: Int, rows: Int)
     case evaluate(split: Split)
     /// Paths are as written, relative to the notebook's folder.
     case saveWeights(path: String)

@@ -531,7 +531,7 @@ public struct NotebookCompiler {
             guard state.hasTrained else {
                 return fail("'show evolution' needs a 'train' command before it", context, at: column, length: length)
             }
-            return .showEvolution(count: values["count"]?.integer ?? 8)
+            return .showEvolution(count: values["count"]?.integer ?? 8, rows: values["rows"]?.integer ?? 10)
         case "evaluate":
             guard requireModel(schema, context, column, length), requireData(schema, context, column, length) else { return nil }
             return .evaluate(split: Command.Split(rawValue: values["split"]?.word ?? "test")!)
