@@ -64,6 +64,19 @@ import VAEEngine
         #expect(failures.load(ordering: .relaxed) == 0)
     }
 
+    /// Passes too short for a helper to start before the caller has finished its own part: the
+    /// caller then claims the helper's part, and a helper that arrives late must find nothing
+    /// left — of this pass, or run its part of the next one, never a part twice.
+    @Test func partsContestedByALateHelperRunOnce() {
+        var failures = 0
+        for round in 0..<20_000 {
+            let visits = Visits(2 + round % 3)
+            ParallelRanges.forEach(visits.count) { visits.visit($0) }
+            if !visits.eachOnce { failures += 1 }
+        }
+        #expect(failures == 0)
+    }
+
     /// After a pause longer than their polling, the helpers are asleep and must be woken.
     @Test func sleepingHelpersWakeForTheNextPass() {
         for _ in 0..<5 {

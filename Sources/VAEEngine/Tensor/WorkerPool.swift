@@ -11,9 +11,14 @@ import Synchronization
 /// the next batch) — and then sleeps on a condition, so that it does not take turns with
 /// OpenBLAS' threads on the core during the products (polling for 3 ms measured slower).
 ///
+/// Parts are claimed, not assigned: once the caller has run part 0 it runs any part no helper
+/// has started. A helper that wakes late — or whose core the host has lent to another machine
+/// for a while, which on this kind of VM happens for milliseconds at a time — then costs the
+/// pass nothing but its share, instead of the caller waiting for it.
+///
 /// One caller at a time: a pass started while another runs (or from inside one) runs on the
 /// caller's thread alone, which gives the same results because every pass computes each value
-/// the same way whatever the split.
+/// the same way whatever the split, and whichever thread runs it.
 final class WorkerPool: @unchecked Sendable {
     static let shared = WorkerPool()
 
@@ -21,15 +26,18 @@ final class WorkerPool: @unchecked Sendable {
     private static let spinNanoseconds: UInt64 = 100_000
 
     private let inUse = Atomic<Bool>(false)
-    /// Bumped once per pass, with the pass's helper count in its low byte, so a helper that
-    /// wakes late never mixes one pass's count with another's; helpers wait for it to change.
+    /// Bumped once per pass; idle helpers wait for it to change.
     private let generation = Atomic<Int>(0)
-    /// Helpers still working on the current pass.
+    /// The parts `1..<parts` of the current pass not yet claimed: a claim takes the part
+    /// numbered by the value it decrements from, so values ≤ 0 mean none is left. Reset for
+    /// each pass after `pass` is written, so a successful claim always sees its pass.
+    private let unclaimed = Atomic<Int>(0)
+    /// Parts `1..<parts` of the current pass not yet finished.
     private let unfinished = Atomic<Int>(0)
     private let sleepers = Atomic<Int>(0)
     private let wakeUp = NSCondition()
 
-    /// The current pass, valid while `unfinished > 0`; written before `generation` is bumped.
+    /// The current pass, valid while `unfinished > 0`; written before `unclaimed` is reset.
     /// A pointer to the caller's closure rather than a stored closure, so no helper ever
     /// holds a reference to it once its part is done.
     private nonisolated(unsafe) var pass: UnsafePointer<Pass>?
@@ -62,39 +70,49 @@ final class WorkerPool: @unchecked Sendable {
         return true
     }
 
-    /// Posts a pass, runs part 0 here and waits for the helpers' parts.
+    /// Posts a pass, runs part 0 and every part no helper has claimed here, and waits for
+    /// the parts the helpers run.
     private func post(_ current: UnsafePointer<Pass>, parts: Int) {
         pass = current
         unfinished.store(parts - 1, ordering: .sequentiallyConsistent)
-        let next = (generation.load(ordering: .relaxed) >> 8 + 1) << 8 | (parts - 1)
-        generation.store(next, ordering: .sequentiallyConsistent)
+        unclaimed.store(parts - 1, ordering: .sequentiallyConsistent)
+        generation.add(1, ordering: .sequentiallyConsistent)
         if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
             wakeUp.lock()
             wakeUp.broadcast()
             wakeUp.unlock()
         }
         current.pointee.body(0)
-        // The helpers started when the caller did and have as much to do: a short spin.
+        runUnclaimedParts()
+        // The helpers that claimed a part started before the caller finished its own: a short spin.
         while unfinished.load(ordering: .acquiring) > 0 { sched_yield() }
         pass = nil
+    }
+
+    /// Claims and runs parts of the current pass until none is left.
+    private func runUnclaimedParts() {
+        while true {
+            let part = unclaimed.subtract(1, ordering: .sequentiallyConsistent).oldValue
+            guard part > 0, let pass else { return }
+            runPart(part, of: pass)
+            unfinished.subtract(1, ordering: .releasing)
+        }
     }
 
     private func startHelper(index: Int) {
         helperCount += 1
         let seen = generation.load(ordering: .sequentiallyConsistent)
-        let thread = Thread { [self] in helperLoop(index: index, seen: seen) }
+        let thread = Thread { [self] in helperLoop(seen: seen) }
         thread.name = "notebook-pass-\(index)"
         thread.start()
     }
 
-    private func helperLoop(index: Int, seen initial: Int) {
+    private func helperLoop(seen initial: Int) {
         var seen = initial
         while true {
             seen = waitForPass(after: seen)
-            // Helpers beyond this pass's count sit it out (BLAS may use fewer threads now).
-            guard index <= seen & 0xFF, let pass else { continue }
-            runPart(index, of: pass)
-            unfinished.subtract(1, ordering: .releasing)
+            // A helper that wakes after the caller has taken every part finds none left.
+            runUnclaimedParts()
         }
     }
 
