@@ -14,4 +14,15 @@ static inline __attribute__((always_inline)) notebook_float8 notebook_sqrt8(note
     return __builtin_elementwise_sqrt(x);
 }
 
+// Interleaving two vectors, `a0 b0 a1 b1 …`: one unpack instruction per half, which Swift's
+// SIMD types can only spell lane by lane. A stride-2 col2im builds each image row from its
+// even and its odd columns with these.
+static inline __attribute__((always_inline)) notebook_float8 notebook_interleave_low8(notebook_float8 a, notebook_float8 b) {
+    return __builtin_shufflevector(a, b, 0, 8, 1, 9, 2, 10, 3, 11);
+}
+
+static inline __attribute__((always_inline)) notebook_float8 notebook_interleave_high8(notebook_float8 a, notebook_float8 b) {
+    return __builtin_shufflevector(a, b, 4, 12, 5, 13, 6, 14, 7, 15);
+}
+
 #endif

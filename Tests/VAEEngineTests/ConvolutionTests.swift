@@ -257,6 +257,23 @@ import VAEEngine
         #expect(allClose(output.values, expected.map(Float.init), rtol: 1e-5, atol: 1e-5))
     }
 
+    /// Stride-2 rows of 16 pixels and more are summed eight even and eight odd columns at a
+    /// time, the last block overlapping the one before: 18, 26 and 28 pixels wide, with the
+    /// tutorial's kernel and padding, a 4-pixel kernel, and the tutorial's own 14 → 28 layer.
+    @Test("wide stride-2 ConvTranspose2D rows equal a direct scatter loop",
+          arguments: [([2, 4, 9], 3, Padding.same), ([2, 3, 12], 4, .valid), ([3, 3, 14], 3, .same)])
+    func wideTransposedRows(inputShape: [Int], kernel: Int, padding: Padding) {
+        let layer = ConvTranspose2D(inputShape: inputShape, filters: 3, kernel: kernel, stride: 2,
+                                    padding: padding, activation: .relu)
+        #expect(layer.outputWidth >= 16 && layer.outputWidth % 2 == 0)
+        Self.prepare(layer)
+        let input = Self.randomMatrix(rows: 5, columns: layer.inputSize, seed: 11, purpose: "input")
+        let expected = Self.directTransposedConvolution(layer, input)
+        let output = layer.forward(input)
+        #expect(output.count == expected.count)
+        #expect(allClose(output.values, expected.map(Float.init), rtol: 1e-5, atol: 1e-5))
+    }
+
     @Test("TensorFlow padding: ceil(in / stride) outputs, the odd pixel at the bottom/right")
     func tensorFlowPaddingRule() {
         #expect(Padding.same.convolutionOutput(input: 28, kernel: 3, stride: 2) == 14)

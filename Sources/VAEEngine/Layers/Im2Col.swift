@@ -1,3 +1,4 @@
+import CVectorIntrinsics
 import Dispatch
 
 /// The shape of one 2-D convolution and its patch-matrix (im2col) transforms.
@@ -127,11 +128,102 @@ struct ConvolutionGeometry: Sendable, Equatable {
     /// every tap's value is accumulated into the pixel it was read from; padding taps are dropped.
     ///
     /// Each image plane starts at zero, or at `bias[c]`, is accumulated tap after tap in a fixed
-    /// order, and then goes through `activation` while it is in cache.
+    /// order, and then goes through `activation` while it is in cache. `patches` must lie in a
+    /// `ScratchBuffer`: at stride 2 the reads use its margins.
     func col2im(_ patches: UnsafePointer<Float>, batch: Int, bias: UnsafePointer<Float>? = nil,
                 activation: Activation = .identity, into output: UnsafeMutablePointer<Float>) {
         ParallelRanges.forEach(batch, minimumPerThread: 4) { samples in
-            col2im(patches, batch: batch, samples: samples, bias: bias, activation: activation, into: output)
+            if stride == 2 && width % 2 == 0 && kernel <= Self.widestGatheredKernel {
+                col2imStrideTwo(patches, batch: batch, samples: samples, bias: bias, activation: activation, into: output)
+            } else {
+                col2im(patches, batch: batch, samples: samples, bias: bias, activation: activation, into: output)
+            }
+        }
+    }
+
+    /// The widest kernel whose stride-2 col2im reads stay within a `ScratchBuffer`'s margin.
+    static let widestGatheredKernel = 9
+
+    /// col2im at stride 2 for even image widths, summing each pixel in a register in the same
+    /// order as the scatter below — its bias, then the taps in `(ky, kx)` order — so the values
+    /// are the same.
+    ///
+    /// Scattering at stride 2 updates image rows in memory through pairs of overlapping vectors,
+    /// and with 7- or 14-pixel runs a load often half-overlaps a store still in flight and waits
+    /// for it. Here eight of an image row's even columns and the same eight odd columns are
+    /// summed in two registers — every tap's run is contiguous in one of them — then
+    /// interleaved and stored once.
+    ///
+    /// Loads may start a few values before a run and end up to a dozen after it (fewer than
+    /// `ScratchBuffer.margin` for kernels up to `widestGatheredKernel`): the patches live in a
+    /// `ScratchBuffer`, which keeps a margin on both sides, and lanes outside the run are
+    /// replaced by zeros before they are added.
+    private func col2imStrideTwo(_ patches: UnsafePointer<Float>, batch: Int, samples: Range<Int>,
+                                 bias: UnsafePointer<Float>?, activation: Activation,
+                                 into output: UnsafeMutablePointer<Float>) {
+        typealias V = SIMD8<Float>
+        let rowStride = batch &* positions
+        let (height, width, kernel, channels) = (height, width, kernel, channels)
+        let (outputHeight, outputWidth, positions, padTop, padLeft) = (outputHeight, outputWidth, positions, padTop, padLeft)
+        let pairs = width / 2
+        // Eight phase columns per block; the last block overlaps the one before rather than
+        // leaving the row, and a row narrower than 16 pixels is one block.
+        let blockStarts = Swift.stride(from: 0, to: pairs, by: 8).map { pairs >= 8 ? min($0, pairs - 8) : 0 }
+        // Per block and kernel column: the patch column of lane 0, the phase written, and which
+        // lanes fall outside the kernel column's run — independent of the image and the row.
+        let lane = V(0, 1, 2, 3, 4, 5, 6, 7)
+        let reads: [(offset: Int, odd: Bool, outside: SIMDMask<SIMD8<Int32>>, empty: Bool)] =
+            blockStarts.flatMap { j in
+                (0..<kernel).map { kx in
+                    let firstColumn = columnRanges[2 * kx], endColumn = columnRanges[2 * kx + 1]
+                    // Image column 2·ox + x: phase x & 1, phase column ox + (x − phase)/2.
+                    let x = kx - padLeft, phase = x & 1
+                    let first = j - (x - phase) / 2
+                    let columns = lane + V(repeating: Float(first))
+                    let outside = (columns .< V(repeating: Float(firstColumn))) .| (columns .>= V(repeating: Float(endColumn)))
+                    return (first, phase == 1, outside, firstColumn >= endColumn)
+                }
+            }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 16) { shortRow in
+        reads.withUnsafeBufferPointer { reads in
+            let reads = reads.baseAddress!, shortRow = shortRow.baseAddress!
+            for b in samples {
+                for c in 0..<channels {
+                    let plane = output + (b &* channels &+ c) &* height &* width
+                    let start = V(repeating: bias?[c] ?? 0)
+                    for y in 0..<height {
+                        for (blockIndex, j) in blockStarts.enumerated() {
+                            var even = start, odd = start
+                            for ky in 0..<kernel {
+                                // The patch row `oy` whose tap `ky` reads image row `y`, if any.
+                                let shifted = y &+ padTop &- ky
+                                guard shifted >= 0, shifted & 1 == 0, shifted >> 1 < outputHeight else { continue }
+                                let row = patches + (b &* positions &+ (shifted >> 1) &* outputWidth)
+                                for kx in 0..<kernel {
+                                    let read = reads[blockIndex &* kernel &+ kx]
+                                    if read.empty { continue }
+                                    let tap = (c &* kernel &+ ky) &* kernel &+ kx
+                                    let values = RowKernels.load8(row + (tap &* rowStride &+ read.offset))
+                                    let contribution = values.replacing(with: 0, where: read.outside)
+                                    if read.odd { odd += contribution } else { even += contribution }
+                                }
+                            }
+                            if pairs >= 8 {
+                                let destination = plane + (y &* width &+ 2 &* j)
+                                RowKernels.store(notebook_interleave_low8(even, odd), destination)
+                                RowKernels.store(notebook_interleave_high8(even, odd), destination + 8)
+                            } else {
+                                // A row narrower than 16 pixels: through a buffer, so no store leaves it.
+                                RowKernels.store(notebook_interleave_low8(even, odd), shortRow)
+                                RowKernels.store(notebook_interleave_high8(even, odd), shortRow + 8)
+                                (plane + y &* width).update(from: shortRow, count: width)
+                            }
+                        }
+                    }
+                    activation.apply(plane, count: height &* width)
+                }
+            }
+        }
         }
     }
 
@@ -470,7 +562,10 @@ enum ChannelLayout {
 ///
 /// Layers ask for their working space every step; only a batch larger than any
 /// seen before reallocates, so training steps of a fixed size allocate nothing.
+/// `margin` zeros lie before and after the space handed out, so that vector loads
+/// starting just before it or ending just after it stay inside the allocation.
 final class ScratchBuffer {
+    static let margin = 16
     private(set) var capacity = 0
     private var storage: UnsafeMutablePointer<Float>?
 
@@ -480,12 +575,13 @@ final class ScratchBuffer {
 
     /// Storage for at least `count` values; contents are unspecified.
     func reserve(_ count: Int) -> UnsafeMutablePointer<Float> {
-        if let storage, count <= capacity { return storage }
+        if let storage, count <= capacity { return storage + Self.margin }
         storage?.deallocate()
-        let grown = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
-        grown.initialize(repeating: 0, count: max(count, 1))
+        let size = max(count, 1) + 2 * Self.margin
+        let grown = UnsafeMutablePointer<Float>.allocate(capacity: size)
+        grown.initialize(repeating: 0, count: size)
         storage = grown
         capacity = max(count, 1)
-        return grown
+        return grown + Self.margin
     }
 }
