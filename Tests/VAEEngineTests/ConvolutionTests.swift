@@ -257,6 +257,22 @@ import VAEEngine
         #expect(allClose(output.values, expected.map(Float.init), rtol: 1e-5, atol: 1e-5))
     }
 
+    /// Stride-2 patch rows of eight values and more are read eight at a time, the last block
+    /// overlapping the one before: 9, 10 and 13 values wide, with and without padding.
+    @Test("wide stride-2 Conv2D rows equal a direct convolution loop",
+          arguments: [([2, 5, 20], 3, Padding.same), ([2, 4, 20], 3, .valid), ([3, 4, 27], 3, .valid)])
+    func wideConvolutionRows(inputShape: [Int], kernel: Int, padding: Padding) {
+        let layer = Conv2D(inputShape: inputShape, filters: 3, kernel: kernel, stride: 2, padding: padding,
+                           activation: .relu)
+        #expect(layer.outputWidth >= 8)
+        Self.prepare(layer)
+        let input = Self.randomMatrix(rows: 5, columns: layer.inputSize, seed: 13, purpose: "input")
+        let expected = Self.directConvolution(layer, input)
+        let output = layer.forward(input)
+        #expect(output.count == expected.count)
+        #expect(allClose(output.values, expected.map(Float.init), rtol: 1e-5, atol: 1e-5))
+    }
+
     /// Stride-2 rows of 16 pixels and more are summed eight even and eight odd columns at a
     /// time, the last block overlapping the one before: 18, 26 and 28 pixels wide, with the
     /// tutorial's kernel and padding, a 4-pixel kernel, and the tutorial's own 14 → 28 layer.

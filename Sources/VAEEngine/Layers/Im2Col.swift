@@ -72,7 +72,85 @@ struct ConvolutionGeometry: Sendable, Equatable {
     /// `taps × (batch · positions)` values; padding taps are written as zeros.
     func im2col(_ input: UnsafePointer<Float>, batch: Int, into patches: UnsafeMutablePointer<Float>) {
         ParallelRanges.forEach(batch, minimumPerThread: 4) { samples in
-            im2col(input, batch: batch, samples: samples, into: patches)
+            if stride == 2 && kernel <= Self.widestGatheredKernel {
+                im2colStrideTwo(input, batch: batch, samples: samples, into: patches)
+            } else {
+                im2col(input, batch: batch, samples: samples, into: patches)
+            }
+        }
+    }
+
+    /// im2col at stride 2: each patch row is written eight values at a time from 16 pixels of
+    /// an image row, every other one kept and those outside the image replaced by zeros.
+    ///
+    /// With 7- or 14-value runs, the general loop's per-run bookkeeping (edge zeros one by one,
+    /// a `memset` call for each row above or below the image) cost more than its copies. The
+    /// lanes outside the image depend only on the block and the kernel column, so they are
+    /// worked out once per pass. A load whose 16 pixels would leave the batch's images (the
+    /// last row of the last image) takes the pixels one by one instead.
+    private func im2colStrideTwo(_ input: UnsafePointer<Float>, batch: Int, samples: Range<Int>,
+                                 into patches: UnsafeMutablePointer<Float>) {
+        typealias V = SIMD8<Float>
+        let rowStride = batch &* positions
+        let (height, width, kernel, channels) = (height, width, kernel, channels)
+        let (outputHeight, outputWidth, positions, padTop, padLeft) = (outputHeight, outputWidth, positions, padTop, padLeft)
+        let plane = height &* width, imageSize = channels &* plane
+        let imagesEnd = input + batch &* imageSize
+        // Eight patch columns per block; the last block overlaps the one before, and a row
+        // narrower than eight is one block whose extra lanes are not stored.
+        let blockStarts = Swift.stride(from: 0, to: outputWidth, by: 8).map { outputWidth >= 8 ? min($0, outputWidth - 8) : 0 }
+        let lane = V(0, 1, 2, 3, 4, 5, 6, 7)
+        // Per block and kernel column: the image column of lane 0 and the lanes outside the image.
+        let reads: [(first: Int, outside: SIMDMask<SIMD8<Int32>>)] = blockStarts.flatMap { j in
+            (0..<kernel).map { kx in
+                let first = 2 * j + kx - padLeft
+                let columns = 2 * lane + V(repeating: Float(first))
+                return (first, (columns .< 0) .| (columns .>= V(repeating: Float(width))))
+            }
+        }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 8) { shortRow in
+        reads.withUnsafeBufferPointer { reads in
+            let reads = reads.baseAddress!, shortRow = shortRow.baseAddress!
+            for c in 0..<channels {
+                for ky in 0..<kernel {
+                    for kx in 0..<kernel {
+                        let tap = (c &* kernel &+ ky) &* kernel &+ kx
+                        for b in samples {
+                            let block = patches + (tap &* rowStride &+ b &* positions)
+                            let image = input + (b &* imageSize &+ c &* plane)
+                            for oy in 0..<outputHeight {
+                                let y = oy &* 2 &+ ky &- padTop
+                                let inside = y >= 0 && y < height
+                                let row = image + (inside ? y &* width : 0)
+                                let destination = block + oy &* outputWidth
+                                for (blockIndex, j) in blockStarts.enumerated() {
+                                    var values = V()
+                                    if inside {
+                                        let read = reads[blockIndex &* kernel &+ kx]
+                                        let from = row + read.first
+                                        if from >= input && from + 16 <= imagesEnd {
+                                            let pixels = notebook_even8(RowKernels.load8(from), RowKernels.load8(from + 8))
+                                            values = pixels.replacing(with: 0, where: read.outside)
+                                        } else {
+                                            for l in 0..<8 where !read.outside[l] { values[l] = from[2 &* l] }
+                                        }
+                                    }
+                                    if outputWidth >= 8 {
+                                        RowKernels.store(values, destination + j)
+                                    } else if oy &* outputWidth &+ 8 <= positions {
+                                        // The extra lanes land on the rows after this one, written later.
+                                        RowKernels.store(values, destination)
+                                    } else {
+                                        RowKernels.store(values, shortRow)
+                                        for i in 0..<outputWidth { destination[i] = shortRow[i] }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         }
     }
 
