@@ -231,17 +231,25 @@ import VAEEngine
         [1, 2, 3].flatMap { stride in Padding.allCases.map { Case(size: size, stride: stride, padding: $0) } }
     }
 
+    /// Runs `layer` (prepared) forward on a random batch and compares it with `reference`.
+    static func expectForwardMatches(_ layer: Layer, rows: Int, seed: UInt64,
+                                     reference: (Matrix) -> [Double],
+                                     sourceLocation: SourceLocation = #_sourceLocation) {
+        prepare(layer)
+        let input = randomMatrix(rows: rows, columns: layer.inputSize, seed: seed, purpose: "input")
+        let expected = reference(input)
+        let output = layer.forward(input)
+        #expect(output.columns == layer.outputShape.reduce(1, *), sourceLocation: sourceLocation)
+        #expect(output.count == expected.count, sourceLocation: sourceLocation)
+        #expect(allClose(output.values, expected.map(Float.init), rtol: 1e-5, atol: 1e-5),
+                sourceLocation: sourceLocation)
+    }
+
     @Test("Conv2D forward equals a direct convolution loop", arguments: forwardCases)
     func convolutionForward(geometry: Case) {
         let layer = Conv2D(inputShape: [3, geometry.size, geometry.size + 1], filters: 4, kernel: 3,
                            stride: geometry.stride, padding: geometry.padding, activation: .relu)
-        Self.prepare(layer)
-        let input = Self.randomMatrix(rows: 3, columns: layer.inputSize, seed: 9, purpose: "input")
-        let expected = Self.directConvolution(layer, input)
-        let output = layer.forward(input)
-        #expect(output.columns == layer.outputShape.reduce(1, *))
-        #expect(output.count == expected.count)
-        #expect(allClose(output.values, expected.map(Float.init), rtol: 1e-5, atol: 1e-5))
+        Self.expectForwardMatches(layer, rows: 3, seed: 9) { Self.directConvolution(layer, $0) }
     }
 
     @Test("ConvTranspose2D forward equals a direct scatter loop", arguments: forwardCases)
@@ -249,12 +257,7 @@ import VAEEngine
         let size = geometry.size - 3  // 2…4 pixels in
         let layer = ConvTranspose2D(inputShape: [3, size, size + 1], filters: 4, kernel: 3,
                                     stride: geometry.stride, padding: geometry.padding, activation: .tanh)
-        Self.prepare(layer)
-        let input = Self.randomMatrix(rows: 3, columns: layer.inputSize, seed: 9, purpose: "input")
-        let expected = Self.directTransposedConvolution(layer, input)
-        let output = layer.forward(input)
-        #expect(output.count == expected.count)
-        #expect(allClose(output.values, expected.map(Float.init), rtol: 1e-5, atol: 1e-5))
+        Self.expectForwardMatches(layer, rows: 3, seed: 9) { Self.directTransposedConvolution(layer, $0) }
     }
 
     /// Stride-2 patch rows of eight values and more are read eight at a time, the last block
@@ -265,12 +268,7 @@ import VAEEngine
         let layer = Conv2D(inputShape: inputShape, filters: 3, kernel: kernel, stride: 2, padding: padding,
                            activation: .relu)
         #expect(layer.outputWidth >= 8)
-        Self.prepare(layer)
-        let input = Self.randomMatrix(rows: 5, columns: layer.inputSize, seed: 13, purpose: "input")
-        let expected = Self.directConvolution(layer, input)
-        let output = layer.forward(input)
-        #expect(output.count == expected.count)
-        #expect(allClose(output.values, expected.map(Float.init), rtol: 1e-5, atol: 1e-5))
+        Self.expectForwardMatches(layer, rows: 5, seed: 13) { Self.directConvolution(layer, $0) }
     }
 
     /// Stride-2 rows of 16 pixels and more are summed eight even and eight odd columns at a
@@ -282,12 +280,7 @@ import VAEEngine
         let layer = ConvTranspose2D(inputShape: inputShape, filters: 3, kernel: kernel, stride: 2,
                                     padding: padding, activation: .relu)
         #expect(layer.outputWidth >= 16 && layer.outputWidth % 2 == 0)
-        Self.prepare(layer)
-        let input = Self.randomMatrix(rows: 5, columns: layer.inputSize, seed: 11, purpose: "input")
-        let expected = Self.directTransposedConvolution(layer, input)
-        let output = layer.forward(input)
-        #expect(output.count == expected.count)
-        #expect(allClose(output.values, expected.map(Float.init), rtol: 1e-5, atol: 1e-5))
+        Self.expectForwardMatches(layer, rows: 5, seed: 11) { Self.directTransposedConvolution(layer, $0) }
     }
 
     @Test("TensorFlow padding: ceil(in / stride) outputs, the odd pixel at the bottom/right")
