@@ -25,10 +25,14 @@ static inline __attribute__((always_inline)) notebook_float8 notebook_interleave
     return __builtin_shufflevector(a, b, 4, 12, 5, 13, 6, 14, 7, 15);
 }
 
-// The even elements of `a` followed by `b`: a stride-2 im2col reads 16 pixels of an image row
-// and keeps every other one.
+// The even and the odd elements of `a` followed by `b`: a stride-2 im2col splits each image
+// row into its even and odd columns, 16 pixels at a time.
 static inline __attribute__((always_inline)) notebook_float8 notebook_even8(notebook_float8 a, notebook_float8 b) {
     return __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14);
+}
+
+static inline __attribute__((always_inline)) notebook_float8 notebook_odd8(notebook_float8 a, notebook_float8 b) {
+    return __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15);
 }
 
 #endif

@@ -68,140 +68,6 @@ struct ConvolutionGeometry: Sendable, Equatable {
         return lower < upper ? (lower, upper) : (0, 0)
     }
 
-    /// Writes the patch matrix of `batch` images (rows of `inputSize` values) into `patches`,
-    /// `taps × (batch · positions)` values; padding taps are written as zeros.
-    func im2col(_ input: UnsafePointer<Float>, batch: Int, into patches: UnsafeMutablePointer<Float>) {
-        ParallelRanges.forEach(batch, minimumPerThread: 4) { samples in
-            if stride == 2 && kernel <= Self.widestGatheredKernel {
-                im2colStrideTwo(input, batch: batch, samples: samples, into: patches)
-            } else {
-                im2col(input, batch: batch, samples: samples, into: patches)
-            }
-        }
-    }
-
-    /// im2col at stride 2: each patch row is written eight values at a time from 16 pixels of
-    /// an image row, every other one kept and those outside the image replaced by zeros.
-    ///
-    /// With 7- or 14-value runs, the general loop's per-run bookkeeping (edge zeros one by one,
-    /// a `memset` call for each row above or below the image) cost more than its copies. The
-    /// lanes outside the image depend only on the block and the kernel column, so they are
-    /// worked out once per pass. A load whose 16 pixels would leave the batch's images (the
-    /// last row of the last image) takes the pixels one by one instead.
-    private func im2colStrideTwo(_ input: UnsafePointer<Float>, batch: Int, samples: Range<Int>,
-                                 into patches: UnsafeMutablePointer<Float>) {
-        typealias V = SIMD8<Float>
-        let rowStride = batch &* positions
-        let (height, width, kernel, channels) = (height, width, kernel, channels)
-        let (outputHeight, outputWidth, positions, padTop, padLeft) = (outputHeight, outputWidth, positions, padTop, padLeft)
-        let plane = height &* width, imageSize = channels &* plane
-        let imagesEnd = input + batch &* imageSize
-        // Eight patch columns per block; the last block overlaps the one before, and a row
-        // narrower than eight is one block whose extra lanes are not stored.
-        let blockStarts = Swift.stride(from: 0, to: outputWidth, by: 8).map { outputWidth >= 8 ? min($0, outputWidth - 8) : 0 }
-        let lane = V(0, 1, 2, 3, 4, 5, 6, 7)
-        // Per block and kernel column: the image column of lane 0 and the lanes outside the image.
-        let reads: [(first: Int, outside: SIMDMask<SIMD8<Int32>>)] = blockStarts.flatMap { j in
-            (0..<kernel).map { kx in
-                let first = 2 * j + kx - padLeft
-                let columns = 2 * lane + V(repeating: Float(first))
-                return (first, (columns .< 0) .| (columns .>= V(repeating: Float(width))))
-            }
-        }
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 8) { shortRow in
-        reads.withUnsafeBufferPointer { reads in
-            let reads = reads.baseAddress!, shortRow = shortRow.baseAddress!
-            for c in 0..<channels {
-                for ky in 0..<kernel {
-                    for kx in 0..<kernel {
-                        let tap = (c &* kernel &+ ky) &* kernel &+ kx
-                        for b in samples {
-                            let block = patches + (tap &* rowStride &+ b &* positions)
-                            let image = input + (b &* imageSize &+ c &* plane)
-                            for oy in 0..<outputHeight {
-                                let y = oy &* 2 &+ ky &- padTop
-                                let inside = y >= 0 && y < height
-                                let row = image + (inside ? y &* width : 0)
-                                let destination = block + oy &* outputWidth
-                                for (blockIndex, j) in blockStarts.enumerated() {
-                                    var values = V()
-                                    if inside {
-                                        let read = reads[blockIndex &* kernel &+ kx]
-                                        let from = row + read.first
-                                        if from >= input && from + 16 <= imagesEnd {
-                                            let pixels = notebook_even8(RowKernels.load8(from), RowKernels.load8(from + 8))
-                                            values = pixels.replacing(with: 0, where: read.outside)
-                                        } else {
-                                            for l in 0..<8 where !read.outside[l] { values[l] = from[2 &* l] }
-                                        }
-                                    }
-                                    if outputWidth >= 8 {
-                                        RowKernels.store(values, destination + j)
-                                    } else if oy &* outputWidth &+ 8 <= positions {
-                                        // The extra lanes land on the rows after this one, written later.
-                                        RowKernels.store(values, destination)
-                                    } else {
-                                        RowKernels.store(values, shortRow)
-                                        for i in 0..<outputWidth { destination[i] = shortRow[i] }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        }
-    }
-
-    /// The patch-matrix columns of the images in `samples`.
-    private func im2col(_ input: UnsafePointer<Float>, batch: Int, samples: Range<Int>,
-                        into patches: UnsafeMutablePointer<Float>) {
-        // Tap after tap, every image in turn: each patch row is written front to back.
-        let rowStride = batch &* positions
-        let (height, width, kernel, stride, channels) = (height, width, kernel, stride, channels)
-        let (outputHeight, outputWidth, positions, padTop, padLeft) = (outputHeight, outputWidth, positions, padTop, padLeft)
-        let plane = height &* width, imageSize = channels &* plane
-        rowRanges.withUnsafeBufferPointer { rowRanges in
-        columnRanges.withUnsafeBufferPointer { columnRanges in
-            let rowRanges = rowRanges.baseAddress!, columnRanges = columnRanges.baseAddress!
-            for c in 0..<channels {
-                for ky in 0..<kernel {
-                    let firstValidRow = rowRanges[2 &* ky], endValidRow = rowRanges[2 &* ky &+ 1]
-                    for kx in 0..<kernel {
-                        let firstColumn = columnRanges[2 &* kx], endColumn = columnRanges[2 &* kx &+ 1]
-                        let run = endColumn &- firstColumn
-                        let tap = (c &* kernel &+ ky) &* kernel &+ kx
-                        var block = patches + (tap &* rowStride &+ samples.lowerBound &* positions)
-                        var firstSource = input + (samples.lowerBound &* imageSize &+ c &* plane
-                                                   &+ (firstValidRow &* stride &+ ky &- padTop) &* width
-                                                   &+ firstColumn &* stride &+ kx &- padLeft)
-                        for _ in samples {
-                            // Rows above and below the image: contiguous zeros.
-                            if firstValidRow > 0 { block.update(repeating: 0, count: firstValidRow &* outputWidth) }
-                            if endValidRow < outputHeight {
-                                (block + endValidRow &* outputWidth)
-                                    .update(repeating: 0, count: (outputHeight &- endValidRow) &* outputWidth)
-                            }
-                            var destination = block + firstValidRow &* outputWidth
-                            var source = firstSource
-                            for _ in firstValidRow..<endValidRow {
-                                for ox in 0..<firstColumn { destination[ox] = 0 }
-                                for ox in endColumn..<outputWidth { destination[ox] = 0 }
-                                RowKernels.gather(destination + firstColumn, source, count: run, stride: stride)
-                                destination += outputWidth
-                                source += stride &* width
-                            }
-                            block += positions
-                            firstSource += imageSize
-                        }
-                    }
-                }
-            }
-        }
-        }
-    }
-
     /// Adds the patch matrix `patches` (`taps × (batch · positions)`) back onto `batch` images:
     /// every tap's value is accumulated into the pixel it was read from; padding taps are dropped.
     ///
@@ -346,9 +212,9 @@ struct ConvolutionGeometry: Sendable, Equatable {
 /// The inner loops of im2col and col2im: one image row against one run of a patch row.
 ///
 /// Runs are short (6 to 28 values for 28×28 images), so they use 8- and 4-lane vectors with
-/// an overlapping last vector where writing a value twice is harmless. Stride-2 runs read or
-/// update the even elements of two overlapping vectors (elements `0…7` and `7…14`), so no
-/// access leaves the `2·count − 1` elements the run covers.
+/// an overlapping last vector where writing a value twice is harmless. Stride-2 runs update
+/// the even elements of two overlapping vectors (elements `0…7` and `7…14`), so no access
+/// leaves the `2·count − 1` elements the run covers.
 enum RowKernels {
     @inline(__always)
     static func load8(_ pointer: UnsafePointer<Float>) -> SIMD8<Float> {
@@ -368,19 +234,6 @@ enum RowKernels {
     @inline(__always)
     static func store(_ value: SIMD4<Float>, _ pointer: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: SIMD4<Float>.self)
-    }
-
-    /// `destination[i] = source[i · stride]` for `i < count`.
-    @inline(__always)
-    static func gather(_ destination: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>,
-                       count: Int, stride: Int) {
-        if stride == 1 {
-            copy(destination, source, count: count)
-        } else if stride == 2 {
-            gatherEven(destination, source, count: count)
-        } else {
-            for i in 0..<count { destination[i] = source[i &* stride] }
-        }
     }
 
     /// `destination[i · stride] += source[i]` for `i < count`, in increasing `i`.
@@ -426,35 +279,6 @@ enum RowKernels {
         while i < count {
             destination[i] = source[i] + shift
             i &+= 1
-        }
-    }
-
-    /// Eight even elements from `source[0…14]`.
-    @inline(__always)
-    static func even8(_ source: UnsafePointer<Float>) -> SIMD8<Float> {
-        SIMD8(lowHalf: load8(source).evenHalf, highHalf: load8(source + 7).oddHalf)
-    }
-
-    /// Four even elements from `source[0…6]`.
-    @inline(__always)
-    static func even4(_ source: UnsafePointer<Float>) -> SIMD4<Float> {
-        SIMD4(lowHalf: load4(source).evenHalf, highHalf: load4(source + 3).oddHalf)
-    }
-
-    @inline(__always)
-    static func gatherEven(_ destination: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, count: Int) {
-        if count >= 8 {
-            var i = 0
-            while i &+ 8 <= count {
-                store(even8(source + 2 &* i), destination + i)
-                i &+= 8
-            }
-            if i < count { store(even8(source + 2 &* (count &- 8)), destination + (count &- 8)) }
-        } else if count >= 4 {
-            store(even4(source), destination)
-            store(even4(source + 2 &* (count &- 4)), destination + (count &- 4))
-        } else {
-            for i in 0..<count { destination[i] = source[2 &* i] }
         }
     }
 
