@@ -33,12 +33,14 @@ struct PhasePlanes {
         rowTaps = (0..<geometry.kernel).map { split($0 - geometry.padTop) }
         columnTaps = (0..<geometry.kernel).map { split($0 - geometry.padLeft) }
         // Phase 0 has the most pixels: ⌈height / s⌉ rows, ⌈width / s⌉ columns. The border
-        // reaches every row and column a tap reads, from its lowest shift to the last output
-        // plus its highest.
+        // reaches every row and column a tap reads or adds to, from its lowest shift to the
+        // last output plus its highest.
         let rowLow = min(0, rowTaps.map(\.shift).min()!)
         let rowHigh = max((geometry.height + s - 1) / s, geometry.outputHeight + rowTaps.map(\.shift).max()!)
         let columnLow = min(0, columnTaps.map(\.shift).min()!)
-        let columnHigh = max((geometry.width + s - 1) / s, geometry.outputWidth + columnTaps.map(\.shift).max()!)
+        // col2im adds whole 8-lane vectors, so each tap's run is rounded up to a multiple of 8.
+        let paddedWidth = (geometry.outputWidth + 7) / 8 * 8
+        let columnHigh = max((geometry.width + s - 1) / s, paddedWidth + columnTaps.map(\.shift).max()!)
         pitch = columnHigh - columnLow
         planeSize = (rowHigh - rowLow) * pitch
         origin = -rowLow * pitch - columnLow
@@ -71,6 +73,59 @@ struct PhasePlanes {
                 for x in 0..<width { phaseRow[(x % s) &* planeSize &+ x / s] = row[x] }
             }
         }
+    }
+
+    /// The inverse of `split`: writes the image pixels of the planes at `planes` into a
+    /// `height × width` channel.
+    func merge(_ planes: UnsafePointer<Float>, into channel: UnsafeMutablePointer<Float>, height: Int, width: Int) {
+        let s = stride, pitch = pitch
+        var phase = 0, phaseRowIndex = 0
+        for y in 0..<height {
+            defer {
+                phase &+= 1
+                if phase == s { phase = 0; phaseRowIndex &+= 1 }
+            }
+            let row = channel + y &* width
+            let phaseRow = planes + (phase &* s &* planeSize &+ origin &+ phaseRowIndex &* pitch)
+            switch s {
+            case 1:
+                RowKernels.copy(row, phaseRow, count: width)
+            case 2:
+                Self.interleave(even: phaseRow, odd: phaseRow + planeSize, count: width, into: row)
+            default:
+                var column = 0, phaseColumn = 0
+                for x in 0..<width {
+                    row[x] = phaseRow[column &* planeSize &+ phaseColumn]
+                    column &+= 1
+                    if column == s { column = 0; phaseColumn &+= 1 }
+                }
+            }
+        }
+    }
+
+    /// `row[2i] = even[i]`, `row[2i + 1] = odd[i]` for the `count` values of `row`: sixteen
+    /// values per pair of stores, the last group overlapping the one before.
+    @inline(__always)
+    static func interleave(even: UnsafePointer<Float>, odd: UnsafePointer<Float>, count: Int,
+                           into row: UnsafeMutablePointer<Float>) {
+        let pairs = count / 2
+        if pairs >= 8 {
+            var i = 0
+            while true {
+                let start = min(i, pairs &- 8)
+                let evens = RowKernels.load8(even + start), odds = RowKernels.load8(odd + start)
+                RowKernels.store(notebook_interleave_low8(evens, odds), row + 2 &* start)
+                RowKernels.store(notebook_interleave_high8(evens, odds), row + (2 &* start &+ 8))
+                if start == pairs &- 8 { break }
+                i &+= 8
+            }
+        } else {
+            for i in 0..<pairs {
+                row[2 &* i] = even[i]
+                row[2 &* i &+ 1] = odd[i]
+            }
+        }
+        if count & 1 == 1 { row[count &- 1] = even[pairs] }
     }
 
     /// `even[i] = row[2i]`, `odd[i] = row[2i + 1]` for the `count` values of `row`: eight pairs
@@ -158,6 +213,81 @@ extension ConvolutionGeometry {
                             }
                         }
                     }
+                }
+            }
+        }
+        }
+    }
+}
+
+extension ConvolutionGeometry {
+    /// Adds the patch matrix `patches` (`taps × (batch · positions)`) back onto `batch` images:
+    /// every tap's value is accumulated into the pixel it was read from; padding taps are dropped.
+    ///
+    /// Each image channel is summed in its phase planes, which start at zero or at `bias[c]`:
+    /// tap after tap in `(ky, kx)` order, each patch row is added onto one phase-plane row
+    /// eight values at a time, so every pixel gets its bias and then its taps in that fixed
+    /// order. A tap's values for positions whose pixel is padding land on the planes' border,
+    /// which is dropped when the planes are interleaved back into the channel; then the
+    /// channel goes through `activation` while it is in cache.
+    ///
+    /// The last vector of a row reads up to seven values past it, with those lanes cleared:
+    /// `patches` must lie in a `ScratchBuffer`, whose margin covers the end of the last row.
+    func col2im(_ patches: UnsafePointer<Float>, batch: Int, bias: UnsafePointer<Float>? = nil,
+                activation: Activation = .identity, into output: UnsafeMutablePointer<Float>) {
+        let phases = PhasePlanes(self)
+        ParallelRanges.forEach(batch, minimumPerThread: 4) { samples in
+            let planes = UnsafeMutablePointer<Float>.allocate(capacity: phases.size)
+            planes.initialize(repeating: 0, count: phases.size)
+            defer { planes.deallocate() }
+            col2im(patches, batch: batch, samples: samples, bias: bias, activation: activation,
+                   phases: phases, planes: planes, into: output)
+        }
+    }
+
+    private func col2im(_ patches: UnsafePointer<Float>, batch: Int, samples: Range<Int>, bias: UnsafePointer<Float>?,
+                        activation: Activation, phases: PhasePlanes, planes: UnsafeMutablePointer<Float>,
+                        into output: UnsafeMutablePointer<Float>) {
+        typealias V = SIMD8<Float>
+        let rowStride = batch &* positions
+        let (height, width, kernel, stride, channels) = (height, width, kernel, stride, channels)
+        let (outputHeight, outputWidth, positions) = (outputHeight, outputWidth, positions)
+        let (pitch, planeSize, origin) = (phases.pitch, phases.planeSize, phases.origin)
+        let plane = height &* width
+        // The lanes of a row's last vector that lie past the row.
+        let fullVectors = outputWidth / 8, tail = outputWidth % 8
+        let pastRow = V(0, 1, 2, 3, 4, 5, 6, 7) .>= V(repeating: Float(tail))
+        let allPlanes = stride &* stride &* planeSize
+        phases.rowTaps.withUnsafeBufferPointer { rowTaps in
+        phases.columnTaps.withUnsafeBufferPointer { columnTaps in
+            for b in samples {
+                for c in 0..<channels {
+                    planes.update(repeating: bias?[c] ?? 0, count: allPlanes)
+                    for ky in 0..<kernel {
+                        let (py, dy) = rowTaps[ky]
+                        for kx in 0..<kernel {
+                            let (px, dx) = columnTaps[kx]
+                            let tap = (c &* kernel &+ ky) &* kernel &+ kx
+                            var source = patches + (tap &* rowStride &+ b &* positions)
+                            var target = planes + ((py &* stride &+ px) &* planeSize &+ origin &+ dy &* pitch &+ dx)
+                            for _ in 0..<outputHeight {
+                                for v in 0..<fullVectors {
+                                    let at = v &* 8
+                                    RowKernels.store(RowKernels.load8(target + at) + RowKernels.load8(source + at), target + at)
+                                }
+                                if tail > 0 {
+                                    let at = fullVectors &* 8
+                                    let values = RowKernels.load8(source + at).replacing(with: 0, where: pastRow)
+                                    RowKernels.store(RowKernels.load8(target + at) + values, target + at)
+                                }
+                                source += outputWidth
+                                target += pitch
+                            }
+                        }
+                    }
+                    let channel = output + (b &* channels &+ c) &* plane
+                    phases.merge(planes, into: channel, height: height, width: width)
+                    activation.apply(channel, count: plane)
                 }
             }
         }
