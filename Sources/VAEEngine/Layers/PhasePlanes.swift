@@ -104,7 +104,8 @@ struct PhasePlanes {
     }
 
     /// `row[2i] = even[i]`, `row[2i + 1] = odd[i]` for the `count` values of `row`: sixteen
-    /// values per pair of stores, the last group overlapping the one before.
+    /// (or, in rows narrower than 16, eight) values per group of stores, the last group
+    /// overlapping the one before.
     @inline(__always)
     static func interleave(even: UnsafePointer<Float>, odd: UnsafePointer<Float>, count: Int,
                            into row: UnsafeMutablePointer<Float>) {
@@ -118,6 +119,15 @@ struct PhasePlanes {
                 RowKernels.store(notebook_interleave_high8(evens, odds), row + (2 &* start &+ 8))
                 if start == pairs &- 8 { break }
                 i &+= 8
+            }
+        } else if pairs >= 4 {
+            var start = 0
+            while true {
+                let evens = SIMD8(lowHalf: RowKernels.load4(even + start), highHalf: SIMD4())
+                let odds = SIMD8(lowHalf: RowKernels.load4(odd + start), highHalf: SIMD4())
+                RowKernels.store(notebook_interleave_low8(evens, odds), row + 2 &* start)
+                if start == pairs &- 4 { break }
+                start = pairs &- 4
             }
         } else {
             for i in 0..<pairs {
