@@ -416,6 +416,75 @@ import VAEEngine
         }
     }
 
+    /// Stacks of layers for `channelRowsBetweenLayers`, with which of them take their input
+    /// and give their output in channel rows once linked (nil: not a convolution layer).
+    static let linkedStacks: [(name: String, build: @Sendable () -> [Layer], channelRows: [(in: Bool, out: Bool)?])] = [
+        ("convolutions and transposed ones, a reshape between", {
+            [Conv2D(inputShape: [2, 9, 8], filters: 3, kernel: 3, stride: 2, padding: .same, activation: .relu),
+             Conv2D(inputShape: [3, 5, 4], filters: 4, kernel: 3, stride: 1, padding: .same, activation: .elu),
+             ConvTranspose2D(inputShape: [4, 5, 4], filters: 3, kernel: 3, stride: 2, padding: .same, activation: .relu),
+             Reshape(inputShape: [3, 10, 8], outputShape: [4, 6, 10]),
+             ConvTranspose2D(inputShape: [4, 6, 10], filters: 5, kernel: 3, stride: 3, padding: .valid, activation: .tanh),
+             ConvTranspose2D(inputShape: [5, 18, 30], filters: 2, kernel: 3, stride: 1, padding: .same)]
+        }, [(false, true), (true, true), (true, false), nil, (false, true), (true, false)]),
+        ("two transposed convolutions cut into chunks", {
+            [ConvTranspose2D(inputShape: [4, 20, 20], filters: 16, kernel: 3, stride: 2, padding: .same, activation: .relu),
+             ConvTranspose2D(inputShape: [16, 40, 40], filters: 6, kernel: 3, stride: 1, padding: .valid)]
+        }, [(false, true), (true, false)]),
+    ]
+
+    /// Where two arrays first differ in any bit, or nil. (`#expect(a == b)` on arrays of
+    /// thousands of values would describe a failure through a collection difference that
+    /// takes minutes.)
+    static func firstDifference(_ a: [Float], _ b: [Float]) -> String? {
+        guard a.count == b.count else { return "\(a.count) values against \(b.count)" }
+        guard let i = a.indices.first(where: { a[$0].bitPattern != b[$0].bitPattern }) else { return nil }
+        return "[\(i)]: \(a[i]) against \(b[i])"
+    }
+
+    /// Adjacent convolution layers in a `Sequential` pass their batches in channel rows; the
+    /// same layers chained by hand, each on its own, use sample rows. Both must give the same
+    /// bits: outputs, input gradients and parameter gradients.
+    @Test("adjacent convolution layers exchange channel rows and give the same bits as on their own",
+          arguments: linkedStacks.indices)
+    func channelRowsBetweenLayers(stackIndex: Int) {
+        let (name, build, channelRows) = Self.linkedStacks[stackIndex]
+        let linked = Sequential(build()), alone = build()
+        for (index, (layer, copy)) in zip(linked.layers, alone).enumerated() {
+            Self.prepare(layer, seed: UInt64(index))
+            Self.prepare(copy, seed: UInt64(index))
+        }
+        let exchanging = linked.layers.map { layer -> (in: Bool, out: Bool)? in
+            if let conv = layer as? Conv2D { return (conv.channelRowsIn, conv.channelRowsOut) }
+            if let conv = layer as? ConvTranspose2D { return (conv.channelRowsIn, conv.channelRowsOut) }
+            return nil
+        }
+        #expect(exchanging.map { $0?.in } == channelRows.map { $0?.in }, "\(name)")
+        #expect(exchanging.map { $0?.out } == channelRows.map { $0?.out }, "\(name)")
+
+        let batch = 19
+        if stackIndex == 1 {
+            #expect(linked.layers.allSatisfy { ($0 as! ConvTranspose2D).chunkSize < batch })
+        }
+        let input = Self.randomMatrix(rows: batch, columns: linked.inputSize, seed: 4, purpose: "x")
+        let gradient = Self.randomMatrix(rows: batch, columns: linked.outputSize, seed: 5, purpose: "dy")
+        let output = linked.forward(input).values
+        let inputGradient = linked.backward(Matrix(rows: batch, columns: linked.outputSize, values: gradient.values),
+                                            computeInputGradient: true)!.values
+        var current = input
+        for layer in alone { current = layer.forward(current) }
+        #expect(Self.firstDifference(current.values, output) == nil, "\(name): outputs")
+        var currentGradient = Matrix(rows: batch, columns: linked.outputSize, values: gradient.values)
+        for layer in alone.reversed() { currentGradient = layer.backward(currentGradient, computeInputGradient: true)! }
+        #expect(Self.firstDifference(currentGradient.values, inputGradient) == nil, "\(name): input gradients")
+        for (layer, copy) in zip(linked.layers, alone) {
+            for (parameter, other) in zip(layer.parameters, copy.parameters) {
+                #expect(Self.firstDifference(parameter.gradient.values, other.gradient.values) == nil,
+                        "\(name): \(parameter.name)")
+            }
+        }
+    }
+
     // MARK: - The TensorFlow convolutional VAE
 
     static let tutorialSpec = ModelSpec(kind: .conv, encoder: [32, 64], latent: 2, decoder: [64, 32])

@@ -1,3 +1,26 @@
+/// Where each image channel — a plane of values — of a batch lies: in rows of samples
+/// (`[b][c][p]`, the layout of every `Matrix` a network passes around) or in rows of channels
+/// across the batch (`[c][b][p]`, the layout of a convolution's products, which adjacent
+/// convolution layers exchange directly).
+struct BatchPlanes: Equatable {
+    /// Values from one image's plane to the next image's same plane.
+    let sampleStride: Int
+    /// Values from one channel's plane to the next channel's, in the same image.
+    let channelStride: Int
+
+    static func samples(channels: Int, plane: Int) -> BatchPlanes {
+        BatchPlanes(sampleStride: channels * plane, channelStride: plane)
+    }
+
+    static func channels(batch: Int, plane: Int) -> BatchPlanes {
+        BatchPlanes(sampleStride: plane, channelStride: batch * plane)
+    }
+
+    /// Where image `b`'s channel `c` starts.
+    @inline(__always)
+    func offset(sample b: Int, channel c: Int) -> Int { b &* sampleStride &+ c &* channelStride }
+}
+
 /// Moves a batch between sample rows and channel rows, with the element-wise work of the
 /// layers fused into the same pass.
 ///
@@ -31,14 +54,16 @@ enum ChannelLayout {
         }
     }
 
-    /// `destination[b, c, p] = activation(source[c, b, p] + bias[c])`: a convolution's epilogue.
+    /// `destination[b, c, p] = activation(source[c, b, p] + bias[c])`, with `destination` laid
+    /// out as `layout` says (it may be `source` itself when that is channel rows): a
+    /// convolution's epilogue.
     static func channelsToSamples(_ source: UnsafePointer<Float>, batch: Int, channels: Int, plane: Int,
                                   bias: UnsafePointer<Float>, activation: Activation,
-                                  into destination: UnsafeMutablePointer<Float>) {
+                                  into destination: UnsafeMutablePointer<Float>, layout: BatchPlanes) {
         ParallelRanges.forEach(batch, minimumPerThread: 4) { samples in
             for b in samples {
                 for c in 0..<channels {
-                    let block = destination + (b &* channels &+ c) &* plane
+                    let block = destination + layout.offset(sample: b, channel: c)
                     RowKernels.copy(block, source + (c &* batch &+ b) &* plane, count: plane, adding: bias[c])
                     activation.apply(block, count: plane)
                 }
@@ -46,16 +71,17 @@ enum ChannelLayout {
         }
     }
 
-    /// A backward pass' prologue over `gradient[b, c, p]`, block by block: multiplies it by the
-    /// activation's derivative (from `outputs`), writes each block's sum to `blockSums[b, c]`
-    /// (for `reduceBlockSums`), and, when given, copies it to `channelMajor[c, b, p]`.
+    /// A backward pass' prologue over `gradient[b, c, p]` (and `outputs`, both laid out as
+    /// `layout` says), block by block: multiplies it by the activation's derivative (from
+    /// `outputs`), writes each block's sum to `blockSums[b, c]` (for `reduceBlockSums`), and,
+    /// when given, copies it to `channelMajor[c, b, p]`.
     static func backwardPrologue(_ gradient: UnsafeMutablePointer<Float>, outputs: UnsafePointer<Float>,
-                                 batch: Int, channels: Int, plane: Int, activation: Activation,
+                                 batch: Int, channels: Int, plane: Int, activation: Activation, layout: BatchPlanes,
                                  blockSums: UnsafeMutablePointer<Float>, channelMajor: UnsafeMutablePointer<Float>?) {
         ParallelRanges.forEach(batch, minimumPerThread: 4) { samples in
             for b in samples {
                 for c in 0..<channels {
-                    let offset = (b &* channels &+ c) &* plane
+                    let offset = layout.offset(sample: b, channel: c)
                     let block = gradient + offset
                     multiplyByDerivative(activation, outputs: outputs + offset, gradient: block, count: plane)
                     blockSums[b &* channels &+ c] = sum(block, count: plane)

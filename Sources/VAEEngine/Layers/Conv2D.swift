@@ -20,7 +20,7 @@
 /// not depend on the split. Scratch buffers grow to the largest batch seen and are then reused: a
 /// training step of a size already seen allocates nothing. One `backward` follows each `forward`
 /// (it reuses the patches, so the input itself is not kept).
-public final class Conv2D: Layer {
+public final class Conv2D: Layer, ChannelRowsExchanging {
     public let inputChannels: Int
     public let inputHeight: Int
     public let inputWidth: Int
@@ -35,6 +35,8 @@ public final class Conv2D: Layer {
     public let bias: Parameter
 
     let geometry: ConvolutionGeometry
+    public internal(set) var channelRowsIn = false
+    public internal(set) var channelRowsOut = false
     private var lastBatch = -1
     private let output: Matrix
     private let inputGradient: Matrix
@@ -67,6 +69,7 @@ public final class Conv2D: Layer {
         inputGradient = Matrix(rows: 0, columns: geometry.inputSize)
     }
 
+    public var inputShape: [Int] { [inputChannels, inputHeight, inputWidth] }
     public var outputHeight: Int { geometry.outputHeight }
     public var outputWidth: Int { geometry.outputWidth }
     public var inputSize: Int { geometry.inputSize }
@@ -94,14 +97,16 @@ public final class Conv2D: Layer {
         guard batch > 0 else { return output }
         let columns = batch * geometry.positions
         let patchData = patches.reserve(geometry.taps * columns)
-        let preActivation = channelMajor.reserve(filters * columns)
-        geometry.im2col(input.data, batch: batch, into: patchData)
+        geometry.im2col(input.data, batch: batch, layout: inputLayout(batch: batch), into: patchData)
+        // In channel rows the product is the output; in sample rows it is moved there.
+        let preActivation = channelRowsOut ? output.data : channelMajor.reserve(filters * columns)
         BLAS.gemm(.none, .none, m: filters, n: columns, k: geometry.taps,
                   a: weight.value.data, lda: geometry.taps, b: patchData, ldb: columns,
                   c: preActivation, ldc: columns)
-        // Channel-major batch → sample rows, adding the bias and activating on the way.
+        // Adding the bias and activating on the way.
         ChannelLayout.channelsToSamples(preActivation, batch: batch, channels: filters, plane: geometry.positions,
-                                        bias: bias.value.data, activation: activation, into: output.data)
+                                        bias: bias.value.data, activation: activation, into: output.data,
+                                        layout: outputLayout(batch: batch))
         return output
     }
 
@@ -116,12 +121,13 @@ public final class Conv2D: Layer {
             if computeInputGradient { inputGradient.resize(rows: 0); return inputGradient }
             return nil
         }
-        // dY' (channel-major) from dY, through the activation, with the bias gradient on the way.
-        let gradient = channelMajor.reserve(filters * columns)
+        // dY' (channel-major) from dY, through the activation, with the bias gradient on the way:
+        // in place when dY is in channel rows already.
+        let gradient = channelRowsOut ? outputGradient.data : channelMajor.reserve(filters * columns)
         let sums = blockSums.reserve(batch * filters)
         ChannelLayout.backwardPrologue(outputGradient.data, outputs: output.data, batch: batch, channels: filters,
-                                       plane: positions, activation: activation, blockSums: sums,
-                                       channelMajor: gradient)
+                                       plane: positions, activation: activation, layout: outputLayout(batch: batch),
+                                       blockSums: sums, channelMajor: channelRowsOut ? nil : gradient)
         ChannelLayout.reduceBlockSums(sums, batch: batch, channels: filters, into: bias.gradient.data)
         let patchData = patches.reserve(taps * columns)
         // dW = dY' · patchesᵀ
@@ -134,7 +140,17 @@ public final class Conv2D: Layer {
                   a: weight.value.data, lda: taps, b: gradient, ldb: columns,
                   c: patchData, ldc: columns)
         inputGradient.resize(rows: batch)
-        geometry.col2im(patchData, batch: batch, into: inputGradient.data)
+        geometry.col2im(patchData, batch: batch, into: inputGradient.data, layout: inputLayout(batch: batch))
         return inputGradient
+    }
+
+    private func inputLayout(batch: Int) -> BatchPlanes {
+        let plane = inputHeight * inputWidth
+        return channelRowsIn ? .channels(batch: batch, plane: plane) : .samples(channels: inputChannels, plane: plane)
+    }
+
+    private func outputLayout(batch: Int) -> BatchPlanes {
+        channelRowsOut ? .channels(batch: batch, plane: geometry.positions)
+            : .samples(channels: filters, plane: geometry.positions)
     }
 }

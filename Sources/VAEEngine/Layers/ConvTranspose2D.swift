@@ -23,7 +23,7 @@
 /// around the products run on as many threads as BLAS, split by images, as in `Conv2D`. Scratch
 /// buffers grow to the largest batch seen and are then reused: a training step of a size already
 /// seen allocates nothing. One `backward` follows each `forward` (it reuses `X'`).
-public final class ConvTranspose2D: Layer {
+public final class ConvTranspose2D: Layer, ChannelRowsExchanging {
     public let inputChannels: Int
     public let inputHeight: Int
     public let inputWidth: Int
@@ -39,6 +39,11 @@ public final class ConvTranspose2D: Layer {
 
     /// The adjoint convolution: from the output image (`filters` channels) to the input positions.
     let geometry: ConvolutionGeometry
+    public internal(set) var channelRowsIn = false
+    public internal(set) var channelRowsOut = false
+    /// The input of the last `forward`, which stays unchanged until `backward`: `X'` itself
+    /// when it came in channel rows.
+    private var lastInput: UnsafePointer<Float>?
     private let output: Matrix
     private let inputGradient: Matrix
     private var lastBatch = -1
@@ -76,6 +81,7 @@ public final class ConvTranspose2D: Layer {
         inputGradient = Matrix(rows: 0, columns: inputChannels * geometry.positions)
     }
 
+    public var inputShape: [Int] { [inputChannels, inputHeight, inputWidth] }
     public var outputHeight: Int { geometry.height }
     public var outputWidth: Int { geometry.width }
     public var inputSize: Int { inputChannels * geometry.positions }
@@ -109,21 +115,24 @@ public final class ConvTranspose2D: Layer {
         output.resize(rows: batch)
         guard batch > 0 else { return output }
         let positions = geometry.positions, taps = geometry.taps, chunkSize = chunkSize
-        let inputChannelMajor = channelMajor.reserve(inputChannels * batch * positions)
+        lastInput = UnsafePointer(input.data)
         let patchData = patches.reserve(taps * min(batch, chunkSize) * positions)
         for start in Swift.stride(from: 0, to: batch, by: chunkSize) {
             let count = min(chunkSize, batch - start), columns = count * positions
-            // X' of the chunk, kept for the weight gradient.
-            let chunkInput = inputChannelMajor + inputChannels * start * positions
-            ChannelLayout.samplesToChannels(input.data + start * inputSize, batch: count, channels: inputChannels,
-                                            plane: positions, into: chunkInput)
+            // X' of the chunk, kept for the weight gradient: the input itself in channel rows.
+            let (chunkInput, inputStride) = channelInput(start: start, count: count, batch: batch)
+            if !channelRowsIn {
+                ChannelLayout.samplesToChannels(input.data + start * inputSize, batch: count, channels: inputChannels,
+                                                plane: positions, into: UnsafeMutablePointer(mutating: chunkInput))
+            }
             // patches = Wᵀ · X'
             BLAS.gemm(.transposed, .none, m: taps, n: columns, k: inputChannels,
-                      a: weight.value.data, lda: taps, b: chunkInput, ldb: columns,
+                      a: weight.value.data, lda: taps, b: chunkInput, ldb: inputStride,
                       c: patchData, ldc: columns)
             // Every output plane starts at its bias, takes the patches, and is activated.
+            let (chunkOutput, layout) = outputPlanes(output.data, start: start, batch: batch)
             geometry.col2im(patchData, batch: count, bias: bias.value.data, activation: activation,
-                            into: output.data + start * outputSize)
+                            into: chunkOutput, layout: layout)
         }
         return output
     }
@@ -142,29 +151,52 @@ public final class ConvTranspose2D: Layer {
         let plane = geometry.height * geometry.width
         let sums = blockSums.reserve(batch * filters)
         let patchGradient = patches.reserve(taps * min(batch, chunkSize) * positions)
-        let inputChannelMajor = channelMajor.reserve(inputChannels * batch * positions)
         if computeInputGradient { inputGradient.resize(rows: batch) }
         for start in Swift.stride(from: 0, to: batch, by: chunkSize) {
             let count = min(chunkSize, batch - start), columns = count * positions
-            let chunkGradient = outputGradient.data + start * outputSize
-            ChannelLayout.backwardPrologue(chunkGradient, outputs: output.data + start * outputSize, batch: count,
-                                           channels: filters, plane: plane, activation: activation,
+            let (chunkGradient, layout) = outputPlanes(outputGradient.data, start: start, batch: batch)
+            let (chunkOutput, _) = outputPlanes(output.data, start: start, batch: batch)
+            ChannelLayout.backwardPrologue(chunkGradient, outputs: chunkOutput, batch: count,
+                                           channels: filters, plane: plane, activation: activation, layout: layout,
                                            blockSums: sums + start * filters, channelMajor: nil)
-            geometry.im2col(chunkGradient, batch: count, into: patchGradient)
+            geometry.im2col(chunkGradient, batch: count, layout: layout, into: patchGradient)
             // dW = X' · dPatchesᵀ, accumulated over the chunks in order.
-            let chunkInput = inputChannelMajor + inputChannels * start * positions
+            let (chunkInput, inputStride) = channelInput(start: start, count: count, batch: batch)
             BLAS.gemm(.none, .transposed, m: inputChannels, n: taps, k: columns,
-                      a: chunkInput, lda: columns, b: patchGradient, ldb: columns,
+                      a: chunkInput, lda: inputStride, b: patchGradient, ldb: columns,
                       beta: start == 0 ? 0 : 1, c: weight.gradient.data, ldc: taps)
             guard computeInputGradient else { continue }
-            // dX' = W · dPatches, written over the chunk's X' (no longer needed), then to sample rows.
+            // dX' = W · dPatches: straight into the input gradient in channel rows, or written
+            // over the chunk's X' (no longer needed) and then moved to sample rows.
+            let target = channelRowsIn ? inputGradient.data + start * positions : UnsafeMutablePointer(mutating: chunkInput)
             BLAS.gemm(.none, .none, m: inputChannels, n: columns, k: taps,
                       a: weight.value.data, lda: taps, b: patchGradient, ldb: columns,
-                      c: chunkInput, ldc: columns)
-            ChannelLayout.channelsToSamples(chunkInput, batch: count, channels: inputChannels, plane: positions,
-                                            into: inputGradient.data + start * inputSize)
+                      c: target, ldc: inputStride)
+            if !channelRowsIn {
+                ChannelLayout.channelsToSamples(chunkInput, batch: count, channels: inputChannels, plane: positions,
+                                                into: inputGradient.data + start * inputSize)
+            }
         }
         ChannelLayout.reduceBlockSums(sums, batch: batch, channels: filters, into: bias.gradient.data)
         return computeInputGradient ? inputGradient : nil
+    }
+
+    /// The chunk's `X'` (`inputChannels` rows of `count · positions` values) and its row
+    /// stride: in the input itself when it comes in channel rows, else in `channelMajor`,
+    /// where `forward` moves it.
+    private func channelInput(start: Int, count: Int, batch: Int) -> (UnsafePointer<Float>, stride: Int) {
+        let positions = geometry.positions
+        if channelRowsIn { return (lastInput! + start * positions, batch * positions) }
+        let scratch = channelMajor.reserve(inputChannels * batch * positions)
+        return (UnsafePointer(scratch + inputChannels * start * positions), count * positions)
+    }
+
+    /// Where the chunk from image `start` begins in an output-shaped batch (the output or its
+    /// gradient), and how its planes lie.
+    private func outputPlanes(_ values: UnsafeMutablePointer<Float>, start: Int, batch: Int)
+        -> (UnsafeMutablePointer<Float>, BatchPlanes) {
+        let plane = geometry.height * geometry.width
+        return channelRowsOut ? (values + start * plane, .channels(batch: batch, plane: plane))
+            : (values + start * outputSize, .samples(channels: filters, plane: plane))
     }
 }

@@ -21,3 +21,18 @@ public protocol Layer: AnyObject {
     /// gradients and returns the input gradient (or nil when `computeInputGradient` is false).
     func backward(_ outputGradient: Matrix, computeInputGradient: Bool) -> Matrix?
 }
+
+/// A convolution layer, which can exchange its batches with an adjacent convolution layer in
+/// channel rows (`BatchPlanes.channels`) — the layout its products work in — rather than in
+/// rows of samples. `Sequential` links two adjacent ones when the output image of the first
+/// is the input image of the second; the values are the same, only where they lie changes,
+/// and each of the two layers saves a pass moving the whole batch from one layout to the
+/// other. A layer on its own, or next to any other kind of layer, uses rows of samples.
+protocol ChannelRowsExchanging: Layer {
+    /// `[channels, height, width]` of one input image.
+    var inputShape: [Int] { get }
+    /// The input (and the input gradient) is in channel rows.
+    var channelRowsIn: Bool { get set }
+    /// The output (and the output gradient) is in channel rows.
+    var channelRowsOut: Bool { get set }
+}

@@ -177,29 +177,32 @@ extension ConvolutionGeometry {
     /// Image by image and channel by channel: the channel is split into its phase planes (in
     /// cache, a few KB per thread), then each tap's block of `positions` values is copied row
     /// by row out of one plane.
-    func im2col(_ input: UnsafePointer<Float>, batch: Int, into patches: UnsafeMutablePointer<Float>) {
+    ///
+    /// - Parameter layout: where the input's planes lie; by default rows of samples.
+    func im2col(_ input: UnsafePointer<Float>, batch: Int, layout: BatchPlanes? = nil,
+                into patches: UnsafeMutablePointer<Float>) {
         let phases = PhasePlanes(self)
+        let layout = layout ?? .samples(channels: channels, plane: height * width)
         ParallelRanges.forEach(batch, minimumPerThread: 4) { samples in
             let planes = UnsafeMutablePointer<Float>.allocate(capacity: phases.size)
             planes.initialize(repeating: 0, count: phases.size)
             defer { planes.deallocate() }
-            im2col(input, batch: batch, samples: samples, phases: phases, planes: planes, into: patches)
+            im2col(input, batch: batch, samples: samples, layout: layout, phases: phases, planes: planes, into: patches)
         }
     }
 
-    private func im2col(_ input: UnsafePointer<Float>, batch: Int, samples: Range<Int>, phases: PhasePlanes,
-                        planes: UnsafeMutablePointer<Float>, into patches: UnsafeMutablePointer<Float>) {
+    private func im2col(_ input: UnsafePointer<Float>, batch: Int, samples: Range<Int>, layout: BatchPlanes,
+                        phases: PhasePlanes, planes: UnsafeMutablePointer<Float>,
+                        into patches: UnsafeMutablePointer<Float>) {
         let rowStride = batch &* positions
         let (height, width, kernel, stride, channels) = (height, width, kernel, stride, channels)
         let (outputHeight, outputWidth, positions) = (outputHeight, outputWidth, positions)
         let (pitch, planeSize, origin) = (phases.pitch, phases.planeSize, phases.origin)
-        let plane = height &* width, imageSize = channels &* plane
         phases.rowTaps.withUnsafeBufferPointer { rowTaps in
         phases.columnTaps.withUnsafeBufferPointer { columnTaps in
             for b in samples {
-                let image = input + b &* imageSize
                 for c in 0..<channels {
-                    phases.split(image + c &* plane, height: height, width: width, into: planes)
+                    phases.split(input + layout.offset(sample: b, channel: c), height: height, width: width, into: planes)
                     for ky in 0..<kernel {
                         let (py, dy) = rowTaps[ky]
                         for kx in 0..<kernel {
@@ -243,21 +246,25 @@ extension ConvolutionGeometry {
     ///
     /// The last vector of a row reads up to seven values past it, with those lanes cleared:
     /// `patches` must lie in a `ScratchBuffer`, whose margin covers the end of the last row.
+    ///
+    /// - Parameter layout: where the output's planes go; by default rows of samples.
     func col2im(_ patches: UnsafePointer<Float>, batch: Int, bias: UnsafePointer<Float>? = nil,
-                activation: Activation = .identity, into output: UnsafeMutablePointer<Float>) {
+                activation: Activation = .identity, into output: UnsafeMutablePointer<Float>,
+                layout: BatchPlanes? = nil) {
+        let layout = layout ?? .samples(channels: channels, plane: height * width)
         let phases = PhasePlanes(self)
         ParallelRanges.forEach(batch, minimumPerThread: 4) { samples in
             let planes = UnsafeMutablePointer<Float>.allocate(capacity: phases.size)
             planes.initialize(repeating: 0, count: phases.size)
             defer { planes.deallocate() }
             col2im(patches, batch: batch, samples: samples, bias: bias, activation: activation,
-                   phases: phases, planes: planes, into: output)
+                   phases: phases, planes: planes, into: output, layout: layout)
         }
     }
 
     private func col2im(_ patches: UnsafePointer<Float>, batch: Int, samples: Range<Int>, bias: UnsafePointer<Float>?,
                         activation: Activation, phases: PhasePlanes, planes: UnsafeMutablePointer<Float>,
-                        into output: UnsafeMutablePointer<Float>) {
+                        into output: UnsafeMutablePointer<Float>, layout: BatchPlanes) {
         typealias V = SIMD8<Float>
         let rowStride = batch &* positions
         let (height, width, kernel, stride, channels) = (height, width, kernel, stride, channels)
@@ -295,7 +302,7 @@ extension ConvolutionGeometry {
                             }
                         }
                     }
-                    let channel = output + (b &* channels &+ c) &* plane
+                    let channel = output + layout.offset(sample: b, channel: c)
                     phases.merge(planes, into: channel, height: height, width: width)
                     activation.apply(channel, count: plane)
                 }

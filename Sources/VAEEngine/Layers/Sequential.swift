@@ -10,6 +10,12 @@ public final class Sequential {
         }
         self.layers = layers
         parameterCounts = layers.map { $0.parameters.count }
+        for (previous, next) in zip(layers, layers.dropFirst()) {
+            guard let previous = previous as? ChannelRowsExchanging, let next = next as? ChannelRowsExchanging,
+                  previous.outputShape == next.inputShape else { continue }
+            previous.channelRowsOut = true
+            next.channelRowsIn = true
+        }
     }
 
     /// Parameter tensors per layer, counted once: `parameters` builds a new array per call.
