@@ -72,21 +72,20 @@ enum ChannelLayout {
     }
 
     /// A backward pass' prologue over `gradient[b, c, p]` (and `outputs`, both laid out as
-    /// `layout` says), block by block: multiplies it by the activation's derivative (from
-    /// `outputs`), writes each block's sum to `blockSums[b, c]` (for `reduceBlockSums`), and,
-    /// when given, copies it to `channelMajor[c, b, p]`.
+    /// `layout` says), block by block: `PlanePrologue`, and, when given, a copy of each block
+    /// to `channelMajor[c, b, p]`.
     static func backwardPrologue(_ gradient: UnsafeMutablePointer<Float>, outputs: UnsafePointer<Float>,
                                  batch: Int, channels: Int, plane: Int, activation: Activation, layout: BatchPlanes,
                                  blockSums: UnsafeMutablePointer<Float>, channelMajor: UnsafeMutablePointer<Float>?) {
+        let prologue = PlanePrologue(gradient: gradient, outputs: outputs, activation: activation,
+                                     blockSums: blockSums, channels: channels, plane: plane)
         ParallelRanges.forEach(batch, minimumPerThread: 4) { samples in
             for b in samples {
                 for c in 0..<channels {
                     let offset = layout.offset(sample: b, channel: c)
-                    let block = gradient + offset
-                    multiplyByDerivative(activation, outputs: outputs + offset, gradient: block, count: plane)
-                    blockSums[b &* channels &+ c] = sum(block, count: plane)
+                    prologue.run(sample: b, channel: c, offset: offset)
                     if let channelMajor {
-                        RowKernels.copy(channelMajor + (c &* batch &+ b) &* plane, block, count: plane)
+                        RowKernels.copy(channelMajor + (c &* batch &+ b) &* plane, gradient + offset, count: plane)
                     }
                 }
             }
@@ -152,5 +151,27 @@ enum ChannelLayout {
             i &+= 1
         }
         return total
+    }
+}
+
+/// The start of a convolution layer's backward pass on one image plane of its output
+/// gradient: multiplied in place by the activation's derivative (from the layer's outputs,
+/// at the same offset), and summed into `blockSums[b, c]` for the bias gradient.
+///
+/// `ChannelLayout.backwardPrologue` runs it over a batch; im2col can run it on each plane
+/// just before splitting it, while the plane is in cache.
+struct PlanePrologue {
+    let gradient: UnsafeMutablePointer<Float>
+    let outputs: UnsafePointer<Float>
+    let activation: Activation
+    let blockSums: UnsafeMutablePointer<Float>
+    let channels: Int
+    let plane: Int
+
+    @inline(__always)
+    func run(sample b: Int, channel c: Int, offset: Int) {
+        let block = gradient + offset
+        ChannelLayout.multiplyByDerivative(activation, outputs: outputs + offset, gradient: block, count: plane)
+        blockSums[b &* channels &+ c] = ChannelLayout.sum(block, count: plane)
     }
 }

@@ -156,10 +156,10 @@ public final class ConvTranspose2D: Layer, ChannelRowsExchanging {
             let count = min(chunkSize, batch - start), columns = count * positions
             let (chunkGradient, layout) = outputPlanes(outputGradient.data, start: start, batch: batch)
             let (chunkOutput, _) = outputPlanes(output.data, start: start, batch: batch)
-            ChannelLayout.backwardPrologue(chunkGradient, outputs: chunkOutput, batch: count,
-                                           channels: filters, plane: plane, activation: activation, layout: layout,
-                                           blockSums: sums + start * filters, channelMajor: nil)
-            geometry.im2col(chunkGradient, batch: count, layout: layout, into: patchGradient)
+            // dY through the activation, with the bias gradient, each plane just before im2col splits it.
+            let prologue = PlanePrologue(gradient: chunkGradient, outputs: chunkOutput, activation: activation,
+                                         blockSums: sums + start * filters, channels: filters, plane: plane)
+            geometry.im2col(chunkGradient, batch: count, layout: layout, prologue: prologue, into: patchGradient)
             // dW = X' · dPatchesᵀ, accumulated over the chunks in order.
             let (chunkInput, inputStride) = channelInput(start: start, count: count, batch: batch)
             BLAS.gemm(.none, .transposed, m: inputChannels, n: taps, k: columns,

@@ -178,8 +178,11 @@ extension ConvolutionGeometry {
     /// cache, a few KB per thread), then each tap's block of `positions` values is copied row
     /// by row out of one plane.
     ///
-    /// - Parameter layout: where the input's planes lie; by default rows of samples.
-    func im2col(_ input: UnsafePointer<Float>, batch: Int, layout: BatchPlanes? = nil,
+    /// - Parameters:
+    ///   - layout: where the input's planes lie; by default rows of samples.
+    ///   - prologue: run on each plane of `input` (at the same offsets) just before it is
+    ///     split: a backward pass's im2col of its output gradient finishes that gradient here.
+    func im2col(_ input: UnsafePointer<Float>, batch: Int, layout: BatchPlanes? = nil, prologue: PlanePrologue? = nil,
                 into patches: UnsafeMutablePointer<Float>) {
         let phases = PhasePlanes(self)
         let layout = layout ?? .samples(channels: channels, plane: height * width)
@@ -187,12 +190,13 @@ extension ConvolutionGeometry {
             let planes = UnsafeMutablePointer<Float>.allocate(capacity: phases.size)
             planes.initialize(repeating: 0, count: phases.size)
             defer { planes.deallocate() }
-            im2col(input, batch: batch, samples: samples, layout: layout, phases: phases, planes: planes, into: patches)
+            im2col(input, batch: batch, samples: samples, layout: layout, prologue: prologue,
+                   phases: phases, planes: planes, into: patches)
         }
     }
 
     private func im2col(_ input: UnsafePointer<Float>, batch: Int, samples: Range<Int>, layout: BatchPlanes,
-                        phases: PhasePlanes, planes: UnsafeMutablePointer<Float>,
+                        prologue: PlanePrologue?, phases: PhasePlanes, planes: UnsafeMutablePointer<Float>,
                         into patches: UnsafeMutablePointer<Float>) {
         let rowStride = batch &* positions
         let (height, width, kernel, stride, channels) = (height, width, kernel, stride, channels)
@@ -202,7 +206,9 @@ extension ConvolutionGeometry {
         phases.columnTaps.withUnsafeBufferPointer { columnTaps in
             for b in samples {
                 for c in 0..<channels {
-                    phases.split(input + layout.offset(sample: b, channel: c), height: height, width: width, into: planes)
+                    let offset = layout.offset(sample: b, channel: c)
+                    prologue?.run(sample: b, channel: c, offset: offset)
+                    phases.split(input + offset, height: height, width: width, into: planes)
                     for ky in 0..<kernel {
                         let (py, dy) = rowTaps[ky]
                         for kx in 0..<kernel {
