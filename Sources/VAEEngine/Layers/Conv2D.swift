@@ -13,7 +13,9 @@
 /// of contiguous `P`-value blocks that also adds the bias and applies the activation. That layout
 /// is chosen over the alternative (`patchesᵀ · Wᵀ`, giving each image in height-width-channel
 /// order) because the latter's move to channel-major rows is a strided transpose, and because the
-/// patch matrix built row by row writes contiguous runs of `P` values.
+/// patch matrix built row by row writes contiguous runs of `P` values. When the next layer is a
+/// convolution too (`ChannelRowsExchanging`), `Y'` is the output as it is, bias and activation
+/// added in place, and the output gradient comes back in the same order.
 ///
 /// The passes around the products (im2col, col2im, the moves with their fused bias, activation
 /// and bias-gradient work) run on as many threads as BLAS, split by images, with results that do

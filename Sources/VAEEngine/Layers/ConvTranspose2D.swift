@@ -22,7 +22,9 @@
 /// im2col to the products (`chunkSize` images; the whole batch for small layers). The passes
 /// around the products run on as many threads as BLAS, split by images, as in `Conv2D`. Scratch
 /// buffers grow to the largest batch seen and are then reused: a training step of a size already
-/// seen allocates nothing. One `backward` follows each `forward` (it reuses `X'`).
+/// seen allocates nothing. One `backward` follows each `forward` (it reuses `X'`). Next to another
+/// convolution layer (`ChannelRowsExchanging`), the input comes in as `X'` itself and the output
+/// goes out channel-major, with no move to or from sample rows.
 public final class ConvTranspose2D: Layer, ChannelRowsExchanging {
     public let inputChannels: Int
     public let inputHeight: Int
