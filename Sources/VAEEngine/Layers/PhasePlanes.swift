@@ -54,23 +54,18 @@ struct PhasePlanes {
     /// start zeroed. Only pixels of the image are written, so the borders and any phase cell
     /// without a pixel (the last row or column of a shorter phase) stay zero from call to call.
     func split(_ channel: UnsafePointer<Float>, height: Int, width: Int, into planes: UnsafeMutablePointer<Float>) {
-        let s = stride, pitch = pitch
-        // Image row `y` is row `phaseRowIndex` of the planes `(phase, 0..<s)`; counted, not divided.
-        var phase = 0, phaseRowIndex = 0
-        for y in 0..<height {
-            defer {
-                phase &+= 1
-                if phase == s { phase = 0; phaseRowIndex &+= 1 }
-            }
-            let row = channel + y &* width
-            let phaseRow = planes + (phase &* s &* planeSize &+ origin &+ phaseRowIndex &* pitch)
+        let s = stride, planeSize = planeSize
+        forEachImageRow(height: height) { y, offset in
+            let row = channel + y &* width, phaseRow = planes + offset
             switch s {
             case 1:
                 RowKernels.copy(phaseRow, row, count: width)
             case 2:
                 Self.splitEvenOdd(row, count: width, even: phaseRow, odd: phaseRow + planeSize)
             default:
-                for x in 0..<width { phaseRow[(x % s) &* planeSize &+ x / s] = row[x] }
+                Self.forEachPixel(width: width, stride: s) { x, column, phaseColumn in
+                    phaseRow[column &* planeSize &+ phaseColumn] = row[x]
+                }
             }
         }
     }
@@ -78,28 +73,44 @@ struct PhasePlanes {
     /// The inverse of `split`: writes the image pixels of the planes at `planes` into a
     /// `height × width` channel.
     func merge(_ planes: UnsafePointer<Float>, into channel: UnsafeMutablePointer<Float>, height: Int, width: Int) {
-        let s = stride, pitch = pitch
-        var phase = 0, phaseRowIndex = 0
-        for y in 0..<height {
-            defer {
-                phase &+= 1
-                if phase == s { phase = 0; phaseRowIndex &+= 1 }
-            }
-            let row = channel + y &* width
-            let phaseRow = planes + (phase &* s &* planeSize &+ origin &+ phaseRowIndex &* pitch)
+        let s = stride, planeSize = planeSize
+        forEachImageRow(height: height) { y, offset in
+            let row = channel + y &* width, phaseRow = planes + offset
             switch s {
             case 1:
                 RowKernels.copy(row, phaseRow, count: width)
             case 2:
                 Self.interleave(even: phaseRow, odd: phaseRow + planeSize, count: width, into: row)
             default:
-                var column = 0, phaseColumn = 0
-                for x in 0..<width {
+                Self.forEachPixel(width: width, stride: s) { x, column, phaseColumn in
                     row[x] = phaseRow[column &* planeSize &+ phaseColumn]
-                    column &+= 1
-                    if column == s { column = 0; phaseColumn &+= 1 }
                 }
             }
+        }
+    }
+
+    /// Calls `body(y, offset)` for every image row `y`, with `offset` where that row lies in
+    /// the planes: its phase row in plane `(y mod s, 0)`. Phase rows are counted, not divided.
+    @inline(__always)
+    private func forEachImageRow(height: Int, _ body: (_ y: Int, _ offset: Int) -> Void) {
+        let s = stride
+        var phase = 0, phaseRow = 0
+        for y in 0..<height {
+            body(y, phase &* s &* planeSize &+ origin &+ phaseRow &* pitch)
+            phase &+= 1
+            if phase == s { phase = 0; phaseRow &+= 1 }
+        }
+    }
+
+    /// Calls `body(x, x mod stride, x / stride)` for every pixel of a row, counting rather
+    /// than dividing (strides above 2 only; 1 and 2 have their own vector loops).
+    @inline(__always)
+    private static func forEachPixel(width: Int, stride s: Int, _ body: (_ x: Int, _ column: Int, _ phaseColumn: Int) -> Void) {
+        var column = 0, phaseColumn = 0
+        for x in 0..<width {
+            body(x, column, phaseColumn)
+            column &+= 1
+            if column == s { column = 0; phaseColumn &+= 1 }
         }
     }
 
