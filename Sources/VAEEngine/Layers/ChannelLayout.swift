@@ -28,27 +28,15 @@ struct BatchPlanes: Equatable {
 /// `channels × (batch · plane)`: both are row-major, so each move copies `batch · channels`
 /// contiguous blocks of `plane` values, and each block is finished while it is in cache.
 enum ChannelLayout {
-    /// `source[b, c, p]` → `destination[c, b, p]`.
-    static func samplesToChannels(_ source: UnsafePointer<Float>, batch: Int, channels: Int, plane: Int,
-                                  into destination: UnsafeMutablePointer<Float>) {
+    /// Copies every image plane of a batch from where `from` says to where `to` says: from
+    /// rows of samples to channel rows, or back.
+    static func move(_ source: UnsafePointer<Float>, from: BatchPlanes, into destination: UnsafeMutablePointer<Float>,
+                     to: BatchPlanes, batch: Int, channels: Int, plane: Int) {
         ParallelRanges.forEach(batch, minimumPerThread: 4) { samples in
             for b in samples {
                 for c in 0..<channels {
-                    RowKernels.copy(destination + (c &* batch &+ b) &* plane, source + (b &* channels &+ c) &* plane,
-                                    count: plane)
-                }
-            }
-        }
-    }
-
-    /// `source[c, b, p]` → `destination[b, c, p]`.
-    static func channelsToSamples(_ source: UnsafePointer<Float>, batch: Int, channels: Int, plane: Int,
-                                  into destination: UnsafeMutablePointer<Float>) {
-        ParallelRanges.forEach(batch, minimumPerThread: 4) { samples in
-            for b in samples {
-                for c in 0..<channels {
-                    RowKernels.copy(destination + (b &* channels &+ c) &* plane, source + (c &* batch &+ b) &* plane,
-                                    count: plane)
+                    RowKernels.copy(destination + to.offset(sample: b, channel: c),
+                                    source + from.offset(sample: b, channel: c), count: plane)
                 }
             }
         }
@@ -57,9 +45,9 @@ enum ChannelLayout {
     /// `destination[b, c, p] = activation(source[c, b, p] + bias[c])`, with `destination` laid
     /// out as `layout` says (it may be `source` itself when that is channel rows): a
     /// convolution's epilogue.
-    static func channelsToSamples(_ source: UnsafePointer<Float>, batch: Int, channels: Int, plane: Int,
-                                  bias: UnsafePointer<Float>, activation: Activation,
-                                  into destination: UnsafeMutablePointer<Float>, layout: BatchPlanes) {
+    static func addBiasAndActivate(_ source: UnsafePointer<Float>, batch: Int, channels: Int, plane: Int,
+                                   bias: UnsafePointer<Float>, activation: Activation,
+                                   into destination: UnsafeMutablePointer<Float>, layout: BatchPlanes) {
         ParallelRanges.forEach(batch, minimumPerThread: 4) { samples in
             for b in samples {
                 for c in 0..<channels {

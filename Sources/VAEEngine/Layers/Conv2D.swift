@@ -106,9 +106,9 @@ public final class Conv2D: Layer, ChannelRowsExchanging {
                   a: weight.value.data, lda: geometry.taps, b: patchData, ldb: columns,
                   c: preActivation, ldc: columns)
         // Adding the bias and activating on the way.
-        ChannelLayout.channelsToSamples(preActivation, batch: batch, channels: filters, plane: geometry.positions,
-                                        bias: bias.value.data, activation: activation, into: output.data,
-                                        layout: outputLayout(batch: batch))
+        ChannelLayout.addBiasAndActivate(preActivation, batch: batch, channels: filters, plane: geometry.positions,
+                                         bias: bias.value.data, activation: activation, into: output.data,
+                                         layout: outputLayout(batch: batch))
         return output
     }
 

@@ -124,8 +124,9 @@ public final class ConvTranspose2D: Layer, ChannelRowsExchanging {
             // X' of the chunk, kept for the weight gradient: the input itself in channel rows.
             let (chunkInput, inputStride) = channelInput(start: start, count: count, batch: batch)
             if !channelRowsIn {
-                ChannelLayout.samplesToChannels(input.data + start * inputSize, batch: count, channels: inputChannels,
-                                                plane: positions, into: UnsafeMutablePointer(mutating: chunkInput))
+                ChannelLayout.move(input.data + start * inputSize, from: .samples(channels: inputChannels, plane: positions),
+                                   into: UnsafeMutablePointer(mutating: chunkInput), to: .channels(batch: count, plane: positions),
+                                   batch: count, channels: inputChannels, plane: positions)
             }
             // patches = Wᵀ · X'
             BLAS.gemm(.transposed, .none, m: taps, n: columns, k: inputChannels,
@@ -175,8 +176,10 @@ public final class ConvTranspose2D: Layer, ChannelRowsExchanging {
                       a: weight.value.data, lda: taps, b: patchGradient, ldb: columns,
                       c: target, ldc: inputStride)
             if !channelRowsIn {
-                ChannelLayout.channelsToSamples(chunkInput, batch: count, channels: inputChannels, plane: positions,
-                                                into: inputGradient.data + start * inputSize)
+                ChannelLayout.move(chunkInput, from: .channels(batch: count, plane: positions),
+                                   into: inputGradient.data + start * inputSize,
+                                   to: .samples(channels: inputChannels, plane: positions),
+                                   batch: count, channels: inputChannels, plane: positions)
             }
         }
         ChannelLayout.reduceBlockSums(sums, batch: batch, channels: filters, into: bias.gradient.data)
