@@ -25,7 +25,7 @@ struct BuildCommand: ParsableCommand {
     var output: String = "site"
 
     @Option(name: .customLong("threads"),
-            help: "OpenBLAS threads. Results are bit-identical only for the same count, so it is fixed, not 'all cores'.")
+            help: "Threads for the matrix products and the passes between them. Results are bit-identical only for the same count, so it is fixed, not 'all cores'.")
     var threads: Int = 2
 
     @Flag(name: .shortAndLong, help: "Print no progress.")

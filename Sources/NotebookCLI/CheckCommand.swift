@@ -27,7 +27,7 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .customLong("report"), help: "Where to write the HTML report on drift. (default: check-report/NAME.html)")
     var reportPath: String?
 
-    @Option(name: .customLong("threads"), help: "OpenBLAS threads. (default: the recorded count, so results can match exactly)")
+    @Option(name: .customLong("threads"), help: "Threads for the matrix products and the passes between them. (default: the recorded count, so results can match exactly)")
     var threads: Int?
 
     @Flag(name: .shortAndLong, help: "Print no progress.")

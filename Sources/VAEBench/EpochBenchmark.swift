@@ -7,8 +7,9 @@ struct BenchmarkResult {
     var batchSize: Int
     var epochSeconds: [Double]
     var floorSeconds: [Double]
-    /// Seconds the first epoch spent inside its sgemm calls; the rest of that epoch is the
-    /// engine's own work (element-wise passes, optimizer, batching).
+    /// Seconds the first epoch spent inside its sgemm calls (with the epilogues the products'
+    /// parts run on their own blocks: Dense's bias and activation); the rest of that epoch is
+    /// the engine's own work (element-wise passes, optimizer, batching).
     var inContextGemmSeconds: Double
 
     /// The best epoch: the least disturbed by the rest of the machine.
@@ -53,7 +54,8 @@ struct EpochBenchmark {
                                inContextGemmSeconds: inContextGemmSeconds)
     }
 
-    /// Replays an epoch's matrix products, same shapes and transposes, on scratch buffers.
+    /// Replays an epoch's matrix products, same shapes and transposes, on scratch buffers,
+    /// through `BLAS.gemm`: so cut into the same parts, on the same threads, as in the epoch.
     func blasFloor(_ shapes: [BLAS.GemmShape]) -> Double {
         let sizeA = shapes.map { $0.m * $0.k }.max() ?? 1
         let sizeB = shapes.map { $0.k * $0.n }.max() ?? 1
@@ -86,7 +88,7 @@ struct BenchmarkReport {
     var peakResidentMegabytes: Double
 
     func table() -> String {
-        var lines = ["vae-bench: \(trainImages) training images, \(threads) BLAS thread(s), \(blas) (\(core))",
+        var lines = ["vae-bench: \(trainImages) training images, \(threads) thread(s) over single-threaded \(blas) (\(core))",
                      "model         batch  epoch s  floor s  epoch/floor  sgemm in epoch 1 s  rest of epoch 1 s"]
         for result in results {
             lines.append(String(format: "%-13@ %5d  %7.3f  %7.3f  %6.2f×      %7.3f            %7.3f",

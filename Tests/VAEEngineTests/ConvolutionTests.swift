@@ -433,15 +433,6 @@ import VAEEngine
         }, [(false, true), (true, false)]),
     ]
 
-    /// Where two arrays first differ in any bit, or nil. (`#expect(a == b)` on arrays of
-    /// thousands of values would describe a failure through a collection difference that
-    /// takes minutes.)
-    static func firstDifference(_ a: [Float], _ b: [Float]) -> String? {
-        guard a.count == b.count else { return "\(a.count) values against \(b.count)" }
-        guard let i = a.indices.first(where: { a[$0].bitPattern != b[$0].bitPattern }) else { return nil }
-        return "[\(i)]: \(a[i]) against \(b[i])"
-    }
-
     /// Adjacent convolution layers in a `Sequential` pass their batches in channel rows; the
     /// same layers chained by hand, each on its own, use sample rows. Both must give the same
     /// bits: outputs, input gradients and parameter gradients.
@@ -473,13 +464,13 @@ import VAEEngine
                                             computeInputGradient: true)!.values
         var current = input
         for layer in alone { current = layer.forward(current) }
-        #expect(Self.firstDifference(current.values, output) == nil, "\(name): outputs")
+        #expect(firstBitDifference(current.values, output) == nil, "\(name): outputs")
         var currentGradient = Matrix(rows: batch, columns: linked.outputSize, values: gradient.values)
         for layer in alone.reversed() { currentGradient = layer.backward(currentGradient, computeInputGradient: true)! }
-        #expect(Self.firstDifference(currentGradient.values, inputGradient) == nil, "\(name): input gradients")
+        #expect(firstBitDifference(currentGradient.values, inputGradient) == nil, "\(name): input gradients")
         for (layer, copy) in zip(linked.layers, alone) {
             for (parameter, other) in zip(layer.parameters, copy.parameters) {
-                #expect(Self.firstDifference(parameter.gradient.values, other.gradient.values) == nil,
+                #expect(firstBitDifference(parameter.gradient.values, other.gradient.values) == nil,
                         "\(name): \(parameter.name)")
             }
         }

@@ -3,7 +3,8 @@ import VAEEngine
 
 /// Settings of a run that are not part of the notebook.
 public struct ExecutionOptions: Sendable {
-    /// OpenBLAS threads; part of the configuration a record depends on.
+    /// Threads for the matrix products and the passes between them; part of the configuration
+    /// a record depends on, because it decides how each product is cut into parts.
     public var blasThreads: Int
     public var datasets: DatasetLocations
     /// The command line that reproduces the run, for the page footer.

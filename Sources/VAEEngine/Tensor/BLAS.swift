@@ -5,6 +5,13 @@ import Foundation
 ///
 /// Everything above the tensor layer multiplies through `BLAS.gemm`, so the
 /// rest of the engine never sees a C type.
+///
+/// OpenBLAS itself always runs on one thread. With more threads configured, `gemm` cuts a
+/// product into one part per thread (`GemmPartition`) and runs the parts on the engine's own
+/// helpers, the same ones that run the passes between the products. OpenBLAS' worker threads
+/// would otherwise spin while those passes run, on the cores the helpers need, and a helper
+/// would sleep through every product and wake late for the pass after it. Each part is one
+/// single-threaded `cblas_sgemm`, so its values do not depend on which thread runs it or when.
 public enum BLAS {
     /// Whether an operand is used as stored or transposed.
     public enum Transpose: Hashable, Sendable {
@@ -32,37 +39,55 @@ public enum BLAS {
     /// the BLAS floor of an epoch: the same products with nothing around them).
     nonisolated(unsafe) public static var recordedShapes: [GemmShape]?
 
-    /// While shapes are recorded, the wall-clock seconds spent inside those products, so a
-    /// benchmark can split an epoch into matrix products in context and everything else.
+    /// While shapes are recorded, the wall-clock seconds spent inside those products (with
+    /// their epilogues), so a benchmark can split an epoch into products in context and the rest.
     nonisolated(unsafe) public static var recordedSeconds: Double = 0
 
+    ///
+    /// `epilogue`, when given, is called once per part with the block of C that part has just
+    /// computed (`rows`, `columns`), on the same thread, while that block is still in cache:
+    /// the place for a bias and an activation. It must compute each value of C from that
+    /// value alone, so that the cut does not change it.
     @inline(__always)
     public static func gemm(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
                             alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
                             b: UnsafePointer<Float>, ldb: Int,
-                            beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+                            beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int,
+                            epilogue: ((_ rows: Range<Int>, _ columns: Range<Int>) -> Void)? = nil) {
+        let product = Product(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                              a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         guard recordedShapes != nil else {
-            cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k),
-                        alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+            product.run(threads: threads, epilogue: epilogue)
             return
         }
         recordedShapes!.append(GemmShape(transA: transA, transB: transB, m: m, n: n, k: k, accumulates: beta == 1))
         let started = DispatchTime.now().uptimeNanoseconds
-        cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k),
-                    alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        product.run(threads: threads, epilogue: epilogue)
         recordedSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
     }
 
-    /// Sets the number of OpenBLAS threads.
+    /// Sets the number of threads for the products and the passes around them.
     ///
-    /// Results are bit-identical run after run only for the same thread count, so
-    /// the count is a configuration value that runs record, never "all cores".
+    /// Results are bit-identical run after run only for the same thread count (it decides
+    /// how products are cut into parts), so the count is a configuration value that runs
+    /// record, never "all cores".
     public static func setThreads(_ count: Int) {
-        openblas_set_num_threads(Int32(max(1, count)))
+        _ = defaultThreads
+        configuredThreads = max(1, count)
     }
 
-    /// The number of threads OpenBLAS uses now.
-    public static var threads: Int { Int(openblas_get_num_threads()) }
+    /// The number of threads the products and passes use now.
+    public static var threads: Int { configuredThreads ?? defaultThreads }
+
+    nonisolated(unsafe) private static var configuredThreads: Int?
+
+    /// Until a count is set: as many as OpenBLAS would have used (its own default, one per
+    /// core or `OPENBLAS_NUM_THREADS`). Reading it turns OpenBLAS' own threading off for good.
+    private static let defaultThreads: Int = {
+        let count = Int(openblas_get_num_threads())
+        openblas_set_num_threads(1)
+        return max(1, count)
+    }()
 
     /// OpenBLAS' build description (version, kernel, maximum threads), for run manifests.
     public static var configuration: String {

@@ -62,10 +62,12 @@ public final class Matrix {
 }
 
 extension Matrix {
-    /// `self = a · b` (with optional transposes), resizing `self` to the product's rows.
+    /// `self = a · b` (with optional transposes), resizing `self` to the product's rows;
+    /// `epilogue` as in `BLAS.gemm`.
     public func setProduct(_ a: Matrix, _ transA: BLAS.Transpose = .none,
                            _ b: Matrix, _ transB: BLAS.Transpose = .none,
-                           accumulate: Bool = false) {
+                           accumulate: Bool = false,
+                           epilogue: ((_ rows: Range<Int>, _ columns: Range<Int>) -> Void)? = nil) {
         let m = transA == .none ? a.rows : a.columns
         let k = transA == .none ? a.columns : a.rows
         let kb = transB == .none ? b.rows : b.columns
@@ -75,6 +77,6 @@ extension Matrix {
         if !accumulate { resize(rows: m) } else { precondition(rows == m) }
         if m == 0 { return }
         BLAS.gemm(transA, transB, m: m, n: n, k: k, a: a.data, lda: a.columns, b: b.data, ldb: b.columns,
-                  beta: accumulate ? 1 : 0, c: data, ldc: columns)
+                  beta: accumulate ? 1 : 0, c: data, ldc: columns, epilogue: epilogue)
     }
 }

@@ -1,15 +1,18 @@
 import Foundation
 import Synchronization
 
-/// Persistent helper threads for the element-wise passes between matrix products.
+/// Persistent helper threads for the parts of the matrix products and the element-wise passes
+/// between them.
 ///
 /// A training step runs short parallel passes (batch loading, noise, the loss, the optimizer)
-/// between its sgemm calls. Handing each to Dispatch cost about 30 µs on this kind of virtual
-/// machine (measured: an empty `concurrentPerform` took 30–38 µs), as long as a pass itself;
-/// posting to a helper that is already polling takes 3–4 µs. A helper polls, yielding the core,
-/// for 0.1 ms after each pass — enough for passes that follow each other (the optimizer, then
-/// the next batch) — and then sleeps on a condition, so that it does not take turns with
-/// OpenBLAS' threads on the core during the products (polling for 3 ms measured slower).
+/// between its products, and the products' parts too (`BLAS.gemm`). Handing each to Dispatch
+/// cost about 30 µs on this kind of virtual machine (measured: an empty `concurrentPerform`
+/// took 30–38 µs), as long as a pass itself; posting to a helper that is already polling takes
+/// 3–4 µs. A helper polls, yielding the core, for 1 ms after each part — longer than any gap
+/// between the parts and passes of a step, so it stays awake from one to the next — and then
+/// sleeps on a condition, so that an idle engine costs nothing. (When OpenBLAS ran the products
+/// on its own threads, a helper polling through a product took turns with them, so it slept
+/// after 0.1 ms and woke late for the pass after each product.)
 ///
 /// Parts are claimed, not assigned: once the caller has run part 0 it runs any part no helper
 /// has started. A helper that wakes late — or whose core the host has lent to another machine
@@ -23,7 +26,7 @@ final class WorkerPool: @unchecked Sendable {
     static let shared = WorkerPool()
 
     /// How long an idle helper keeps polling before it sleeps.
-    private static let spinNanoseconds: UInt64 = 100_000
+    private static let spinNanoseconds: UInt64 = 1_000_000
 
     private let inUse = Atomic<Bool>(false)
     /// Bumped once per pass; idle helpers wait for it to change.
