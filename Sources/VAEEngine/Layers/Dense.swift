@@ -41,33 +41,51 @@ public final class Dense: Layer {
     public func forward(_ input: Matrix) -> Matrix {
         precondition(input.columns == inputSize, "Dense expects \(inputSize) features, got \(input.columns)")
         lastInput = input
-        let batch = input.rows
-        output.resize(rows: batch)
-        // Broadcast the bias into the output, then accumulate x · W on top of it.
-        let biasValues = bias.value.data
-        let out = output.data
-        for row in 0..<batch {
-            (out + row * outputSize).update(from: biasValues, count: outputSize)
+        output.resize(rows: input.rows)
+        // Each part of the product adds the bias and activates the block it has just computed.
+        let (biasValues, out, width, activation) = (bias.value.data, output.data, outputSize, activation)
+        output.setProduct(input, .none, weight.value, .none) { rows, columns in
+            for row in rows {
+                let start = row &* width &+ columns.lowerBound
+                Self.add(biasValues + columns.lowerBound, into: out + start, count: columns.count)
+                activation.apply(out + start, count: columns.count)
+            }
         }
-        output.setProduct(input, .none, weight.value, .none, accumulate: true)
-        activation.apply(out, count: batch * outputSize)
         return output
+    }
+
+    /// `sums[i] += values[i]`, eight lanes at a time (the pointers may alias as far as the
+    /// compiler knows, so it would not vectorize the plain loop).
+    @inline(__always)
+    private static func add(_ values: UnsafePointer<Float>, into sums: UnsafeMutablePointer<Float>, count: Int) {
+        var i = 0
+        while i &+ 8 <= count {
+            RowKernels.store(RowKernels.load8(sums + i) + RowKernels.load8(values + i), sums + i)
+            i &+= 8
+        }
+        while i < count {
+            sums[i] += values[i]
+            i &+= 1
+        }
     }
 
     public func backward(_ outputGradient: Matrix, computeInputGradient: Bool) -> Matrix? {
         guard let input = lastInput else { preconditionFailure("backward before forward") }
         let batch = outputGradient.rows
-        activation.backward(outputs: output.data, gradient: outputGradient.data, count: batch * outputSize)
+        // dy ⊙ activation′, and db = column sums of dy accumulated row by row in a fixed order:
+        // one pass, cut into ranges of columns so that each sum keeps that order.
+        let (dy, outputs, db, width, activation) = (outputGradient.data, output.data, bias.gradient.data, outputSize, activation)
+        ParallelRanges.forEach(width, minimumPerThread: 64) { columns in
+            let count = columns.count
+            (db + columns.lowerBound).update(repeating: 0, count: count)
+            for row in 0..<batch {
+                let start = row &* width &+ columns.lowerBound
+                activation.backward(outputs: outputs + start, gradient: dy + start, count: count)
+                Self.add(dy + start, into: db + columns.lowerBound, count: count)
+            }
+        }
         // dW = xᵀ · dy
         weight.gradient.setProduct(input, .transposed, outputGradient, .none)
-        // db = column sums of dy, accumulated row by row in a fixed order.
-        let db = bias.gradient.data
-        db.update(repeating: 0, count: outputSize)
-        let dy = outputGradient.data
-        for row in 0..<batch {
-            let rowStart = dy + row * outputSize
-            for column in 0..<outputSize { db[column] += rowStart[column] }
-        }
         guard computeInputGradient else { return nil }
         // dx = dy · Wᵀ
         inputGradient.setProduct(outputGradient, .none, weight.value, .transposed)
