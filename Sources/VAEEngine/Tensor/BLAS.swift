@@ -19,10 +19,6 @@ public enum BLAS {
         var cblas: CBLAS_TRANSPOSE { self == .none ? CblasNoTrans : CblasTrans }
     }
 
-    /// `C = alpha * op(A) * op(B) + beta * C` on row-major single-precision matrices.
-    ///
-    /// `op(A)` is `m × k`, `op(B)` is `k × n`, `C` is `m × n`; `lda`, `ldb`, `ldc` are the
-    /// row strides of the matrices as stored.
     /// The shape of one matrix product, for replaying a workload's products alone.
     public struct GemmShape: Hashable, Sendable {
         public var transA: Transpose
@@ -43,6 +39,10 @@ public enum BLAS {
     /// their epilogues), so a benchmark can split an epoch into products in context and the rest.
     nonisolated(unsafe) public static var recordedSeconds: Double = 0
 
+    /// `C = alpha * op(A) * op(B) + beta * C` on row-major single-precision matrices.
+    ///
+    /// `op(A)` is `m × k`, `op(B)` is `k × n`, `C` is `m × n`; `lda`, `ldb`, `ldc` are the
+    /// row strides of the matrices as stored.
     ///
     /// `epilogue`, when given, is called once per part with the block of C that part has just
     /// computed (`rows`, `columns`), on the same thread, while that block is still in cache:

@@ -8,8 +8,8 @@ import CBLAS
 /// operand (the smaller one to copy twice) and only its own stripe of the other. Every value
 /// of C is still one dot product over all of `k`, so a part's values are the same whichever
 /// thread runs it; the cut depends only on the shape and the thread count.
-struct GemmPartition: Equatable {
-    enum Side: Equatable { case rows, columns }
+struct GemmPartition {
+    enum Side { case rows, columns }
 
     let side: Side
     /// Stripe boundaries along `side`: part `i` covers `bounds[i]..<bounds[i + 1]`.
