@@ -54,8 +54,10 @@ struct EpochBenchmark {
                                inContextGemmSeconds: inContextGemmSeconds)
     }
 
-    /// Replays an epoch's matrix products, same shapes and transposes, on scratch buffers,
+    /// Replays an epoch's matrix products, same shapes, transposes and cuts, on scratch buffers,
     /// through `BLAS.gemm`: so cut into the same parts, on the same threads, as in the epoch.
+    /// Adding the partial products of a cut across k is the layer's work, not BLAS', and is
+    /// left out.
     func blasFloor(_ shapes: [BLAS.GemmShape]) -> Double {
         let sizeA = shapes.map { $0.m * $0.k }.max() ?? 1
         let sizeB = shapes.map { $0.k * $0.n }.max() ?? 1
@@ -63,16 +65,21 @@ struct EpochBenchmark {
         let a = UnsafeMutablePointer<Float>.allocate(capacity: sizeA)
         let b = UnsafeMutablePointer<Float>.allocate(capacity: sizeB)
         let c = UnsafeMutablePointer<Float>.allocate(capacity: sizeC)
-        defer { a.deallocate(); b.deallocate(); c.deallocate() }
+        // The other parts' products of a cut across k.
+        let partialsSize = max(1, (BLAS.threads - 1) * sizeC)
+        let partials = UnsafeMutablePointer<Float>.allocate(capacity: partialsSize)
+        defer { a.deallocate(); b.deallocate(); c.deallocate(); partials.deallocate() }
         a.initialize(repeating: 0.01, count: sizeA)
         b.initialize(repeating: 0.02, count: sizeB)
         c.initialize(repeating: 0, count: sizeC)
+        partials.initialize(repeating: 0, count: partialsSize)
         let started = Date()
         for shape in shapes {
             let lda = shape.transA == .none ? shape.k : shape.m
             let ldb = shape.transB == .none ? shape.n : shape.k
             BLAS.gemm(shape.transA, shape.transB, m: shape.m, n: shape.n, k: shape.k,
-                      a: a, lda: lda, b: b, ldb: ldb, beta: shape.accumulates ? 1 : 0, c: c, ldc: shape.n)
+                      a: a, lda: lda, b: b, ldb: ldb, beta: shape.accumulates ? 1 : 0, c: c, ldc: shape.n,
+                      cut: shape.cut, partials: partials)
         }
         return Date().timeIntervalSince(started)
     }

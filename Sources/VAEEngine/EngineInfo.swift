@@ -6,5 +6,9 @@ public enum EngineInfo {
     /// part a single-threaded OpenBLAS call (different bits from OpenBLAS' own threading).
     /// 0.3.1: Dense adds its bias after the product rather than starting the product from
     /// it (a product longer than OpenBLAS' k-block rounds the sum in another order).
-    public static let version = "0.3.1"
+    /// 0.4.0: each thread owns a stripe of a dense layer's output features through forward,
+    /// weight gradient and optimizer; dense weights are held `[outputs, inputs]`, the input
+    /// gradient is each thread's partial product added in order, and the reconstruction loss
+    /// of a row is its stripes' sums added in order.
+    public static let version = "0.4.0"
 }

@@ -133,7 +133,7 @@ import VAEEngine
         let url = folder.appendingPathComponent("w.ckpt")
         let model = VAE(spec: try Checkpoint.read(from: url).spec)
         try Checkpoint.load(into: model, from: url)
-        model.parameters[0].value.data[(14 * 28 + 14) * 64] += 1e-3  // the centre pixel's first weight
+        model.parameters[0].value[0, 14 * 28 + 14] += 1e-3  // the first unit's weight from the centre pixel
         try Checkpoint.save(model, to: url)
 
         let check = try NotebookBinary.run(["check", "checked.md", "-q"], in: folder)

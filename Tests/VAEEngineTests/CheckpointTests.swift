@@ -96,7 +96,7 @@ import VAEEngine
         defer { try? FileManager.default.removeItem(at: folder) }
         let bytes = try Self.smallCheckpoint(in: folder)
         #expect(Array(bytes[0..<8]) == Array("VAECKPT\0".utf8))
-        #expect(Array(bytes[8..<12]) == [1, 0, 0, 0])
+        #expect(Array(bytes[8..<12]) == [2, 0, 0, 0])
         let headerLength = Int(bytes[12]) | Int(bytes[13]) << 8 | Int(bytes[14]) << 16 | Int(bytes[15]) << 24
         let header = try JSONSerialization.jsonObject(with: Data(bytes[16..<(16 + headerLength)])) as? [String: Any]
         #expect(header?["engineVersion"] as? String == EngineInfo.version)
@@ -120,7 +120,7 @@ import VAEEngine
         } catch let error as CheckpointError {
             #expect(error.description == "checkpoint vae.ckpt holds an MLP VAE 784-[400]-20-[400]-784 but the "
                 + "notebook's model is 784-[256]-10-[256]-784; first differing parameter encoder.0.weight: "
-                + "[784, 400] in the file, [784, 256] in the model")
+                + "[400, 784] in the file, [256, 784] in the model")
             #expect(error.path == "vae.ckpt")
         }
         #expect(Self.bits(other) == before, "a failed load must leave the model unchanged")
@@ -134,7 +134,7 @@ import VAEEngine
         try Checkpoint.save(Self.model(deep, seed: 1), to: url)
         #expect(throws: CheckpointError.architectureMismatch(
             path: "deep.ckpt", fileArchitecture: "an MLP VAE 4-[3]-2-[3,3]-4", modelArchitecture: "4-[3]-2-[3]-4",
-            parameter: "decoder.1.weight", fileShape: [3, 3], modelShape: [3, 4])) {
+            parameter: "decoder.1.weight", fileShape: [3, 3], modelShape: [4, 3])) {
             try Checkpoint.load(into: VAE(spec: Self.smallSpec), from: url)
         }
         // The model has fewer parameters than the file: the first one it lacks is named.
@@ -183,12 +183,45 @@ import VAEEngine
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         var bytes = try Self.smallCheckpoint(in: folder)
-        bytes[8] = 2
+        bytes[8] = 3
         let error = try Self.readError(bytes, in: folder)
         let probe = folder.appendingPathComponent("probe.ckpt").relativePath
-        #expect(error == .unsupportedVersion(path: probe, version: 2, supported: 1))
-        #expect(error?.description.contains("format version 2") == true)
+        #expect(error == .unsupportedVersion(path: probe, version: 3, supported: 2))
+        #expect(error?.description.contains("format version 3") == true)
         #expect(error?.description.contains("newer engine") == true)
+    }
+
+    /// Format version 1 held dense weights `[inputs, outputs]`: such a file, made here from a
+    /// version 2 one by transposing them back, loads into the same weights.
+    @Test func aVersionOneFileLoadsWithItsDenseWeightsTransposed() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let saved = Self.model(Self.smallSpec, seed: 3)
+        let current = folder.appendingPathComponent("current.ckpt")
+        try Checkpoint.save(saved, to: current)
+        var bytes = Array(try Data(contentsOf: current))
+        let headerLength = Int(bytes[12]) | Int(bytes[13]) << 8 | Int(bytes[14]) << 16 | Int(bytes[15]) << 24
+        var header = String(decoding: bytes[16..<(16 + headerLength)], as: UTF8.self)
+        var payload: [UInt8] = []
+        for parameter in saved.parameters {
+            var values = parameter.value.values
+            if parameter.shape.count == 2 {
+                let (outputs, inputs) = (parameter.shape[0], parameter.shape[1])
+                values = (0..<inputs * outputs).map { parameter.value[$0 % outputs, $0 / outputs] }
+                header = header.replacingOccurrences(of: "\"name\":\"\(parameter.name)\",\"shape\":[\(outputs),\(inputs)]",
+                                                     with: "\"name\":\"\(parameter.name)\",\"shape\":[\(inputs),\(outputs)]")
+            }
+            for value in values { withUnsafeBytes(of: value.bitPattern.littleEndian) { payload += $0 } }
+        }
+        #expect(Array(header.utf8).count == headerLength)
+        bytes = Array(bytes[0..<8]) + [1, 0, 0, 0] + Array(bytes[12..<16]) + Array(header.utf8) + payload
+        bytes += SHA256.hash(bytes).bytes
+        let old = folder.appendingPathComponent("old.ckpt")
+        try Data(bytes).write(to: old)
+        #expect(try Checkpoint.read(from: old).parameters.map(\.shape) == saved.parameters.map(\.shape))
+        let loaded = VAE(spec: Self.smallSpec)
+        try Checkpoint.load(into: loaded, from: old)
+        #expect(Self.bits(loaded) == Self.bits(saved))
     }
 
     @Test func everyTruncationGivesACleanError() throws {

@@ -1,7 +1,14 @@
-/// A fully connected layer `y = activation(x · W + b)` with bias and activation fused.
+/// A fully connected layer `y = activation(x · Wᵀ + b)` with bias and activation fused.
 ///
-/// `W` is stored `inputSize × outputSize` so the forward pass is one `sgemm`
-/// without transposes; backward uses transpose flags rather than copies.
+/// `W` is stored `outputSize × inputSize`, as PyTorch's `nn.Linear` stores it; products use
+/// transpose flags rather than copies.
+///
+/// On several threads each thread owns a stripe of the output features, as in Megatron-LM's
+/// column-parallel linear layer: it computes those columns of `y`, those rows of `dW` and
+/// those sums of `db`, and (through the optimizer's stripes) updates those rows of `W`, which
+/// are contiguous. So a weight never moves between cores, and no cache line holds two
+/// threads' weights. `dx = dy · W` sums over the output features, so each thread multiplies
+/// its own rows into a partial `dx` and the partials are added.
 public final class Dense: Layer {
     public let inputSize: Int
     public let outputSize: Int
@@ -13,6 +20,8 @@ public final class Dense: Layer {
     private unowned(unsafe) var lastInput: Matrix?
     private let output: Matrix
     private let inputGradient: Matrix
+    /// The other threads' partial products of `dx`, one `batch × inputSize` block each.
+    private let partialInputGradients: Matrix
 
     public init(inputSize: Int, outputSize: Int, activation: Activation = .identity,
                 initializer: Initializer = .he(.normal), name: String = "dense") {
@@ -20,10 +29,11 @@ public final class Dense: Layer {
         self.outputSize = outputSize
         self.activation = activation
         self.initializer = initializer
-        weight = Parameter(name: "\(name).weight", shape: [inputSize, outputSize], rows: inputSize, columns: outputSize)
+        weight = Parameter(name: "\(name).weight", shape: [outputSize, inputSize], rows: outputSize, columns: inputSize)
         bias = Parameter(name: "\(name).bias", shape: [outputSize], rows: 1, columns: outputSize)
         output = Matrix(rows: 0, columns: outputSize)
         inputGradient = Matrix(rows: 0, columns: inputSize)
+        partialInputGradients = Matrix(rows: 0, columns: inputSize)
     }
 
     public var kind: String {
@@ -34,7 +44,15 @@ public final class Dense: Layer {
     public var parameters: [Parameter] { [weight, bias] }
 
     public func initialize(stream: inout RandomStream) {
-        initializer.fill(weight.value.data, count: weight.count, fanIn: inputSize, fanOut: outputSize, stream: &stream)
+        // Draws in input-major order, as when the weights were stored `inputSize × outputSize`,
+        // so a seed gives the same network whatever the storage order.
+        var draws = [Float](repeating: 0, count: weight.count)
+        draws.withUnsafeMutableBufferPointer {
+            initializer.fill($0.baseAddress!, count: weight.count, fanIn: inputSize, fanOut: outputSize, stream: &stream)
+        }
+        for input in 0..<inputSize {
+            for output in 0..<outputSize { weight.value[output, input] = draws[input * outputSize + output] }
+        }
         initializer.fillBias(bias.value.data, count: outputSize, fanIn: inputSize, stream: &stream)
     }
 
@@ -44,7 +62,7 @@ public final class Dense: Layer {
         output.resize(rows: input.rows)
         // Each part of the product adds the bias and activates the block it has just computed.
         let (biasValues, out, width, activation) = (bias.value.data, output.data, outputSize, activation)
-        output.setProduct(input, .none, weight.value, .none) { rows, columns in
+        output.setProduct(input, .none, weight.value, .transposed, cut: .columns) { rows, columns in
             for row in rows {
                 let start = row &* width &+ columns.lowerBound
                 Self.add(biasValues + columns.lowerBound, into: out + start, count: columns.count)
@@ -75,7 +93,7 @@ public final class Dense: Layer {
         // dy ⊙ activation′, and db = column sums of dy accumulated row by row in a fixed order:
         // one pass, cut into ranges of columns so that each sum keeps that order.
         let (dy, outputs, db, width, activation) = (outputGradient.data, output.data, bias.gradient.data, outputSize, activation)
-        ParallelRanges.forEach(width, minimumPerThread: 64) { columns in
+        ParallelRanges.forEach(stripesOf: width, minimumPerThread: 64) { columns in
             let count = columns.count
             (db + columns.lowerBound).update(repeating: 0, count: count)
             for row in 0..<batch {
@@ -84,11 +102,25 @@ public final class Dense: Layer {
                 Self.add(dy + start, into: db + columns.lowerBound, count: count)
             }
         }
-        // dW = xᵀ · dy
-        weight.gradient.setProduct(input, .transposed, outputGradient, .none)
+        // dW = dyᵀ · x
+        weight.gradient.setProduct(outputGradient, .transposed, input, .none, cut: .rows)
         guard computeInputGradient else { return nil }
-        // dx = dy · Wᵀ
-        inputGradient.setProduct(outputGradient, .none, weight.value, .transposed)
+        // dx = dy · W, each thread over its own output features; then the partials are added
+        // in part order, over the stripes of input features the previous layer's passes use.
+        let parts = inputGradient.setProduct(outputGradient, .none, weight.value, .none,
+                                             cut: .depth, partials: partialInputGradients)
+        if parts > 1 {
+            let (dx, partials, inputWidth, blockSize) = (inputGradient.data, partialInputGradients.data,
+                                                         inputSize, batch * inputSize)
+            ParallelRanges.forEach(stripesOf: inputWidth, minimumPerThread: 64) { columns in
+                for row in 0..<batch {
+                    let start = row &* inputWidth &+ columns.lowerBound
+                    for part in 1..<parts {
+                        Self.add(partials + (part - 1) * blockSize + start, into: dx + start, count: columns.count)
+                    }
+                }
+            }
+        }
         return inputGradient
     }
 }

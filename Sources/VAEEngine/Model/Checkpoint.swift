@@ -50,7 +50,7 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
         case .unsupportedVersion(let path, let version, let supported):
             let hint = version > supported ? "; it was written by a newer engine, update this one to load it" : ""
             return "checkpoint \(path) uses format version \(version), but engine \(EngineInfo.version) "
-                + "reads only version \(supported)\(hint)"
+                + "reads only versions up to \(supported)\(hint)"
         case .truncated(let path, let expected, let actual):
             return "checkpoint \(path) is truncated: expected at least \(expected) bytes, found \(actual)"
         case .checksumMismatch(let path):
@@ -71,16 +71,21 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
 
 /// Saves and loads a VAE's weights in a versioned, checksummed binary file.
 ///
-/// Layout of format version 1 (all integers little-endian):
+/// Layout of format version 2 (all integers little-endian):
 ///
 /// | bytes | content |
 /// | --- | --- |
 /// | 8 | magic `VAECKPT\0` |
-/// | 4 | `UInt32` format version (1) |
+/// | 4 | `UInt32` format version (2) |
 /// | 4 | `UInt32` length `L` of the header |
 /// | L | UTF-8 JSON header: `{"dtype":"float32-le","engineVersion":…,"parameters":[{"name":…,"shape":[…]}…],"spec":{ModelSpec}}` (sorted keys) |
 /// | 4 · Σ | every parameter's values, in header order, as little-endian IEEE-754 `Float32` |
 /// | 32 | SHA-256 of all the bytes before it |
+///
+/// Dense weights are stored `[outputs, inputs]`, as the engine (and PyTorch's `nn.Linear`)
+/// holds them. Version 1 differed only there: engines before 0.4.0 held and stored them
+/// `[inputs, outputs]`, and reading a version 1 file transposes its two-dimensional
+/// parameters, so those checkpoints still load.
 ///
 /// The same weights always give the same bytes. Files are written atomically: a temporary file
 /// in the destination folder, then a rename, so an interrupted save leaves the previous
@@ -89,8 +94,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
 public enum Checkpoint {
     /// The 8 bytes every checkpoint starts with.
     public static let magic: [UInt8] = Array("VAECKPT".utf8) + [0]
-    /// The format version this engine writes and reads.
-    public static let formatVersion: UInt32 = 1
+    /// The format version this engine writes; it also reads every earlier one.
+    public static let formatVersion: UInt32 = 2
 
     private static let dtype = "float32-le"
     private static let prefixLength = 16      // magic + version + header length
@@ -267,7 +272,7 @@ public enum Checkpoint {
             throw CheckpointError.truncated(path: path, expectedBytes: prefixLength + digestLength, actualBytes: count)
         }
         let version = loadUInt32(bytes, at: 8)
-        guard version == formatVersion else {
+        guard (1...formatVersion).contains(version) else {
             throw CheckpointError.unsupportedVersion(path: path, version: version, supported: formatVersion)
         }
         let headerLength = Int(loadUInt32(bytes, at: 12))
@@ -332,7 +337,17 @@ public enum Checkpoint {
                 values[index] = Float(bitPattern: loadUInt32(bytes, at: offset + 4 * index))
             }
             offset += 4 * size
-            parameters.append((name: entry.name, shape: entry.shape, values: values))
+            if version == 1, entry.shape.count == 2 {
+                // Stored [inputs, outputs]; the engine holds [outputs, inputs].
+                let (inputs, outputs) = (entry.shape[0], entry.shape[1])
+                var transposed = values
+                for input in 0..<inputs {
+                    for output in 0..<outputs { transposed[output * inputs + input] = values[input * outputs + output] }
+                }
+                parameters.append((name: entry.name, shape: [outputs, inputs], values: transposed))
+            } else {
+                parameters.append((name: entry.name, shape: entry.shape, values: values))
+            }
         }
         return (header.spec, parameters)
     }

@@ -14,53 +14,74 @@ public enum ReconstructionLoss: String, Sendable, Codable, CaseIterable {
     /// Sums the loss of every pixel of each row into `perRow`, and writes
     /// `scale · ∂loss/∂logit` into `gradient`.
     ///
+    /// On several threads each takes a stripe of the pixels — the stripes the decoder's last
+    /// product cut its logits into, so each thread reads the logits it computed and writes the
+    /// gradient its part of the weight gradient will read — and sums its part of every row;
+    /// a row's loss is then its stripes' sums added in order.
+    ///
     /// - Parameters:
     ///   - logits: decoder outputs before the sigmoid, `batch × pixels`.
     ///   - targets: images in 0...1, same shape.
     func evaluate(logits: Matrix, targets: Matrix, perRow: UnsafeMutablePointer<Double>,
                   gradient: Matrix?, scale: Float) {
-        let pixels = logits.columns
+        let (rows, pixels) = (logits.rows, logits.columns)
         let l = logits.data
         let x = targets.data
         let g = gradient?.data
-        // Rows are independent: split them across threads (each row's sum is computed
-        // the same way whatever the split, so results do not depend on it).
-        ParallelRanges.forEach(logits.rows, minimumPerThread: 16) { rows in
-        for row in rows {
-            var rowSum: Float = 0
-            let base = row * pixels
-            switch self {
-            case .bce:
-                rowSum = Self.bceRow(logits: l + base, targets: x + base, gradient: g.map { $0 + base },
-                                     count: pixels, scale: scale)
-            case .bceClipped:
-                let epsilon = Self.kerasEpsilon
-                for i in base..<(base + pixels) {
-                    let raw = Activation.sigmoid(l[i])
-                    let p = min(max(raw, epsilon), 1 - epsilon)
-                    let target = x[i]
-                    rowSum += -(target * logf(p) + (1 - target) * logf(1 - p))
-                    if let g {
-                        // Zero gradient where the clip is active, as in Keras.
-                        if raw <= epsilon || raw >= 1 - epsilon {
-                            g[i] = 0
-                        } else {
-                            // d/dp · dp/dl = ((p − x) / (p(1 − p))) · p(1 − p)
-                            g[i] = scale * (p - target)
-                        }
-                    }
-                }
-            case .mse:
-                for i in base..<(base + pixels) {
-                    let p = Activation.sigmoid(l[i])
-                    let difference = p - x[i]
-                    rowSum += difference * difference
-                    if let g { g[i] = scale * 2 * difference * p * (1 - p) }
+        // About 8K pixels per thread at least, or waking a helper costs more than it saves.
+        let minimumColumns = max(16, (1 << 13) / max(rows, 1))
+        let stripes = ParallelRanges.stripeCount(of: pixels, minimumPerThread: minimumColumns)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: stripes * rows) { buffer in
+            let partialSums = buffer.baseAddress!
+            ParallelRanges.forEachStripe(of: pixels, minimumPerThread: minimumColumns) { stripe, columns in
+                for row in 0..<rows {
+                    let base = row * pixels + columns.lowerBound
+                    partialSums[stripe * rows + row] = sum(logits: l + base, targets: x + base,
+                                                           gradient: g.map { $0 + base },
+                                                           count: columns.count, scale: scale)
                 }
             }
-            perRow[row] = Double(rowSum)
+            for row in 0..<rows {
+                var rowSum = partialSums[row]
+                for stripe in 1..<max(stripes, 1) { rowSum += partialSums[stripe * rows + row] }
+                perRow[row] = Double(rowSum)
+            }
         }
+    }
+
+    /// The loss of `count` pixels, and `scale` times its gradient when `gradient` is given.
+    private func sum(logits l: UnsafeMutablePointer<Float>, targets x: UnsafeMutablePointer<Float>,
+                     gradient g: UnsafeMutablePointer<Float>?, count: Int, scale: Float) -> Float {
+        var sum: Float = 0
+        switch self {
+        case .bce:
+            sum = Self.bceRow(logits: l, targets: x, gradient: g, count: count, scale: scale)
+        case .bceClipped:
+            let epsilon = Self.kerasEpsilon
+            for i in 0..<count {
+                let raw = Activation.sigmoid(l[i])
+                let p = min(max(raw, epsilon), 1 - epsilon)
+                let target = x[i]
+                sum += -(target * logf(p) + (1 - target) * logf(1 - p))
+                if let g {
+                    // Zero gradient where the clip is active, as in Keras.
+                    if raw <= epsilon || raw >= 1 - epsilon {
+                        g[i] = 0
+                    } else {
+                        // d/dp · dp/dl = ((p − x) / (p(1 − p))) · p(1 − p)
+                        g[i] = scale * (p - target)
+                    }
+                }
+            }
+        case .mse:
+            for i in 0..<count {
+                let p = Activation.sigmoid(l[i])
+                let difference = p - x[i]
+                sum += difference * difference
+                if let g { g[i] = scale * 2 * difference * p * (1 - p) }
+            }
         }
+        return sum
     }
 
     /// The loss terms of eight pixels, and their gradient when training.

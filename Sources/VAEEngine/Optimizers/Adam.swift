@@ -38,15 +38,14 @@ public final class Adam: Optimizer {
     public func update(parameters indices: Range<Int>) {
         let (b1, b2, stepSize, eps) = (beta1, beta2, stepSize, stepEpsilon)
         typealias V = SIMD8<Float>
-        let slots = state.slots
-        let parameters = state.parameters
+        let (slots, values, gradients) = (state.slots, state.values, state.gradients)
         // Explicit vectors: the four pointers might alias as far as the compiler knows, so
         // it would not vectorize the scalar loop by itself. Each element's update is the
         // same operations in the same order in the vector body and the scalar tail, so the
         // result does not depend on where segments start.
         state.forEachSegment(of: indices) { index, elements in
             let m = slots[2 * index], v = slots[2 * index + 1]
-            let w = parameters[index].value.data, g = parameters[index].gradient.data
+            let w = values[index], g = gradients[index]
             var i = elements.lowerBound
             while i + 8 <= elements.upperBound {
                 let gradient = UnsafeRawPointer(g + i).loadUnaligned(as: V.self)

@@ -54,13 +54,24 @@ public enum OptimizerSpec: Sendable, Equatable, Codable {
 final class OptimizerSlots {
     let parameters: [Parameter]
     let slots: [UnsafeMutablePointer<Float>]
+    /// Each parameter's values and gradient, read in the passes instead of the `Parameter`
+    /// objects, whose reference counts both threads would otherwise bounce between their
+    /// cores (a parameter's storage never moves); and its shape.
+    let values: [UnsafeMutablePointer<Float>]
+    let gradients: [UnsafeMutablePointer<Float>]
+    let rows: [Int]
+    let counts: [Int]
 
     init(parameters: [Parameter], slotsPerParameter: Int) {
         self.parameters = parameters
+        values = parameters.map(\.value.data)
+        gradients = parameters.map(\.gradient.data)
+        rows = parameters.map(\.value.rows)
+        counts = parameters.map(\.count)
         var slots: [UnsafeMutablePointer<Float>] = []
         for parameter in parameters {
             for _ in 0..<slotsPerParameter {
-                let slot = UnsafeMutablePointer<Float>.allocate(capacity: parameter.count)
+                let slot = CacheLineStorage.allocate(parameter.count)
                 slot.initialize(repeating: 0, count: parameter.count)
                 slots.append(slot)
             }
@@ -71,21 +82,36 @@ final class OptimizerSlots {
     deinit { slots.forEach { $0.deallocate() } }
 
     /// Calls `body(parameterIndex, elements)` over every element of the parameters at
-    /// `indices`, seen as one long array cut into one contiguous piece per thread.
+    /// `indices`, one part per thread, each part a stripe of every parameter's rows.
     ///
-    /// One pass for a layer's weights and biases together, and small parameters never run
-    /// alone. Element updates are independent, so the split never changes a result.
+    /// The stripes are the feature stripes `BLAS.gemm` cuts a layer's products into: a dense
+    /// layer's weights are stored `outputs × inputs`, so the thread that computed a stripe of
+    /// the weight gradient (`.rows`) updates that stripe, contiguous in memory, and holds the
+    /// weights its part of the next products reads (`.columns` forward, `.depth` for the
+    /// input gradient). A bias is one row, updated whole by the first part. Element updates
+    /// are independent, so the split never changes a result.
     func forEachSegment(of indices: Range<Int>, _ body: (_ parameterIndex: Int, _ elements: Range<Int>) -> Void) {
-        let total = indices.reduce(0) { $0 + parameters[$1].count }
+        let (rows, counts) = (rows, counts)
+        let total = indices.reduce(0) { $0 + counts[$1] }
         // Below ~64K elements a second thread costs more to wake than it saves.
-        ParallelRanges.forEach(total, minimumPerThread: 1 << 16) { piece in
-            var offset = 0
+        let threads = min(BLAS.threads, total / (1 << 16))
+        guard threads > 1 else {
+            for index in indices { body(index, 0..<counts[index]) }
+            return
+        }
+        let granule = GemmPartition.featureGranule
+        let ran = WorkerPool.shared.run(parts: threads) { part in
             for index in indices {
-                let count = parameters[index].count
-                let lower = max(piece.lowerBound, offset), upper = min(piece.upperBound, offset + count)
-                if lower < upper { body(index, (lower - offset)..<(upper - offset)) }
-                offset += count
+                let stripes = GemmPartition.stripeCount(rows[index], granule: granule, parts: threads)
+                guard part < stripes else { continue }
+                let width = counts[index] / rows[index]
+                let lower = GemmPartition.stripeBound(part, of: stripes, length: rows[index], granule: granule)
+                let upper = GemmPartition.stripeBound(part + 1, of: stripes, length: rows[index], granule: granule)
+                body(index, lower * width..<upper * width)
             }
+        }
+        if !ran {
+            for index in indices { body(index, 0..<counts[index]) }
         }
     }
 }

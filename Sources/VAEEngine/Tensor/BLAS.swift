@@ -29,6 +29,8 @@ public enum BLAS {
         /// Whether the product added to C (`beta = 1`) rather than overwrote it; OpenBLAS
         /// clears C first in the second case, which the floor must pay for too.
         public var accumulates: Bool
+        /// How the product was cut into parts.
+        public var cut: Cut
     }
 
     /// When not nil, every `gemm` call appends its shape here (used by `vae-bench` to time
@@ -44,26 +46,34 @@ public enum BLAS {
     /// `op(A)` is `m × k`, `op(B)` is `k × n`, `C` is `m × n`; `lda`, `ldb`, `ldc` are the
     /// row strides of the matrices as stored.
     ///
+    /// `cut` says how the product is cut into parts, one per thread (`Cut`). With `.depth`,
+    /// C receives only the first part's product and part `p > 0` writes its own `m × n`
+    /// product, row stride `n`, at `partials + (p − 1)·m·n`: the caller adds them to C, in
+    /// order, which `partials` must have room for (`threads − 1` such blocks). The return
+    /// value is the number of parts; 1 means C holds the whole product.
+    ///
     /// `epilogue`, when given, is called once per part with the block of C that part has just
     /// computed (`rows`, `columns`), on the same thread, while that block is still in cache:
     /// the place for a bias and an activation. It must compute each value of C from that
-    /// value alone, so that the cut does not change it.
-    @inline(__always)
+    /// value alone, so that the cut does not change it. Not with `.depth`.
+    @inline(__always) @discardableResult
     public static func gemm(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
                             alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
                             b: UnsafePointer<Float>, ldb: Int,
                             beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int,
-                            epilogue: ((_ rows: Range<Int>, _ columns: Range<Int>) -> Void)? = nil) {
+                            cut: Cut = .longerSide, partials: UnsafeMutablePointer<Float>? = nil,
+                            epilogue: ((_ rows: Range<Int>, _ columns: Range<Int>) -> Void)? = nil) -> Int {
         let product = Product(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                              a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                              a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, partials: partials)
         guard recordedShapes != nil else {
-            product.run(threads: threads, epilogue: epilogue)
-            return
+            return product.run(threads: threads, cut: cut, epilogue: epilogue)
         }
-        recordedShapes!.append(GemmShape(transA: transA, transB: transB, m: m, n: n, k: k, accumulates: beta == 1))
+        recordedShapes!.append(GemmShape(transA: transA, transB: transB, m: m, n: n, k: k, accumulates: beta == 1,
+                                         cut: cut))
         let started = DispatchTime.now().uptimeNanoseconds
-        product.run(threads: threads, epilogue: epilogue)
+        let parts = product.run(threads: threads, cut: cut, epilogue: epilogue)
         recordedSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return parts
     }
 
     /// Sets the number of threads for the products and the passes around them.

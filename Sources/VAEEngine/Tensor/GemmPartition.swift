@@ -2,14 +2,18 @@ import CBLAS
 
 /// How one matrix product is cut into parts that run on different threads.
 ///
-/// A product `C = op(A) · op(B)` is cut across the longer side of C, into stripes whose
-/// edges fall on multiples of OpenBLAS' register block, so that no part ends in a narrower
-/// tail kernel than the whole product would. Each part then packs all of the short side's
-/// operand (the smaller one to copy twice) and only its own stripe of the other. Every value
-/// of C is still one dot product over all of `k`, so a part's values are the same whichever
-/// thread runs it; the cut depends only on the shape and the thread count.
+/// Stripes of C (or of k) have their edges on multiples of OpenBLAS' register block, so that
+/// no part ends in a narrower tail kernel than the whole product would. Where the cut falls
+/// depends only on the shape, the kind of cut and the thread count, never on timing.
+///
+/// - Across C's columns or rows (`longerSide`, `columns`, `rows`): each part packs all of the other
+///   side's operand and its own stripe of the other, and every value of C is one dot product
+///   over all of `k`.
+/// - Across `k` (`depth`): each part multiplies its own range of `k` into a buffer of its own,
+///   and the caller adds those partial products. A layer whose weight columns a thread owns
+///   computes its input gradient this way without reading the other threads' columns.
 struct GemmPartition {
-    enum Side { case rows, columns }
+    enum Side { case rows, columns, depth }
 
     let side: Side
     /// Stripe boundaries along `side`: part `i` covers `bounds[i]..<bounds[i + 1]`.
@@ -21,22 +25,66 @@ struct GemmPartition {
     /// handing it to a helper.
     static let minimumWork = 1 << 20
 
-    /// Stripe edges across C's columns fall on multiples of 16 and across its rows on
+    /// Stripe edges across C's columns fall on multiples of 16, and across its rows on
     /// multiples of 4: the register block of OpenBLAS' Haswell/Zen sgemm kernel for a
     /// row-major product (16 × 4 in its column-major terms).
-    static func granule(_ side: Side) -> Int { side == .columns ? 16 : 4 }
+    static func granule(_ side: Side) -> Int { side == .rows ? 4 : 16 }
 
-    init(m: Int, n: Int, k: Int, threads: Int) {
-        side = n >= m ? .columns : .rows
-        let length = side == .columns ? n : m
-        let granule = Self.granule(side)
+    /// The cuts that follow a layer's features (`columns`, `rows`, `depth`) all use 16, a
+    /// multiple of both and 64 bytes of floats: the same number of features then gives the
+    /// same stripes whichever side of a product they are on, and stripes of a row start on
+    /// a cache line (`CacheLineStorage`).
+    static let featureGranule = 16
+
+    init(m: Int, n: Int, k: Int, threads: Int, cut: BLAS.Cut) {
+        let granule: Int
+        switch cut {
+        case .longerSide:
+            side = n >= m ? .columns : .rows
+            granule = Self.granule(side)
+        case .columns: (side, granule) = (.columns, Self.featureGranule)
+        case .rows: (side, granule) = (.rows, Self.featureGranule)
+        case .depth: (side, granule) = (.depth, Self.featureGranule)
+        }
+        let length = side == .columns ? n : side == .rows ? m : k
+        let parts = m * n * k < Self.minimumWork ? 1 : threads
+        bounds = Self.stripes(length, granule: granule, parts: parts)
+    }
+
+    /// Boundaries of at most `parts` stripes covering `0..<length`, as even as whole
+    /// granules allow; every stripe but the last is a whole number of granules.
+    static func stripes(_ length: Int, granule: Int, parts: Int) -> [Int] {
+        let count = stripeCount(length, granule: granule, parts: parts)
+        return (0...count).map { stripeBound($0, of: count, length: length, granule: granule) }
+    }
+
+    /// How many stripes `stripes` makes: `parts`, or fewer when there are fewer granules.
+    static func stripeCount(_ length: Int, granule: Int, parts: Int) -> Int {
+        max(1, min(parts, (length + granule - 1) / granule))
+    }
+
+    /// Where stripe `index` of `count` starts (and stripe `index − 1` ends).
+    static func stripeBound(_ index: Int, of count: Int, length: Int, granule: Int) -> Int {
         let blocks = (length + granule - 1) / granule
-        let parts = m * n * k < Self.minimumWork ? 1 : max(1, min(threads, blocks))
-        bounds = (0...parts).map { min(length, blocks * $0 / parts * granule) }
+        return min(length, blocks * index / count * granule)
     }
 }
 
 extension BLAS {
+    /// How `gemm` cuts a product into parts, one per thread.
+    public enum Cut: Hashable, Sendable {
+        /// Across C's longer side.
+        case longerSide
+        /// Across C's columns, into the feature stripes `ParallelRanges.forEach(stripesOf:)`
+        /// uses for the same width: a layer that cuts its products by feature and runs its
+        /// passes over the same stripes keeps each stripe of its weights on one thread.
+        case columns
+        /// Across C's rows, into the same feature stripes.
+        case rows
+        /// Across `k`, each part into its own partial product that the caller then adds.
+        case depth
+    }
+
     /// One call's operands, so that a part can be cut from it.
     struct Product {
         let transA: Transpose, transB: Transpose
@@ -46,39 +94,63 @@ extension BLAS {
         let b: UnsafePointer<Float>, ldb: Int
         let beta: Float
         let c: UnsafeMutablePointer<Float>, ldc: Int
+        /// Where the parts after the first of a cut across `k` write their products.
+        let partials: UnsafeMutablePointer<Float>?
 
         /// Runs the product cut for `threads`: the parts on the worker pool, or all of them on
         /// this thread when the pool is busy (inside a pass), which gives the same values.
-        func run(threads: Int, epilogue: ((Range<Int>, Range<Int>) -> Void)?) {
-            let partition = GemmPartition(m: m, n: n, k: k, threads: threads)
+        /// Returns the number of parts.
+        func run(threads: Int, cut: Cut, epilogue: ((Range<Int>, Range<Int>) -> Void)?) -> Int {
+            let partition = GemmPartition(m: m, n: n, k: k, threads: threads, cut: cut)
             guard partition.parts > 1 else {
-                multiply(rows: 0..<m, columns: 0..<n)
+                multiply(rows: 0..<m, columns: 0..<n, depth: 0..<k, into: c, ldc: ldc, beta: beta)
                 epilogue?(0..<m, 0..<n)
-                return
+                return 1
             }
+            precondition(partition.side != .depth || (partials != nil && epilogue == nil),
+                         "a product cut across k needs a buffer for its partial products, and has no epilogue")
             let ran = WorkerPool.shared.run(parts: partition.parts) { run(part: $0, of: partition, epilogue: epilogue) }
             if !ran {
                 for part in 0..<partition.parts { run(part: part, of: partition, epilogue: epilogue) }
             }
+            return partition.parts
         }
 
         private func run(part: Int, of partition: GemmPartition, epilogue: ((Range<Int>, Range<Int>) -> Void)?) {
             let stripe = partition.bounds[part]..<partition.bounds[part + 1]
-            let (rows, columns) = partition.side == .rows ? (stripe, 0..<n) : (0..<m, stripe)
-            multiply(rows: rows, columns: columns)
-            epilogue?(rows, columns)
+            switch partition.side {
+            case .rows:
+                multiply(rows: stripe, columns: 0..<n, depth: 0..<k, into: c, ldc: ldc, beta: beta)
+                epilogue?(stripe, 0..<n)
+            case .columns:
+                multiply(rows: 0..<m, columns: stripe, depth: 0..<k, into: c, ldc: ldc, beta: beta)
+                epilogue?(0..<m, stripe)
+            case .depth:
+                // Part 0 writes C as the whole product would (with its beta); the others
+                // overwrite their own m × n buffers, packed one after another.
+                if part == 0 {
+                    multiply(rows: 0..<m, columns: 0..<n, depth: stripe, into: c, ldc: ldc, beta: beta)
+                } else {
+                    multiply(rows: 0..<m, columns: 0..<n, depth: stripe,
+                             into: partials! + (part - 1) * m * n, ldc: n, beta: 0)
+                }
+            }
         }
 
-        /// The block `rows × columns` of C, as one single-threaded OpenBLAS call.
-        private func multiply(rows: Range<Int>, columns: Range<Int>) {
-            // Row i of op(A) starts at a + i·lda, or at column i of A as stored when transposed;
-            // likewise column j of op(B).
-            let aStart = transA == .none ? a + rows.lowerBound * lda : a + rows.lowerBound
-            let bStart = transB == .none ? b + columns.lowerBound : b + columns.lowerBound * ldb
+        /// The block `rows × columns` of the product over `depth`, as one single-threaded
+        /// OpenBLAS call.
+        private func multiply(rows: Range<Int>, columns: Range<Int>, depth: Range<Int>,
+                              into destination: UnsafeMutablePointer<Float>, ldc: Int, beta: Float) {
+            // Element (i, l) of op(A) is at a + i·lda + l, or a + l·lda + i when transposed;
+            // element (l, j) of op(B) likewise.
+            let aStart = transA == .none ? a + rows.lowerBound * lda + depth.lowerBound
+                                         : a + depth.lowerBound * lda + rows.lowerBound
+            let bStart = transB == .none ? b + depth.lowerBound * ldb + columns.lowerBound
+                                         : b + columns.lowerBound * ldb + depth.lowerBound
             cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas,
-                        Int32(rows.count), Int32(columns.count), Int32(k),
+                        Int32(rows.count), Int32(columns.count), Int32(depth.count),
                         alpha, aStart, Int32(lda), bStart, Int32(ldb), beta,
-                        c + rows.lowerBound * ldc + columns.lowerBound, Int32(ldc))
+                        destination + rows.lowerBound * ldc + columns.lowerBound, Int32(ldc))
         }
     }
 }

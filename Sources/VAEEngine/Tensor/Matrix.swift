@@ -15,7 +15,7 @@ public final class Matrix {
         self.rows = rows
         self.columns = columns
         self.capacityRows = max(rows, 1)
-        self.data = .allocate(capacity: capacityRows * columns)
+        self.data = CacheLineStorage.allocate(capacityRows * columns)
         data.initialize(repeating: 0, count: capacityRows * columns)
     }
 
@@ -34,7 +34,7 @@ public final class Matrix {
         if newRows > capacityRows {
             data.deallocate()
             capacityRows = newRows
-            data = .allocate(capacity: capacityRows * columns)
+            data = CacheLineStorage.allocate(capacityRows * columns)
             data.initialize(repeating: 0, count: capacityRows * columns)
         }
         rows = newRows
@@ -63,11 +63,12 @@ public final class Matrix {
 
 extension Matrix {
     /// `self = a · b` (with optional transposes), resizing `self` to the product's rows;
-    /// `epilogue` as in `BLAS.gemm`.
+    /// `cut`, `partials` and `epilogue` as in `BLAS.gemm`, whose part count this returns.
+    @discardableResult
     public func setProduct(_ a: Matrix, _ transA: BLAS.Transpose = .none,
                            _ b: Matrix, _ transB: BLAS.Transpose = .none,
-                           accumulate: Bool = false,
-                           epilogue: ((_ rows: Range<Int>, _ columns: Range<Int>) -> Void)? = nil) {
+                           accumulate: Bool = false, cut: BLAS.Cut = .longerSide, partials: Matrix? = nil,
+                           epilogue: ((_ rows: Range<Int>, _ columns: Range<Int>) -> Void)? = nil) -> Int {
         let m = transA == .none ? a.rows : a.columns
         let k = transA == .none ? a.columns : a.rows
         let kb = transB == .none ? b.rows : b.columns
@@ -75,8 +76,13 @@ extension Matrix {
         precondition(k == kb, "inner dimensions differ: \(a.shapeDescription) and \(b.shapeDescription)")
         precondition(n == columns, "product has \(n) columns, destination \(columns)")
         if !accumulate { resize(rows: m) } else { precondition(rows == m) }
-        if m == 0 { return }
-        BLAS.gemm(transA, transB, m: m, n: n, k: k, a: a.data, lda: a.columns, b: b.data, ldb: b.columns,
-                  beta: accumulate ? 1 : 0, c: data, ldc: columns, epilogue: epilogue)
+        if m == 0 { return 1 }
+        if let partials {
+            precondition(partials.columns == n, "partial products have \(n) columns, buffer \(partials.columns)")
+            partials.resize(rows: (BLAS.threads - 1) * m)
+        }
+        return BLAS.gemm(transA, transB, m: m, n: n, k: k, a: a.data, lda: a.columns, b: b.data, ldb: b.columns,
+                         beta: accumulate ? 1 : 0, c: data, ldc: columns, cut: cut, partials: partials?.data,
+                         epilogue: epilogue)
     }
 }
