@@ -43,7 +43,7 @@ public enum ReconstructionLoss: String, Sendable, Codable, CaseIterable {
             }
             for row in 0..<rows {
                 var rowSum = partialSums[row]
-                for stripe in 1..<max(stripes, 1) { rowSum += partialSums[stripe * rows + row] }
+                for stripe in 1..<stripes { rowSum += partialSums[stripe * rows + row] }
                 perRow[row] = Double(rowSum)
             }
         }

@@ -105,9 +105,8 @@ final class OptimizerSlots {
                 let stripes = GemmPartition.stripeCount(rows[index], granule: granule, parts: threads)
                 guard part < stripes else { continue }
                 let width = counts[index] / rows[index]
-                let lower = GemmPartition.stripeBound(part, of: stripes, length: rows[index], granule: granule)
-                let upper = GemmPartition.stripeBound(part + 1, of: stripes, length: rows[index], granule: granule)
-                body(index, lower * width..<upper * width)
+                let ownRows = GemmPartition.stripe(part, of: stripes, length: rows[index], granule: granule)
+                body(index, ownRows.lowerBound * width..<ownRows.upperBound * width)
             }
         }
         if !ran {

@@ -68,6 +68,12 @@ struct GemmPartition {
         let blocks = (length + granule - 1) / granule
         return min(length, blocks * index / count * granule)
     }
+
+    /// Stripe `index` of `count` over `0..<length`.
+    static func stripe(_ index: Int, of count: Int, length: Int, granule: Int) -> Range<Int> {
+        stripeBound(index, of: count, length: length, granule: granule)
+            ..< stripeBound(index + 1, of: count, length: length, granule: granule)
+    }
 }
 
 extension BLAS {

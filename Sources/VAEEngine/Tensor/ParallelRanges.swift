@@ -40,10 +40,7 @@ public enum ParallelRanges {
         guard width > 0 else { return }
         let granule = GemmPartition.featureGranule
         let parts = stripeCount(of: width, minimumPerThread: minimumPerThread)
-        func stripe(_ part: Int) -> Range<Int> {
-            GemmPartition.stripeBound(part, of: parts, length: width, granule: granule)
-                ..< GemmPartition.stripeBound(part + 1, of: parts, length: width, granule: granule)
-        }
+        func stripe(_ part: Int) -> Range<Int> { GemmPartition.stripe(part, of: parts, length: width, granule: granule) }
         if parts > 1, WorkerPool.shared.run(parts: parts, { body($0, stripe($0)) }) { return }
         for part in 0..<parts { body(part, stripe(part)) }
     }
