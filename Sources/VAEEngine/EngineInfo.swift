@@ -10,5 +10,8 @@ public enum EngineInfo {
     /// weight gradient and optimizer; dense weights are held `[outputs, inputs]`, the input
     /// gradient is each thread's partial product added in order, and the reconstruction loss
     /// of a row is its stripes' sums added in order.
-    public static let version = "0.4.0"
+    /// 0.5.0: an MLP's activations and its batch are held feature-major between dense layers
+    /// (products with other transposes), the loss adds each image's pixels stripe by stripe
+    /// in that order, and products with few outputs are cut by their input features.
+    public static let version = "0.5.0"
 }

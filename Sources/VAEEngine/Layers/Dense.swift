@@ -9,6 +9,14 @@
 /// are contiguous. So a weight never moves between cores, and no cache line holds two
 /// threads' weights. `dx = dy · W` sums over the output features, so each thread multiplies
 /// its own rows into a partial `dx` and the partials are added.
+///
+/// Between two dense layers the activations are held feature-major (`yᵀ`, one row of memory
+/// per feature): a thread's stripe of features is then one run of memory, where sample-major
+/// it would be a piece of every sample's row, and the hardware prefetcher, running on past
+/// the end of each piece, would pull the other thread's lines away from it on every row.
+/// The products read such an operand through a transpose flag. A layer with few outputs (an
+/// encoder's last) has too few features to own, and cuts its weight and input gradients by
+/// its input features instead, the stripes the previous layer computed them in.
 public final class Dense: Layer {
     public let inputSize: Int
     public let outputSize: Int
@@ -16,6 +24,13 @@ public final class Dense: Layer {
     public let initializer: Initializer
     public let weight: Parameter
     public let bias: Parameter
+
+    /// The input (and its gradient) is stored feature-major: value `(sample, feature)` at
+    /// `feature · batch + sample`, the layout of `Xᵀ`. Set by `Sequential` between two dense
+    /// layers, and by the model on its first and last layers.
+    var inputInFeatureRows = false
+    /// The output (and its gradient) is stored feature-major, like `inputInFeatureRows`.
+    var outputInFeatureRows = false
 
     private unowned(unsafe) var lastInput: Matrix?
     private let output: Matrix
@@ -35,6 +50,10 @@ public final class Dense: Layer {
         inputGradient = Matrix(rows: 0, columns: inputSize)
         partialInputGradients = Matrix(rows: 0, columns: inputSize)
     }
+
+    /// Below this many outputs (four feature granules) a layer's products are cut by its input
+    /// features, where they can be: its own outputs would make one or two stripes at most.
+    static let fewOutputs = 4 * GemmPartition.featureGranule
 
     public var kind: String {
         activation == .identity ? "Dense" : "Dense (\(activation.rawValue))"
@@ -59,10 +78,29 @@ public final class Dense: Layer {
     public func forward(_ input: Matrix) -> Matrix {
         precondition(input.columns == inputSize, "Dense expects \(inputSize) features, got \(input.columns)")
         lastInput = input
-        output.resize(rows: input.rows)
-        // Each part of the product adds the bias and activates the block it has just computed.
+        let batch = input.rows
+        output.resize(rows: batch)
+        guard batch > 0 else { return output }
         let (biasValues, out, width, activation) = (bias.value.data, output.data, outputSize, activation)
-        output.setProduct(input, .none, weight.value, .transposed, cut: .columns) { rows, columns in
+        // op(X) as the `batch × inputSize` operand, and Xᵀ as the `inputSize × batch` one.
+        let (x, xStride) = (input.data, inputInFeatureRows ? batch : inputSize)
+        if outputInFeatureRows {
+            // Yᵀ = W · Xᵀ, cut by rows of Yᵀ: each part's block is whole rows, contiguous.
+            BLAS.gemm(.none, inputInFeatureRows ? .none : .transposed, m: outputSize, n: batch, k: inputSize,
+                      a: weight.value.data, lda: inputSize, b: x, ldb: xStride, c: out, ldc: batch,
+                      cut: .rows) { features, _ in
+                for feature in features {
+                    let row = out + feature &* batch
+                    Self.add(biasValues[feature], into: row, count: batch)
+                    activation.apply(row, count: batch)
+                }
+            }
+            return output
+        }
+        // Y = op(X) · Wᵀ. Each part of the product adds the bias and activates the block it has just computed.
+        BLAS.gemm(inputInFeatureRows ? .transposed : .none, .transposed, m: batch, n: outputSize, k: inputSize,
+                  a: x, lda: xStride, b: weight.value.data, ldb: inputSize, c: out, ldc: outputSize,
+                  cut: .columns) { rows, columns in
             for row in rows {
                 let start = row &* width &+ columns.lowerBound
                 Self.add(biasValues + columns.lowerBound, into: out + start, count: columns.count)
@@ -70,6 +108,38 @@ public final class Dense: Layer {
             }
         }
         return output
+    }
+
+    /// `values[i] += shift`, eight lanes at a time.
+    @inline(__always)
+    private static func add(_ shift: Float, into values: UnsafeMutablePointer<Float>, count: Int) {
+        let shift8 = SIMD8(repeating: shift)
+        var i = 0
+        while i &+ 8 <= count {
+            RowKernels.store(RowKernels.load8(values + i) + shift8, values + i)
+            i &+= 8
+        }
+        while i < count {
+            values[i] += shift
+            i &+= 1
+        }
+    }
+
+    /// The sum of `count` values: eight running sums, then the lanes and the tail in a fixed order.
+    @inline(__always)
+    private static func sum(_ values: UnsafePointer<Float>, count: Int) -> Float {
+        var sums = SIMD8<Float>.zero
+        var i = 0
+        while i &+ 8 <= count {
+            sums += RowKernels.load8(values + i)
+            i &+= 8
+        }
+        var total = sums.sum()
+        while i < count {
+            total += values[i]
+            i &+= 1
+        }
+        return total
     }
 
     /// `sums[i] += values[i]`, eight lanes at a time (the pointers may alias as far as the
@@ -90,28 +160,74 @@ public final class Dense: Layer {
     public func backward(_ outputGradient: Matrix, computeInputGradient: Bool) -> Matrix? {
         guard let input = lastInput else { preconditionFailure("backward before forward") }
         let batch = outputGradient.rows
-        // dy ⊙ activation′, and db = column sums of dy accumulated row by row in a fixed order:
-        // one pass, cut into ranges of columns so that each sum keeps that order.
+        guard batch > 0 else {
+            weight.gradient.fill(0)
+            bias.gradient.fill(0)
+            inputGradient.resize(rows: 0)
+            return computeInputGradient ? inputGradient : nil
+        }
+        // dy ⊙ activation′, and db = the sums of dy over the batch, in a fixed order: one pass,
+        // over the stripes of output features the products are cut into.
         let (dy, outputs, db, width, activation) = (outputGradient.data, output.data, bias.gradient.data, outputSize, activation)
-        ParallelRanges.forEach(stripesOf: width, minimumPerThread: 64) { columns in
-            let count = columns.count
-            (db + columns.lowerBound).update(repeating: 0, count: count)
-            for row in 0..<batch {
-                let start = row &* width &+ columns.lowerBound
-                activation.backward(outputs: outputs + start, gradient: dy + start, count: count)
-                Self.add(dy + start, into: db + columns.lowerBound, count: count)
+        if outputInFeatureRows {
+            ParallelRanges.forEach(stripesOf: width, minimumPerThread: 64) { features in
+                for feature in features {
+                    let start = feature &* batch
+                    activation.backward(outputs: outputs + start, gradient: dy + start, count: batch)
+                    db[feature] = Self.sum(dy + start, count: batch)
+                }
+            }
+        } else {
+            ParallelRanges.forEach(stripesOf: width, minimumPerThread: 64) { columns in
+                let count = columns.count
+                (db + columns.lowerBound).update(repeating: 0, count: count)
+                for row in 0..<batch {
+                    let start = row &* width &+ columns.lowerBound
+                    activation.backward(outputs: outputs + start, gradient: dy + start, count: count)
+                    Self.add(dy + start, into: db + columns.lowerBound, count: count)
+                }
             }
         }
-        // dW = dyᵀ · x
-        weight.gradient.setProduct(outputGradient, .transposed, input, .none, cut: .rows)
+        // dyᵀ as the `outputSize × batch` operand, and op(X) as the `batch × inputSize` one.
+        let (dyTranspose, dyStride): (BLAS.Transpose, Int) = outputInFeatureRows ? (.none, batch) : (.transposed, width)
+        let (xTranspose, xStride): (BLAS.Transpose, Int) = inputInFeatureRows ? (.transposed, batch) : (.none, inputSize)
+        // dW = dyᵀ · X, each part over its own output features; a layer with few outputs (an
+        // encoder's last) over its input features instead, which it reads in the stripes the
+        // previous layer wrote them.
+        let fewOutputs = outputSize < Self.fewOutputs
+        BLAS.gemm(dyTranspose, xTranspose, m: outputSize, n: inputSize, k: batch,
+                  a: dy, lda: dyStride, b: input.data, ldb: xStride, c: weight.gradient.data, ldc: inputSize,
+                  cut: fewOutputs ? .columns : .rows)
         guard computeInputGradient else { return nil }
-        // dx = dy · W, each thread over its own output features; then the partials are added
-        // in part order, over the stripes of input features the previous layer's passes use.
-        let parts = inputGradient.setProduct(outputGradient, .none, weight.value, .none,
-                                             cut: .depth, partials: partialInputGradients)
-        if parts > 1 {
-            let (dx, partials, inputWidth, blockSize) = (inputGradient.data, partialInputGradients.data,
-                                                         inputSize, batch * inputSize)
+        // dx = dy · W, each thread over its own output features into a partial product; then the
+        // partials are added in part order, over the stripes of input features the previous
+        // layer's passes use.
+        inputGradient.resize(rows: batch)
+        partialInputGradients.resize(rows: (BLAS.threads - 1) * batch)
+        let (dx, partials, inputWidth, blockSize) = (inputGradient.data, partialInputGradients.data, inputSize, batch * inputSize)
+        let parts: Int
+        if inputInFeatureRows {
+            // dxᵀ = Wᵀ · dyᵀ; with few outputs, each part computes its own input features whole
+            // (reading a few columns of W) and there is nothing to add.
+            parts = BLAS.gemm(.transposed, dyTranspose == .none ? .none : .transposed, m: inputSize, n: batch, k: outputSize,
+                              a: weight.value.data, lda: inputSize, b: dy, ldb: dyStride, c: dx, ldc: batch,
+                              cut: fewOutputs ? .rows : .depth, partials: partials)
+            if fewOutputs { return inputGradient }
+        } else {
+            parts = BLAS.gemm(outputInFeatureRows ? .transposed : .none, .none, m: batch, n: inputSize, k: outputSize,
+                              a: dy, lda: outputInFeatureRows ? batch : width, b: weight.value.data, ldb: inputSize,
+                              c: dx, ldc: inputSize, cut: .depth, partials: partials)
+        }
+        guard parts > 1 else { return inputGradient }
+        if inputInFeatureRows {
+            // Each stripe of input features is a run of whole rows of dxᵀ.
+            ParallelRanges.forEach(stripesOf: inputWidth, minimumPerThread: 64) { features in
+                let start = features.lowerBound &* batch, count = features.count &* batch
+                for part in 1..<parts {
+                    Self.add(partials + (part - 1) * blockSize + start, into: dx + start, count: count)
+                }
+            }
+        } else {
             ParallelRanges.forEach(stripesOf: inputWidth, minimumPerThread: 64) { columns in
                 for row in 0..<batch {
                     let start = row &* inputWidth &+ columns.lowerBound

@@ -16,6 +16,11 @@ public final class Sequential {
             previous.channelRowsOut = true
             next.channelRowsIn = true
         }
+        // Two dense layers pass their activations feature-major (`Dense.outputInFeatureRows`).
+        for case let (previous as Dense, next as Dense) in zip(layers, layers.dropFirst()) {
+            previous.outputInFeatureRows = true
+            next.inputInFeatureRows = true
+        }
     }
 
     /// Parameter tensors per layer, counted once: `parameters` builds a new array per call.

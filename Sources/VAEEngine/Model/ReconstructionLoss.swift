@@ -49,6 +49,77 @@ public enum ReconstructionLoss: String, Sendable, Codable, CaseIterable {
         }
     }
 
+    /// `evaluate` for logits, targets and gradient stored feature-major (`Dense.outputInFeatureRows`):
+    /// pixel `p` of image `r` at `p · batch + r`. Each thread takes a stripe of pixels — whole
+    /// rows of the logits, as the decoder's last product cut them — and adds each pixel's loss
+    /// into its own sum per image; an image's loss is then its stripes' sums added in order.
+    func evaluateFeatureRows(logits: Matrix, targets: Matrix, perRow: UnsafeMutablePointer<Double>,
+                             gradient: Matrix?, scale: Float) {
+        let (batch, pixels) = (logits.rows, logits.columns)
+        let l = logits.data
+        let x = targets.data
+        let g = gradient?.data
+        let minimumPixels = max(16, (1 << 13) / max(batch, 1))
+        let stripes = ParallelRanges.stripeCount(of: pixels, minimumPerThread: minimumPixels)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: stripes * batch) { buffer in
+            let partialSums = buffer.baseAddress!
+            ParallelRanges.forEachStripe(of: pixels, minimumPerThread: minimumPixels) { stripe, rows in
+                // The stripe's rows are one run of memory: eight values at a time along it, each
+                // added to the sum of its image (a group that spans the end of a pixel's row is
+                // added lane by lane).
+                // The sums live on this thread's stack while they change, and are copied out once:
+                // two threads adding into neighbouring lines would take them from each other.
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: batch) { ownSums in
+                let sums = ownSums.baseAddress!
+                sums.update(repeating: 0, count: batch)
+                let start = rows.lowerBound * batch, end = rows.upperBound * batch
+                var i = start, image = 0
+                if self == .bce {
+                    while i + 8 <= end {
+                        // Two groups at once while both fall in one pixel's row (as in `bceRow`).
+                        if image + 16 <= batch, i + 16 <= end {
+                            let first = Self.bceGroup(logits: l + i, targets: x + i, gradient: g.map { $0 + i }, scale: scale)
+                            let second = Self.bceGroup(logits: l + i + 8, targets: x + i + 8,
+                                                       gradient: g.map { $0 + i + 8 }, scale: scale)
+                            RowKernels.store(RowKernels.load8(sums + image) + first, sums + image)
+                            RowKernels.store(RowKernels.load8(sums + image + 8) + second, sums + image + 8)
+                            image += 16
+                            if image == batch { image = 0 }
+                            i += 16
+                            continue
+                        }
+                        let terms = Self.bceGroup(logits: l + i, targets: x + i, gradient: g.map { $0 + i }, scale: scale)
+                        if image + 8 <= batch {
+                            RowKernels.store(RowKernels.load8(sums + image) + terms, sums + image)
+                            image += 8
+                            if image == batch { image = 0 }
+                        } else {
+                            for lane in 0..<8 {
+                                sums[image] += terms[lane]
+                                image += 1
+                                if image == batch { image = 0 }
+                            }
+                        }
+                        i += 8
+                    }
+                }
+                while i < end {
+                    sums[image] += sum(logits: l + i, targets: x + i, gradient: g.map { $0 + i }, count: 1, scale: scale)
+                    image += 1
+                    if image == batch { image = 0 }
+                    i += 1
+                }
+                (partialSums + stripe * batch).update(from: sums, count: batch)
+                }
+            }
+            for row in 0..<batch {
+                var rowSum = partialSums[row]
+                for stripe in 1..<stripes { rowSum += partialSums[stripe * batch + row] }
+                perRow[row] = Double(rowSum)
+            }
+        }
+    }
+
     /// The loss of `count` pixels, and `scale` times its gradient when `gradient` is given.
     private func sum(logits l: UnsafeMutablePointer<Float>, targets x: UnsafeMutablePointer<Float>,
                      gradient g: UnsafeMutablePointer<Float>?, count: Int, scale: Float) -> Float {

@@ -102,7 +102,7 @@ final class OptimizerSlots {
         let granule = GemmPartition.featureGranule
         let ran = WorkerPool.shared.run(parts: threads) { part in
             for index in indices {
-                let stripes = GemmPartition.stripeCount(rows[index], granule: granule, parts: threads)
+                let stripes = GemmPartition.featureStripeCount(rows[index], threads: threads)
                 guard part < stripes else { continue }
                 let width = counts[index] / rows[index]
                 let ownRows = GemmPartition.stripe(part, of: stripes, length: rows[index], granule: granule)

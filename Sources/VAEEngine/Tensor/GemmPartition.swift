@@ -25,6 +25,12 @@ struct GemmPartition {
     /// handing it to a helper.
     static let minimumWork = 1 << 20
 
+    /// The same for the cuts that follow a layer's features, which are worth more: when a
+    /// product is not cut, the thread that runs it writes, or reads, the other threads'
+    /// features, and each such cache line then crosses between cores (about 0.5 µs when the
+    /// host places the two cores far apart).
+    static let minimumFeatureWork = 1 << 17
+
     /// Stripe edges across C's columns fall on multiples of 16, and across its rows on
     /// multiples of 4: the register block of OpenBLAS' Haswell/Zen sgemm kernel for a
     /// row-major product (16 × 4 in its column-major terms).
@@ -47,7 +53,12 @@ struct GemmPartition {
         case .depth: (side, granule) = (.depth, Self.featureGranule)
         }
         let length = side == .columns ? n : side == .rows ? m : k
-        let parts = m * n * k < Self.minimumWork ? 1 : threads
+        let parts: Int
+        if cut == .longerSide {
+            parts = m * n * k < Self.minimumWork ? 1 : threads
+        } else {
+            parts = m * n * k < Self.minimumFeatureWork ? 1 : Self.featureStripeCount(length, threads: threads)
+        }
         bounds = Self.stripes(length, granule: granule, parts: parts)
     }
 
@@ -67,6 +78,13 @@ struct GemmPartition {
     static func stripeBound(_ index: Int, of count: Int, length: Int, granule: Int) -> Int {
         let blocks = (length + granule - 1) / granule
         return min(length, blocks * index / count * granule)
+    }
+
+    /// How many stripes the feature cuts make of `length` features for `threads` threads: one
+    /// per thread, each of two granules at least, so that a layer with few features is not cut
+    /// into a wide part and a sliver.
+    static func featureStripeCount(_ length: Int, threads: Int) -> Int {
+        max(1, min(threads, (length + featureGranule - 1) / featureGranule / 2))
     }
 
     /// Stripe `index` of `count` over `0..<length`.

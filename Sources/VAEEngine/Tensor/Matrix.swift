@@ -57,6 +57,24 @@ public final class Matrix {
         data.update(from: other.data, count: count)
     }
 
+    /// Stores `source`'s values feature-major: value `(row, column)` at `column · rows + row`,
+    /// the layout of `sourceᵀ` (`Dense.inputInFeatureRows`). Same shape as `source`.
+    public func setFeatureRows(of source: Matrix) {
+        precondition(source.rows == rows && source.columns == columns, "shape mismatch in setFeatureRows")
+        for row in 0..<rows {
+            for column in 0..<columns { data[column * rows + row] = source.data[row * columns + column] }
+        }
+    }
+
+    /// The inverse of `setFeatureRows`: `source` is stored feature-major, `self` gets its values
+    /// row after row.
+    public func setSampleMajor(ofFeatureRows source: Matrix) {
+        precondition(source.rows == rows && source.columns == columns, "shape mismatch in setSampleMajor")
+        for row in 0..<rows {
+            for column in 0..<columns { data[row * columns + column] = source.data[column * rows + row] }
+        }
+    }
+
     /// The shape as "rows×columns", for messages.
     public var shapeDescription: String { "\(rows)×\(columns)" }
 }

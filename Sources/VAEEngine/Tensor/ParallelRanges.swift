@@ -28,8 +28,7 @@ public enum ParallelRanges {
 
     /// How many stripes `forEachStripe` cuts `width` columns into.
     public static func stripeCount(of width: Int, minimumPerThread: Int = 1) -> Int {
-        GemmPartition.stripeCount(width, granule: GemmPartition.featureGranule,
-                                  parts: max(1, min(BLAS.threads, width / max(minimumPerThread, 1))))
+        min(GemmPartition.featureStripeCount(width, threads: BLAS.threads), max(1, width / max(minimumPerThread, 1)))
     }
 
     /// `forEach(stripesOf:)` with each stripe's number, for passes that keep one partial

@@ -2,11 +2,18 @@
 public enum BatchLoader {
     private static let byteScale: Float = 1 / 255
 
-    /// Fills `batch` with the images at `indices`, resizing it to `indices.count` rows.
-    public static func load(_ dataset: ImageDataset, indices: ArraySlice<Int>, into batch: Matrix) {
+    /// Fills `batch` with the images at `indices`, resizing it to `indices.count` rows; stored
+    /// feature-major (pixel `p` of image `r` at `p · count + r`) when `featureRows`, as a model
+    /// whose first layer is dense takes it (`VAE.takesFeatureRows`).
+    public static func load(_ dataset: ImageDataset, indices: ArraySlice<Int>, into batch: Matrix,
+                            featureRows: Bool = false) {
         let pixels = dataset.pixelsPerImage
         precondition(batch.columns == pixels, "batch has \(batch.columns) columns, images have \(pixels) pixels")
         batch.resize(rows: indices.count)
+        if featureRows {
+            loadFeatureRows(dataset, indices: indices, into: batch)
+            return
+        }
         let out = batch.data
         let first = indices.startIndex
         dataset.pixels.withUnsafeBufferPointer { source in
@@ -16,6 +23,35 @@ public enum BatchLoader {
                     let from = base + indices[first + row] * pixels
                     let to = out + row * pixels
                     for i in 0..<pixels { to[i] = Float(from[i]) * byteScale }
+                }
+            }
+        }
+    }
+
+    /// The feature-major load: each thread writes a stripe of pixels — whole rows of `Xᵀ`, the
+    /// stripes the loss reads — eight images at a time, one vector store per pixel.
+    private static func loadFeatureRows(_ dataset: ImageDataset, indices: ArraySlice<Int>, into batch: Matrix) {
+        let (pixels, count, out, first) = (dataset.pixelsPerImage, indices.count, batch.data, indices.startIndex)
+        dataset.pixels.withUnsafeBufferPointer { source in
+            let base = source.baseAddress!
+            ParallelRanges.forEach(stripesOf: pixels, minimumPerThread: 64) { stripe in
+                var image = 0
+                while image + 8 <= count {
+                    let r0 = base + indices[first + image] * pixels, r1 = base + indices[first + image + 1] * pixels
+                    let r2 = base + indices[first + image + 2] * pixels, r3 = base + indices[first + image + 3] * pixels
+                    let r4 = base + indices[first + image + 4] * pixels, r5 = base + indices[first + image + 5] * pixels
+                    let r6 = base + indices[first + image + 6] * pixels, r7 = base + indices[first + image + 7] * pixels
+                    for pixel in stripe {
+                        let bytes = SIMD8<Float>(Float(r0[pixel]), Float(r1[pixel]), Float(r2[pixel]), Float(r3[pixel]),
+                                                 Float(r4[pixel]), Float(r5[pixel]), Float(r6[pixel]), Float(r7[pixel]))
+                        RowKernels.store(bytes * byteScale, out + (pixel &* count &+ image))
+                    }
+                    image += 8
+                }
+                while image < count {
+                    let row = base + indices[first + image] * pixels
+                    for pixel in stripe { out[pixel &* count &+ image] = Float(row[pixel]) * byteScale }
+                    image += 1
                 }
             }
         }

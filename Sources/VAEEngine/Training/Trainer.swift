@@ -137,7 +137,7 @@ public final class Trainer {
             for stepInEpoch in 0..<stepsThisEpoch {
                 let start = stepInEpoch * plan.batchSize
                 let indices = order[start..<min(start + plan.batchSize, data.count)]
-                BatchLoader.load(data, indices: indices, into: batch)
+                BatchLoader.load(data, indices: indices, into: batch, featureRows: model.takesFeatureRows)
                 let step = completedSteps + 1
                 if binarization == .dynamic {
                     // Fresh 0/1 pixels every step, from the step's own stream.
@@ -147,7 +147,7 @@ public final class Trainer {
                 var noise = RandomStream(seed: seed, purpose: "noise", index: UInt64(step))
                 // Each layer is updated as soon as back-propagation is done with it.
                 optimizer.beginStep()
-                let losses = model.trainingStep(images: batch, objective: plan.objective,
+                let losses = model.trainingStep(images: batch, inFeatureRows: model.takesFeatureRows, objective: plan.objective,
                                                 layerFinished: { optimizer.update(parameters: $0) }) { buffer, count in
                     noise.fillGaussian(buffer, count: count)
                 }
@@ -189,11 +189,13 @@ public final class Trainer {
         let all = Array(0..<data.count)
         var start = 0
         while start < data.count {
-            BatchLoader.load(data, indices: all[start..<min(start + batchSize, data.count)], into: evaluationBatch)
+            BatchLoader.load(data, indices: all[start..<min(start + batchSize, data.count)], into: evaluationBatch,
+                             featureRows: model.takesFeatureRows)
             if binarization == .dynamic {
                 Binarization.sampleBernoulli(evaluationBatch.data, count: evaluationBatch.count, stream: &draws)
             }
-            totals.add(model.loss(images: evaluationBatch, objective: objective) { buffer, count in
+            totals.add(model.loss(images: evaluationBatch, inFeatureRows: model.takesFeatureRows,
+                                  objective: objective) { buffer, count in
                 noise.fillGaussian(buffer, count: count)
             })
             start += batchSize

@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+import VAEEngine
+
+/// Dense layers next to each other pass their activations feature-major, and an MLP's batch
+/// and logits are held that way too. The values must be those of the plain sample-major
+/// layers; only where they lie in memory, and the order of a few sums, change.
+@Suite struct FeatureRowsTests {
+    /// Values from a fixed sequence in −0.5…0.5.
+    static func values(_ count: Int, seed: UInt32) -> [Float] {
+        var state = seed
+        return (0..<count).map { _ in
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return Float(state >> 8) / Float(1 << 24) - 0.5
+        }
+    }
+
+    static func largestDifference(_ a: [Float], _ b: [Float]) -> Float {
+        zip(a, b).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
+    }
+
+    /// Three dense layers in a `Sequential` (sample-major in, feature-major between them,
+    /// sample-major out; the middle one feature-major on both sides, with few outputs) give
+    /// the outputs and gradients of the same layers run one by one, each sample-major.
+    /// The sizes make every product big enough to be cut on two threads.
+    @Test func linkedDenseLayersMatchLayersRunAlone() {
+        let sizes = [300, 160, 24, 200]
+        let batch = 37
+        func layers() -> [Dense] {
+            (0..<3).map { index in
+                Dense(inputSize: sizes[index], outputSize: sizes[index + 1],
+                      activation: index == 2 ? .identity : (index == 0 ? .relu : .elu))
+            }
+        }
+        let linked = layers(), alone = layers()
+        for (index, (a, b)) in zip(linked, alone).enumerated() {
+            for (p, q) in zip(a.parameters, b.parameters) {
+                let draws = Self.values(p.count, seed: UInt32(17 + index))
+                for i in 0..<p.count { p.value.data[i] = draws[i]; q.value.data[i] = draws[i] }
+            }
+        }
+        let network = Sequential(linked)
+        let input = Matrix(rows: batch, columns: sizes[0], values: Self.values(batch * sizes[0], seed: 5))
+        let gradient = Self.values(batch * sizes[3], seed: 9)
+
+        let outputLinked = network.forward(input).values
+        var current = input
+        for layer in alone { current = layer.forward(current) }
+        #expect(Self.largestDifference(outputLinked, current.values) < 1e-5)
+
+        let inputGradientLinked = network.backward(Matrix(rows: batch, columns: sizes[3], values: gradient),
+                                                   computeInputGradient: true)!.values
+        var upstream = Matrix(rows: batch, columns: sizes[3], values: gradient)
+        for layer in alone.reversed() { upstream = layer.backward(upstream, computeInputGradient: true)! }
+        #expect(Self.largestDifference(inputGradientLinked, upstream.values) < 1e-5)
+        for (a, b) in zip(linked, alone) {
+            for (p, q) in zip(a.parameters, b.parameters) {
+                let difference = Self.largestDifference(p.gradient.values, q.gradient.values)
+                #expect(difference < 1e-5, "\(a.kind) \(p.name): \(difference)")
+            }
+        }
+    }
+
+    /// The feature-major load holds exactly the values of the sample-major one, transposed.
+    @Test func featureRowsLoadIsTheTransposedBatch() {
+        let (width, height, count) = (28, 28, 60)
+        var pixels = [UInt8](repeating: 0, count: count * width * height)
+        for i in pixels.indices { pixels[i] = UInt8(truncatingIfNeeded: i &* 2_654_435_761 >> 13) }
+        let data = ImageDataset(name: "t", width: width, height: height, pixels: pixels,
+                                labels: [UInt8](repeating: 0, count: count), classNames: ["0"])
+        let indices = Array((0..<count).reversed().prefix(37))  // not a multiple of eight
+        let rows = Matrix(rows: 0, columns: width * height)
+        let features = Matrix(rows: 0, columns: width * height)
+        BatchLoader.load(data, indices: indices[...], into: rows)
+        BatchLoader.load(data, indices: indices[...], into: features, featureRows: true)
+        let transposed = Matrix(rows: rows.rows, columns: rows.columns)
+        transposed.setFeatureRows(of: rows)
+        #expect(firstBitDifference(features.values, transposed.values) == nil)
+    }
+
+    /// An MLP takes its batch and gives its logits feature-major; a convolutional model does not.
+    @Test func onlyDenseEndsTakeFeatureRows() {
+        let mlp = VAE(spec: ModelSpec(encoder: [8], latent: 2, decoder: [8], imageHeight: 4, imageWidth: 4))
+        #expect(mlp.takesFeatureRows && mlp.givesFeatureRows)
+        let conv = VAE(spec: ModelSpec(kind: .conv, encoder: [4], latent: 2, decoder: [4]))
+        #expect(!conv.takesFeatureRows && !conv.givesFeatureRows)
+    }
+
+    /// A training step on a batch given feature-major (as training loads it) is bit for bit
+    /// the step on the same batch given sample-major, which the model transposes itself; for
+    /// every reconstruction loss, on a batch that is not a multiple of eight.
+    @Test(arguments: ReconstructionLoss.allCases)
+    func stepOnFeatureRowsIsTheStepOnSampleRows(loss: ReconstructionLoss) {
+        let spec = ModelSpec(encoder: [96], latent: 4, decoder: [96])
+        let batch = 29
+        let images = Matrix(rows: batch, columns: spec.pixels, values: Self.values(batch * spec.pixels, seed: 3).map { $0 + 0.5 })
+        let imagesInFeatureRows = Matrix(rows: batch, columns: spec.pixels)
+        imagesInFeatureRows.setFeatureRows(of: images)
+        let objective = Objective(reconstruction: loss)
+        func step(_ input: Matrix, inFeatureRows: Bool) -> (LossTotals, [[Float]]) {
+            let model = VAE(spec: spec)
+            model.initialize(seed: 11)
+            var noise = RandomStream(seed: 11, purpose: "noise", index: 1)
+            let totals = model.trainingStep(images: input, inFeatureRows: inFeatureRows, objective: objective) {
+                noise.fillGaussian($0, count: $1)
+            }
+            return (totals, model.parameters.map(\.gradient.values))
+        }
+        let (sampleTotals, sampleGradients) = step(images, inFeatureRows: false)
+        let (featureTotals, featureGradients) = step(imagesInFeatureRows, inFeatureRows: true)
+        #expect(sampleTotals.total.bitPattern == featureTotals.total.bitPattern)
+        for (a, b) in zip(sampleGradients, featureGradients) { #expect(firstBitDifference(a, b) == nil) }
+    }
+
+    /// The reconstruction loss over feature-major logits, cut into the threads' stripes of
+    /// pixels and added image by image, is the sum of every pixel's term: checked against a
+    /// sum in doubles from the decoded probabilities (with ε = 0, z is the posterior mean).
+    @Test(arguments: ReconstructionLoss.allCases)
+    func featureRowsLossIsTheSumOfEveryPixel(loss: ReconstructionLoss) {
+        let model = VAE(spec: ModelSpec(encoder: [64], latent: 3, decoder: [64]))
+        model.initialize(seed: 4)
+        let batch = 29
+        let images = Matrix(rows: batch, columns: 28 * 28, values: Self.values(batch * 28 * 28, seed: 8).map { $0 + 0.5 })
+        let totals = model.loss(images: images, objective: Objective(reconstruction: loss)) { buffer, count in
+            buffer.update(repeating: 0, count: count)
+        }
+        let probabilities = model.decodeProbabilities(model.encodeMeans(images)).values
+        var expected = 0.0
+        for (p, x) in zip(probabilities.map(Double.init), images.values.map(Double.init)) {
+            switch loss {
+            case .bce: expected += -(x * log(p) + (1 - x) * log(1 - p))
+            case .bceClipped:
+                let clipped = min(max(p, 1e-7), 1 - 1e-7)
+                expected += -(x * log(clipped) + (1 - x) * log(1 - clipped))
+            case .mse: expected += (p - x) * (p - x)
+            }
+        }
+        let error = abs(totals.reconstruction - expected) / expected
+        #expect(error < 2e-5, "\(totals.reconstruction) against \(expected)")
+    }
+}
