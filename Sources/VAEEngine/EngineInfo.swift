@@ -13,5 +13,7 @@ public enum EngineInfo {
     /// 0.5.0: an MLP's activations and its batch are held feature-major between dense layers
     /// (products with other transposes), the loss adds each image's pixels stripe by stripe
     /// in that order, and products with few outputs are cut by their input features.
-    public static let version = "0.5.0"
+    /// 0.5.1: a dense layer with few outputs after a feature-major one (an MLP encoder's last)
+    /// cuts its forward product across its inputs and adds the partials in order.
+    public static let version = "0.5.1"
 }

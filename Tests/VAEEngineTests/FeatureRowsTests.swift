@@ -19,17 +19,20 @@ import VAEEngine
         zip(a, b).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
     }
 
-    /// Three dense layers in a `Sequential` (sample-major in, feature-major between them,
-    /// sample-major out; the middle one feature-major on both sides, with few outputs) give
-    /// the outputs and gradients of the same layers run one by one, each sample-major.
-    /// The sizes make every product big enough to be cut on two threads.
-    @Test func linkedDenseLayersMatchLayersRunAlone() {
-        let sizes = [300, 160, 24, 200]
+    /// Dense layers in a `Sequential` (sample-major in, feature-major between them,
+    /// sample-major out) give the outputs and gradients of the same layers run one by one,
+    /// each sample-major. In the first network the middle layer is feature-major on both sides
+    /// with few outputs; in the second the last layer has few outputs (an encoder's last, whose
+    /// forward product is cut across its inputs). The sizes make every product big enough to
+    /// be cut on two threads.
+    @Test(arguments: [[300, 160, 24, 200], [300, 160, 24]])
+    func linkedDenseLayersMatchLayersRunAlone(sizes: [Int]) {
         let batch = 37
+        let count = sizes.count - 1
         func layers() -> [Dense] {
-            (0..<3).map { index in
+            (0..<count).map { index in
                 Dense(inputSize: sizes[index], outputSize: sizes[index + 1],
-                      activation: index == 2 ? .identity : (index == 0 ? .relu : .elu))
+                      activation: index == count - 1 ? .identity : (index == 0 ? .relu : .elu))
             }
         }
         let linked = layers(), alone = layers()
@@ -41,16 +44,16 @@ import VAEEngine
         }
         let network = Sequential(linked)
         let input = Matrix(rows: batch, columns: sizes[0], values: Self.values(batch * sizes[0], seed: 5))
-        let gradient = Self.values(batch * sizes[3], seed: 9)
+        let gradient = Self.values(batch * sizes[count], seed: 9)
 
         let outputLinked = network.forward(input).values
         var current = input
         for layer in alone { current = layer.forward(current) }
         #expect(Self.largestDifference(outputLinked, current.values) < 1e-5)
 
-        let inputGradientLinked = network.backward(Matrix(rows: batch, columns: sizes[3], values: gradient),
+        let inputGradientLinked = network.backward(Matrix(rows: batch, columns: sizes[count], values: gradient),
                                                    computeInputGradient: true)!.values
-        var upstream = Matrix(rows: batch, columns: sizes[3], values: gradient)
+        var upstream = Matrix(rows: batch, columns: sizes[count], values: gradient)
         for layer in alone.reversed() { upstream = layer.backward(upstream, computeInputGradient: true)! }
         #expect(Self.largestDifference(inputGradientLinked, upstream.values) < 1e-5)
         for (a, b) in zip(linked, alone) {

@@ -15,8 +15,9 @@
 /// it would be a piece of every sample's row, and the hardware prefetcher, running on past
 /// the end of each piece, would pull the other thread's lines away from it on every row.
 /// The products read such an operand through a transpose flag. A layer with few outputs (an
-/// encoder's last) has too few features to own, and cuts its weight and input gradients by
-/// its input features instead, the stripes the previous layer computed them in.
+/// encoder's last) has too few features to own, and cuts its products by its input features
+/// instead, the stripes the previous layer computed them in (the forward product into
+/// partials that are added in order, as `dx` is).
 public final class Dense: Layer {
     public let inputSize: Int
     public let outputSize: Int
@@ -37,6 +38,8 @@ public final class Dense: Layer {
     private let inputGradient: Matrix
     /// The other threads' partial products of `dx`, one `batch × inputSize` block each.
     private let partialInputGradients: Matrix
+    /// The other threads' partial products of `y` when it is cut across the input features.
+    private let partialOutputs: Matrix
 
     public init(inputSize: Int, outputSize: Int, activation: Activation = .identity,
                 initializer: Initializer = .he(.normal), name: String = "dense") {
@@ -49,6 +52,7 @@ public final class Dense: Layer {
         output = Matrix(rows: 0, columns: outputSize)
         inputGradient = Matrix(rows: 0, columns: inputSize)
         partialInputGradients = Matrix(rows: 0, columns: inputSize)
+        partialOutputs = Matrix(rows: 0, columns: outputSize)
     }
 
     /// Below this many outputs (four feature granules) a layer's products are cut by its input
@@ -94,6 +98,23 @@ public final class Dense: Layer {
                     Self.add(biasValues[feature], into: row, count: batch)
                     activation.apply(row, count: batch)
                 }
+            }
+            return output
+        }
+        if outputSize < Self.fewOutputs && inputInFeatureRows {
+            // Too few outputs to own: Y = op(X) · Wᵀ cut across the input features, each part
+            // over the stripe of them the previous layer computed on its thread. The partials
+            // are added in part order, then the bias and the activation.
+            partialOutputs.resize(rows: (BLAS.threads - 1) * batch)
+            let parts = BLAS.gemm(.transposed, .transposed, m: batch, n: outputSize, k: inputSize,
+                                  a: x, lda: xStride, b: weight.value.data, ldb: inputSize, c: out, ldc: outputSize,
+                                  cut: .depth, partials: partialOutputs.data)
+            let (partials, blockSize) = (partialOutputs.data, batch * outputSize)
+            for row in 0..<batch {
+                let start = row &* width
+                for part in 1..<parts { Self.add(partials + (part - 1) * blockSize + start, into: out + start, count: width) }
+                Self.add(biasValues, into: out + start, count: width)
+                activation.apply(out + start, count: width)
             }
             return output
         }
