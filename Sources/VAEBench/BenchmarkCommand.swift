@@ -6,12 +6,13 @@ enum BenchmarkCommand {
     static let usage = """
         usage: vae-bench [--json] [--epochs N] [--threads N] [--train N] [--model NAME]...
           Times training epochs of the reference models on Fashion-MNIST and, in the same
-          process, the sgemm calls of those epochs alone (the BLAS floor).
+          process, the sgemm calls of those epochs alone (the BLAS floor). The best of
+          --epochs epochs (default 3) and of their floors is reported.
           models: \(BenchmarkModel.all.map(\.name).joined(separator: ", "))
         """
 
     static func main(_ arguments: [String]) {
-        var json = false, epochs = 2, threads = 2, train: Int? = nil
+        var json = false, epochs = 3, threads = 2, train: Int? = nil
         var models: [BenchmarkModel] = []
         var rest = arguments.dropFirst()
         func value(_ flag: String) -> String {
