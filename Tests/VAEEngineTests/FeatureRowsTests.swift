@@ -141,4 +141,33 @@ import VAEEngine
         let error = abs(totals.reconstruction - expected) / expected
         #expect(error < 2e-5, "\(totals.reconstruction) against \(expected)")
     }
+
+    /// With thread copies each thread converts the whole batch for itself; every copy holds the
+    /// batch bit for bit, and a training step whose first layer and loss read the copies is the
+    /// step on the batch alone. The sizes make the first layer's products and the loss cut.
+    @Test func stepOnThreadCopiesIsTheStepOnTheBatch() {
+        let (side, count) = (28, 40)
+        var pixels = [UInt8](repeating: 0, count: count * side * side)
+        for i in pixels.indices { pixels[i] = UInt8(truncatingIfNeeded: i &* 2_654_435_761 >> 11) }
+        let data = ImageDataset(name: "t", width: side, height: side, pixels: pixels,
+                                labels: [UInt8](repeating: 0, count: count), classNames: ["0"])
+        let indices = Array(3..<32)
+        let copied = Matrix(rows: 0, columns: side * side), alone = Matrix(rows: 0, columns: side * side)
+        BatchLoader.load(data, indices: indices[...], into: copied, featureRows: true, threadCopies: true)
+        BatchLoader.load(data, indices: indices[...], into: alone, featureRows: true)
+        let spec = ModelSpec(encoder: [96], latent: 4, decoder: [96])
+        func step(_ batch: Matrix) -> (Double, [[Float]]) {
+            let model = VAE(spec: spec)
+            model.initialize(seed: 12)
+            var noise = RandomStream(seed: 12, purpose: "noise", index: 1)
+            let totals = model.trainingStep(images: batch, inFeatureRows: true, objective: Objective()) {
+                noise.fillGaussian($0, count: $1)
+            }
+            return (totals.total, model.parameters.map(\.gradient.values))
+        }
+        let (copiedTotal, copiedGradients) = step(copied)
+        let (aloneTotal, aloneGradients) = step(alone)
+        #expect(copiedTotal.bitPattern == aloneTotal.bitPattern)
+        for (a, b) in zip(copiedGradients, aloneGradients) { #expect(firstBitDifference(a, b) == nil) }
+    }
 }

@@ -92,7 +92,7 @@ public final class Dense: Layer {
             // Yᵀ = W · Xᵀ, cut by rows of Yᵀ: each part's block is whole rows, contiguous.
             BLAS.gemm(.none, inputInFeatureRows ? .none : .transposed, m: outputSize, n: batch, k: inputSize,
                       a: weight.value.data, lda: inputSize, b: x, ldb: xStride, c: out, ldc: batch,
-                      cut: .rows) { features, _ in
+                      cut: .rows, bCopies: input.partPointers) { features, _ in
                 for feature in features {
                     let row = out + feature &* batch
                     Self.add(biasValues[feature], into: row, count: batch)
@@ -218,7 +218,7 @@ public final class Dense: Layer {
         let fewOutputs = outputSize < Self.fewOutputs
         BLAS.gemm(dyTranspose, xTranspose, m: outputSize, n: inputSize, k: batch,
                   a: dy, lda: dyStride, b: input.data, ldb: xStride, c: weight.gradient.data, ldc: inputSize,
-                  cut: fewOutputs ? .columns : .rows)
+                  cut: fewOutputs ? .columns : .rows, bCopies: fewOutputs ? nil : input.partPointers)
         guard computeInputGradient else { return nil }
         // dx = dy · W, each thread over its own output features into a partial product; then the
         // partials are added in part order, over the stripes of input features the previous

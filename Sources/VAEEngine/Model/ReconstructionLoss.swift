@@ -57,7 +57,6 @@ public enum ReconstructionLoss: String, Sendable, Codable, CaseIterable {
                              gradient: Matrix?, scale: Float) {
         let (batch, pixels) = (logits.rows, logits.columns)
         let l = logits.data
-        let x = targets.data
         let g = gradient?.data
         let minimumPixels = max(16, (1 << 13) / max(batch, 1))
         let stripes = ParallelRanges.stripeCount(of: pixels, minimumPerThread: minimumPixels)
@@ -72,6 +71,7 @@ public enum ReconstructionLoss: String, Sendable, Codable, CaseIterable {
                 withUnsafeTemporaryAllocation(of: Float.self, capacity: batch) { ownSums in
                 let sums = ownSums.baseAddress!
                 sums.update(repeating: 0, count: batch)
+                let x = targets.copy(forPart: stripe).data
                 let start = rows.lowerBound * batch, end = rows.upperBound * batch
                 var i = start, image = 0
                 if self == .bce {

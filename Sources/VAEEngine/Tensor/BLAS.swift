@@ -52,6 +52,9 @@ public enum BLAS {
     /// order, which `partials` must have room for (`threads − 1` such blocks). The return
     /// value is the number of parts; 1 means C holds the whole product.
     ///
+    /// `bCopies`, when given, holds one pointer per part to copies of B with the same values:
+    /// part `p` reads `bCopies[p]` (`Matrix.threadCopies`).
+    ///
     /// `epilogue`, when given, is called once per part with the block of C that part has just
     /// computed (`rows`, `columns`), on the same thread, while that block is still in cache:
     /// the place for a bias and an activation. It must compute each value of C from that
@@ -62,9 +65,11 @@ public enum BLAS {
                             b: UnsafePointer<Float>, ldb: Int,
                             beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int,
                             cut: Cut = .longerSide, partials: UnsafeMutablePointer<Float>? = nil,
+                            bCopies: [UnsafePointer<Float>]? = nil,
                             epilogue: ((_ rows: Range<Int>, _ columns: Range<Int>) -> Void)? = nil) -> Int {
         let product = Product(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                              a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, partials: partials)
+                              a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, partials: partials,
+                              bCopies: bCopies)
         guard recordedShapes != nil else {
             return product.run(threads: threads, cut: cut, epilogue: epilogue)
         }

@@ -120,6 +120,8 @@ extension BLAS {
         let c: UnsafeMutablePointer<Float>, ldc: Int
         /// Where the parts after the first of a cut across `k` write their products.
         let partials: UnsafeMutablePointer<Float>?
+        /// Per-part copies of B (`BLAS.gemm`'s `bCopies`).
+        let bCopies: [UnsafePointer<Float>]?
 
         /// Runs the product cut for `threads`: the parts on the worker pool, or all of them on
         /// this thread when the pool is busy (inside a pass), which gives the same values.
@@ -127,7 +129,7 @@ extension BLAS {
         func run(threads: Int, cut: Cut, epilogue: ((Range<Int>, Range<Int>) -> Void)?) -> Int {
             let partition = GemmPartition(m: m, n: n, k: k, threads: threads, cut: cut)
             guard partition.parts > 1 else {
-                multiply(rows: 0..<m, columns: 0..<n, depth: 0..<k, into: c, ldc: ldc, beta: beta)
+                multiply(rows: 0..<m, columns: 0..<n, depth: 0..<k, into: c, ldc: ldc, beta: beta, b: b)
                 epilogue?(0..<m, 0..<n)
                 return 1
             }
@@ -142,29 +144,31 @@ extension BLAS {
 
         private func run(part: Int, of partition: GemmPartition, epilogue: ((Range<Int>, Range<Int>) -> Void)?) {
             let stripe = partition.bounds[part]..<partition.bounds[part + 1]
+            let b = bCopies.map { $0[part] } ?? b
             switch partition.side {
             case .rows:
-                multiply(rows: stripe, columns: 0..<n, depth: 0..<k, into: c, ldc: ldc, beta: beta)
+                multiply(rows: stripe, columns: 0..<n, depth: 0..<k, into: c, ldc: ldc, beta: beta, b: b)
                 epilogue?(stripe, 0..<n)
             case .columns:
-                multiply(rows: 0..<m, columns: stripe, depth: 0..<k, into: c, ldc: ldc, beta: beta)
+                multiply(rows: 0..<m, columns: stripe, depth: 0..<k, into: c, ldc: ldc, beta: beta, b: b)
                 epilogue?(0..<m, stripe)
             case .depth:
                 // Part 0 writes C as the whole product would (with its beta); the others
                 // overwrite their own m × n buffers, packed one after another.
                 if part == 0 {
-                    multiply(rows: 0..<m, columns: 0..<n, depth: stripe, into: c, ldc: ldc, beta: beta)
+                    multiply(rows: 0..<m, columns: 0..<n, depth: stripe, into: c, ldc: ldc, beta: beta, b: b)
                 } else {
                     multiply(rows: 0..<m, columns: 0..<n, depth: stripe,
-                             into: partials! + (part - 1) * m * n, ldc: n, beta: 0)
+                             into: partials! + (part - 1) * m * n, ldc: n, beta: 0, b: b)
                 }
             }
         }
 
         /// The block `rows × columns` of the product over `depth`, as one single-threaded
-        /// OpenBLAS call.
+        /// OpenBLAS call, reading B at `b` (the part's copy of it, or B itself).
         private func multiply(rows: Range<Int>, columns: Range<Int>, depth: Range<Int>,
-                              into destination: UnsafeMutablePointer<Float>, ldc: Int, beta: Float) {
+                              into destination: UnsafeMutablePointer<Float>, ldc: Int, beta: Float,
+                              b: UnsafePointer<Float>) {
             // Element (i, l) of op(A) is at a + i·lda + l, or a + l·lda + i when transposed;
             // element (l, j) of op(B) likewise.
             let aStart = transA == .none ? a + rows.lowerBound * lda + depth.lowerBound

@@ -29,6 +29,22 @@ public final class Matrix {
 
     public var count: Int { rows * columns }
 
+    /// Copies of these values that helper threads filled for themselves, one per part after the
+    /// first (`BatchLoader.load(threadCopies:)`): part `p` of a product or pass reads `copy(p)`,
+    /// which the thread that runs it wrote, so the values never cross between cores. Empty
+    /// for an ordinary matrix.
+    var threadCopies: [Matrix] = []
+
+    /// The copy part `part` reads: itself for part 0, or when there are no copies.
+    func copy(forPart part: Int) -> Matrix {
+        part == 0 || part > threadCopies.count ? self : threadCopies[part - 1]
+    }
+
+    /// Each part's copy, for `BLAS.gemm`'s `bCopies`; nil without copies.
+    var partPointers: [UnsafePointer<Float>]? {
+        threadCopies.isEmpty ? nil : [UnsafePointer(data)] + threadCopies.map { UnsafePointer($0.data) }
+    }
+
     /// Changes the number of rows, growing the storage only when needed (contents are then zero).
     public func resize(rows newRows: Int) {
         if newRows > capacityRows {

@@ -137,7 +137,8 @@ public final class Trainer {
             for stepInEpoch in 0..<stepsThisEpoch {
                 let start = stepInEpoch * plan.batchSize
                 let indices = order[start..<min(start + plan.batchSize, data.count)]
-                BatchLoader.load(data, indices: indices, into: batch, featureRows: model.takesFeatureRows)
+                BatchLoader.load(data, indices: indices, into: batch, featureRows: model.takesFeatureRows,
+                                 threadCopies: model.takesFeatureRows && binarization != .dynamic)
                 let step = completedSteps + 1
                 if binarization == .dynamic {
                     // Fresh 0/1 pixels every step, from the step's own stream.
