@@ -124,22 +124,6 @@ enum ChannelLayout {
         }
     }
 
-    /// The sum of `count` values, in eight interleaved partial sums combined in a fixed order.
-    @inline(__always)
-    static func sum(_ values: UnsafePointer<Float>, count: Int) -> Float {
-        var partial = SIMD8<Float>()
-        var i = 0
-        while i &+ 8 <= count {
-            partial += RowKernels.load8(values + i)
-            i &+= 8
-        }
-        var total = partial.sum()
-        while i < count {
-            total += values[i]
-            i &+= 1
-        }
-        return total
-    }
 }
 
 /// The start of a convolution layer's backward pass on one image plane of its output
@@ -160,6 +144,6 @@ struct PlanePrologue {
     func run(sample b: Int, channel c: Int, offset: Int) {
         let block = gradient + offset
         ChannelLayout.multiplyByDerivative(activation, outputs: outputs + offset, gradient: block, count: plane)
-        blockSums[b &* channels &+ c] = ChannelLayout.sum(block, count: plane)
+        blockSums[b &* channels &+ c] = RowKernels.sum(block, count: plane)
     }
 }

@@ -146,23 +146,6 @@ public final class Dense: Layer {
         }
     }
 
-    /// The sum of `count` values: eight running sums, then the lanes and the tail in a fixed order.
-    @inline(__always)
-    private static func sum(_ values: UnsafePointer<Float>, count: Int) -> Float {
-        var sums = SIMD8<Float>.zero
-        var i = 0
-        while i &+ 8 <= count {
-            sums += RowKernels.load8(values + i)
-            i &+= 8
-        }
-        var total = sums.sum()
-        while i < count {
-            total += values[i]
-            i &+= 1
-        }
-        return total
-    }
-
     /// `sums[i] += values[i]`, eight lanes at a time (the pointers may alias as far as the
     /// compiler knows, so it would not vectorize the plain loop).
     @inline(__always)
@@ -195,7 +178,7 @@ public final class Dense: Layer {
                 for feature in features {
                     let start = feature &* batch
                     activation.backward(outputs: outputs + start, gradient: dy + start, count: batch)
-                    db[feature] = Self.sum(dy + start, count: batch)
+                    db[feature] = RowKernels.sum(dy + start, count: batch)
                 }
             }
         } else {

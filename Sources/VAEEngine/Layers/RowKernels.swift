@@ -39,6 +39,24 @@ enum RowKernels {
         }
     }
 
+    /// The sum of `count` values, in eight interleaved partial sums combined in a fixed order
+    /// (a bias gradient over a feature's row of samples, or over an image plane).
+    @inline(__always)
+    static func sum(_ values: UnsafePointer<Float>, count: Int) -> Float {
+        var partial = SIMD8<Float>()
+        var i = 0
+        while i &+ 8 <= count {
+            partial += load8(values + i)
+            i &+= 8
+        }
+        var total = partial.sum()
+        while i < count {
+            total += values[i]
+            i &+= 1
+        }
+        return total
+    }
+
     /// `destination[i] = source[i] + shift` for `i < count`.
     @inline(__always)
     static func copy(_ destination: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, count: Int,

@@ -25,26 +25,12 @@ public enum ReconstructionLoss: String, Sendable, Codable, CaseIterable {
     func evaluate(logits: Matrix, targets: Matrix, perRow: UnsafeMutablePointer<Double>,
                   gradient: Matrix?, scale: Float) {
         let (rows, pixels) = (logits.rows, logits.columns)
-        let l = logits.data
-        let x = targets.data
-        let g = gradient?.data
-        // About 8K pixels per thread at least, or waking a helper costs more than it saves.
-        let minimumColumns = max(16, (1 << 13) / max(rows, 1))
-        let stripes = ParallelRanges.stripeCount(of: pixels, minimumPerThread: minimumColumns)
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: stripes * rows) { buffer in
-            let partialSums = buffer.baseAddress!
-            ParallelRanges.forEachStripe(of: pixels, minimumPerThread: minimumColumns) { stripe, columns in
-                for row in 0..<rows {
-                    let base = row * pixels + columns.lowerBound
-                    partialSums[stripe * rows + row] = sum(logits: l + base, targets: x + base,
-                                                           gradient: g.map { $0 + base },
-                                                           count: columns.count, scale: scale)
-                }
-            }
+        let (l, x, g) = (logits.data, targets.data, gradient?.data)
+        Self.sumPerImage(images: rows, pixels: pixels, into: perRow) { _, columns, sums in
             for row in 0..<rows {
-                var rowSum = partialSums[row]
-                for stripe in 1..<stripes { rowSum += partialSums[stripe * rows + row] }
-                perRow[row] = Double(rowSum)
+                let base = row * pixels + columns.lowerBound
+                sums[row] = sum(logits: l + base, targets: x + base, gradient: g.map { $0 + base },
+                                count: columns.count, scale: scale)
             }
         }
     }
@@ -56,66 +42,77 @@ public enum ReconstructionLoss: String, Sendable, Codable, CaseIterable {
     func evaluateFeatureRows(logits: Matrix, targets: Matrix, perRow: UnsafeMutablePointer<Double>,
                              gradient: Matrix?, scale: Float) {
         let (batch, pixels) = (logits.rows, logits.columns)
-        let l = logits.data
-        let g = gradient?.data
-        let minimumPixels = max(16, (1 << 13) / max(batch, 1))
-        let stripes = ParallelRanges.stripeCount(of: pixels, minimumPerThread: minimumPixels)
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: stripes * batch) { buffer in
-            let partialSums = buffer.baseAddress!
-            ParallelRanges.forEachStripe(of: pixels, minimumPerThread: minimumPixels) { stripe, rows in
-                // The stripe's rows are one run of memory: eight values at a time along it, each
-                // added to the sum of its image (a group that spans the end of a pixel's row is
-                // added lane by lane).
-                // The sums live on this thread's stack while they change, and are copied out once:
-                // two threads adding into neighbouring lines would take them from each other.
-                withUnsafeTemporaryAllocation(of: Float.self, capacity: batch) { ownSums in
-                let sums = ownSums.baseAddress!
-                sums.update(repeating: 0, count: batch)
-                let x = targets.copy(forPart: stripe).data
-                let start = rows.lowerBound * batch, end = rows.upperBound * batch
-                var i = start, image = 0
-                if self == .bce {
-                    while i + 8 <= end {
-                        // Two groups at once while both fall in one pixel's row (as in `bceRow`).
-                        if image + 16 <= batch, i + 16 <= end {
-                            let first = Self.bceGroup(logits: l + i, targets: x + i, gradient: g.map { $0 + i }, scale: scale)
-                            let second = Self.bceGroup(logits: l + i + 8, targets: x + i + 8,
-                                                       gradient: g.map { $0 + i + 8 }, scale: scale)
-                            RowKernels.store(RowKernels.load8(sums + image) + first, sums + image)
-                            RowKernels.store(RowKernels.load8(sums + image + 8) + second, sums + image + 8)
-                            image += 16
-                            if image == batch { image = 0 }
-                            i += 16
-                            continue
-                        }
-                        let terms = Self.bceGroup(logits: l + i, targets: x + i, gradient: g.map { $0 + i }, scale: scale)
-                        if image + 8 <= batch {
-                            RowKernels.store(RowKernels.load8(sums + image) + terms, sums + image)
-                            image += 8
-                            if image == batch { image = 0 }
-                        } else {
-                            for lane in 0..<8 {
-                                sums[image] += terms[lane]
-                                image += 1
-                                if image == batch { image = 0 }
-                            }
-                        }
-                        i += 8
+        let (l, g) = (logits.data, gradient?.data)
+        Self.sumPerImage(images: batch, pixels: pixels, into: perRow) { stripe, rows, sums in
+            // The stripe's rows are one run of memory: eight values at a time along it, each
+            // added to the sum of its image (a group that spans the end of a pixel's row is
+            // added lane by lane).
+            let x = targets.copy(forPart: stripe).data
+            let start = rows.lowerBound * batch, end = rows.upperBound * batch
+            var i = start, image = 0
+            if self == .bce {
+                while i + 8 <= end {
+                    // Two groups at once while both fall in one pixel's row (as in `bceRow`).
+                    if image + 16 <= batch, i + 16 <= end {
+                        let first = Self.bceGroup(logits: l + i, targets: x + i, gradient: g.map { $0 + i }, scale: scale)
+                        let second = Self.bceGroup(logits: l + i + 8, targets: x + i + 8,
+                                                   gradient: g.map { $0 + i + 8 }, scale: scale)
+                        RowKernels.store(RowKernels.load8(sums + image) + first, sums + image)
+                        RowKernels.store(RowKernels.load8(sums + image + 8) + second, sums + image + 8)
+                        image += 16
+                        if image == batch { image = 0 }
+                        i += 16
+                        continue
                     }
-                }
-                while i < end {
-                    sums[image] += sum(logits: l + i, targets: x + i, gradient: g.map { $0 + i }, count: 1, scale: scale)
-                    image += 1
-                    if image == batch { image = 0 }
-                    i += 1
-                }
-                (partialSums + stripe * batch).update(from: sums, count: batch)
+                    let terms = Self.bceGroup(logits: l + i, targets: x + i, gradient: g.map { $0 + i }, scale: scale)
+                    if image + 8 <= batch {
+                        RowKernels.store(RowKernels.load8(sums + image) + terms, sums + image)
+                        image += 8
+                        if image == batch { image = 0 }
+                    } else {
+                        for lane in 0..<8 {
+                            sums[image] += terms[lane]
+                            image += 1
+                            if image == batch { image = 0 }
+                        }
+                    }
+                    i += 8
                 }
             }
-            for row in 0..<batch {
-                var rowSum = partialSums[row]
-                for stripe in 1..<stripes { rowSum += partialSums[stripe * batch + row] }
-                perRow[row] = Double(rowSum)
+            while i < end {
+                sums[image] += sum(logits: l + i, targets: x + i, gradient: g.map { $0 + i }, count: 1, scale: scale)
+                image += 1
+                if image == batch { image = 0 }
+                i += 1
+            }
+        }
+    }
+
+    /// The loss of each image as the sum of its stripes' sums, added in stripe order.
+    ///
+    /// `body(stripe, pixels, sums)` adds the loss of its stripe of pixels into `sums`, one
+    /// value per image, zero to begin with. At least 8K pixels a thread, or waking a helper
+    /// costs more than it saves. The sums live on the running thread's stack while they change
+    /// and are copied out once: two threads adding into neighbouring lines would take them
+    /// from each other.
+    private static func sumPerImage(images: Int, pixels: Int, into perRow: UnsafeMutablePointer<Double>,
+                                    _ body: (_ stripe: Int, _ pixels: Range<Int>, _ sums: UnsafeMutablePointer<Float>) -> Void) {
+        let minimumPixels = max(16, (1 << 13) / max(images, 1))
+        let stripes = ParallelRanges.stripeCount(of: pixels, minimumPerThread: minimumPixels)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: stripes * images) { buffer in
+            let partialSums = buffer.baseAddress!
+            ParallelRanges.forEachStripe(of: pixels, minimumPerThread: minimumPixels) { stripe, columns in
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: images) { own in
+                    let sums = own.baseAddress!
+                    sums.update(repeating: 0, count: images)
+                    body(stripe, columns, sums)
+                    (partialSums + stripe * images).update(from: sums, count: images)
+                }
+            }
+            for image in 0..<images {
+                var imageSum = partialSums[image]
+                for stripe in 1..<stripes { imageSum += partialSums[stripe * images + image] }
+                perRow[image] = Double(imageSum)
             }
         }
     }
