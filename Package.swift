@@ -39,24 +39,44 @@ let package = Package(
         // Header only: vector square root as one instruction (see shim.h).
         .systemLibrary(name: "CVectorIntrinsics"),
 
-        .target(name: "VAEEngine", dependencies: ["CBLAS", "CZlib", "CVectorIntrinsics"],
+        // Pure Swift, no dependencies: SHA-256 for dataset, checkpoint and record checksums.
+        .target(name: "Checksums"),
+        .target(name: "VAEEngine", dependencies: ["CBLAS", "CZlib", "CVectorIntrinsics", "Checksums"],
                 swiftSettings: engineSettings),
-        .target(name: "Notebook", dependencies: ["VAEEngine", "CCmark"]),
-        .target(name: "Site", dependencies: ["Notebook", "CZlib"]),
-        .executableTarget(
-            name: "NotebookCLI",
+        // The values every stage after Markdown hands on: document structure, outputs, manifest.
+        .target(name: "NotebookResults"),
+        // TeX maths to MathML, for prose and for titles; no dependencies.
+        .target(name: "TeXMathML"),
+        // Markdown (the only importer of CCmark), Language and Execution.
+        .target(name: "Notebook", dependencies: ["VAEEngine", "CCmark", "NotebookResults", "TeXMathML"]),
+        // Records for `check`: made from results alone, compared with tolerances.
+        .target(name: "Record", dependencies: ["NotebookResults", "Checksums"]),
+        // Pages and figures from results; never the engine, cmark or BLAS.
+        .target(name: "Site", dependencies: ["NotebookResults", "Record", "TeXMathML", "CZlib"]),
+        // What the commands do, as a library, so tests call it in process.
+        .target(
+            name: "NotebookCommands",
             dependencies: [
-                "Notebook", "Site",
+                "Notebook", "Record", "Site",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "NotebookCLI", dependencies: ["NotebookCommands"]),
         .executableTarget(name: "VAEBench", dependencies: ["VAEEngine"]),
 
         .target(name: "TestSupport", dependencies: ["VAEEngine", "Notebook"], path: "Tests/TestSupport"),
-        .testTarget(name: "VAEEngineTests", dependencies: ["VAEEngine", "TestSupport"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "TestSupport"]),
+        .testTarget(name: "VAEEngineTests", dependencies: ["VAEEngine", "Checksums", "TestSupport"]),
+        // A seeded generator for tests that feed garbled input to a parser.
+        .target(name: "GeneratedInput", path: "Tests/GeneratedInput"),
+        .testTarget(name: "TeXMathMLTests", dependencies: ["TeXMathML", "GeneratedInput"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "TeXMathML", "TestSupport", "GeneratedInput"]),
+        // Records from fixture results: nothing is trained.
+        .testTarget(name: "RecordTests", dependencies: ["Record", "NotebookResults"]),
+        // Pages from results alone: no engine, cmark or BLAS in this test target's graph.
         // Snapshots are read through #filePath (and rewritten on request), not bundled.
-        .testTarget(name: "SiteTests", dependencies: ["Site", "Notebook", "TestSupport"], exclude: ["Snapshots"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["NotebookCLI", "TestSupport", "VAEEngine"]),
+        .testTarget(name: "SiteTests", dependencies: ["Site", "NotebookResults", "Record", "CZlib"],
+                    exclude: ["Snapshots"]),
+        .testTarget(name: "NotebookCommandsTests", dependencies: ["NotebookCommands", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["NotebookCLI", "TestSupport", "VAEEngine", "Checksums"]),
     ]
 )

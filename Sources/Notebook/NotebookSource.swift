@@ -1,3 +1,4 @@
+import NotebookResults
 import Foundation
 
 /// A notebook file that could not be read.

@@ -1,4 +1,4 @@
-import Notebook
+import NotebookResults
 
 /// Renders one output of a block with the renderer for its kind.
 public func renderBlockOutput(_ output: BlockOutput) -> String {

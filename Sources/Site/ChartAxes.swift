@@ -1,4 +1,4 @@
-import Notebook
+import NotebookResults
 
 /// Sizes the line chart and the scatter plot share, so they read as one family of figures.
 enum ChartStyle {

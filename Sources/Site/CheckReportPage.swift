@@ -1,5 +1,6 @@
 import Foundation
-import Notebook
+import NotebookResults
+import Record
 
 /// The HTML report `notebook check` writes on drift: every difference in a table, then each
 /// output that drifted drawn twice, as recorded and as re-run, side by side.

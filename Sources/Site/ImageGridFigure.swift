@@ -1,5 +1,5 @@
 import Foundation
-import Notebook
+import NotebookResults
 
 /// Draws an `ImageGridOutput` as one inline SVG in a `<figure>` with a caption.
 ///

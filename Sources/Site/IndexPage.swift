@@ -1,6 +1,6 @@
-import Notebook
+import NotebookResults
 /// One notebook as the site's index lists it.
-public struct PageSummary: Sendable, Equatable {
+public struct PageSummary: Sendable, Equatable, Codable {
     /// The notebook's title (see `notebookTitle(_:)`).
     public var title: String
     /// The page's URL relative to the index, such as `vae.html`.

@@ -1,5 +1,5 @@
 import Foundation
-import Notebook
+import NotebookResults
 
 /// Draws a `LineChartOutput` as one inline SVG chart in a `<figure>`, styled like a
 /// clean matplotlib plot.

@@ -1,12 +1,13 @@
 import Foundation
-import Notebook
+import NotebookResults
 
 /// Renders the page of one notebook run: its prose, every code block, and under each
 /// runnable block that block's outputs, then a footer with what reproduces the run.
 ///
-/// The head carries `generator` (`notebook <engine version>`), `description` (the
-/// summary of `pageSummary(for:href:)`) and `notebook-last-run` meta tags, from which
-/// `SiteIndex` lists pages already in a site folder.
+/// The head carries `generator` (`notebook <engine version>`) and `description` (the
+/// document's summary) meta tags. The table of contents lists the document's headings
+/// where the Markdown stage placed `Document.Segment.contents` (after the title), or
+/// first; a page with fewer than two sections has none.
 ///
 /// The page is a complete HTML5 document with no script and no external request:
 /// figures are inline SVG with embedded images, and the only links are the relative
@@ -27,14 +28,15 @@ public func renderNotebookPage(_ run: RunResult, stylesheetHref: String = "style
     var outputsByBlock: [Int: [BlockOutput]] = [:]
     for result in run.results { outputsByBlock[result.blockIndex, default: []] += result.outputs }
 
-    var body = ""
-    var contents = TableOfContents()
+    let contents = renderContents(document.headings)
+    var body = document.segments.contains(.contents) ? "" : contents
     for segment in document.segments {
         switch segment {
-        case .html(let rawHTML):
-            let html = contents.anchoring(rawHTML)
+        case .html(let html):
             body += html
             if !html.hasSuffix("\n") { body += "\n" }
+        case .contents:
+            body += contents
         case .code(let block):
             let code = renderCodeBlock(block)
             let outputs = block.isRunnable ? outputsByBlock[block.index] ?? [] : []
@@ -55,8 +57,7 @@ public func renderNotebookPage(_ run: RunResult, stylesheetHref: String = "style
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <meta name="generator" content="notebook \(escapeHTMLAttribute(run.manifest.engineVersion))">
-    <meta name="description" content="\(escapeHTMLAttribute(pageSummary(for: run, href: "").summary))">
-    <meta name="notebook-last-run" content="\(escapeHTMLAttribute(run.manifest.finishedAt))">
+    <meta name="description" content="\(escapeHTMLAttribute(SiteManifest.entry(for: run, href: "").summary))">
     <title>\(escapeHTMLText(title))</title>
     <link rel="stylesheet" href="\(escapeHTMLAttribute(stylesheetHref))">
     </head>
@@ -66,7 +67,7 @@ public func renderNotebookPage(_ run: RunResult, stylesheetHref: String = "style
     </header>
     <main>
     <article class="notebook">
-    \(withContents(contents.render(), in: body))</article>
+    \(body)</article>
     </main>
     \(renderManifestFooter(run.manifest, documentPath: document.path))
     </body>
@@ -152,12 +153,14 @@ public func formatDuration(_ seconds: Double) -> String {
     return "\(whole / 3600) h " + String(format: "%02d", (whole % 3600) / 60) + " min"
 }
 
-/// `body` with the table of contents placed right after the page's level-1 heading
-/// (or first, when there is none).
-private func withContents(_ contents: String, in body: String) -> String {
-    guard !contents.isEmpty else { return body }
-    if let end = body.range(of: "</h1>") {
-        return String(body[..<end.upperBound]) + "\n" + contents + String(body[end.upperBound...])
+/// The headings as a `<nav>` of links to their anchors, or nothing for a page with
+/// fewer than two sections.
+private func renderContents(_ headings: [Heading]) -> String {
+    guard headings.count >= 2 else { return "" }
+    var html = "<nav class=\"toc\" aria-label=\"Contents\">\n<p class=\"toc-title\">Contents</p>\n<ol>\n"
+    for heading in headings {
+        let level = heading.level == 3 ? " class=\"toc-sub\"" : ""
+        html += "<li\(level)><a href=\"#\(escapeHTMLAttribute(heading.anchor))\">\(escapeHTMLText(heading.text))</a></li>\n"
     }
-    return contents + body
+    return html + "</ol>\n</nav>\n"
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Notebook
+import NotebookResults
 
 /// Draws a `ScatterOutput` as one inline SVG scatter plot in a `<figure>`, styled like
 /// a matplotlib `scatter` coloured by class.

@@ -13,6 +13,8 @@ public enum SiteError: Error, Equatable, CustomStringConvertible {
     case cannotWrite(path: String, reason: String)
     /// A finished file could not be moved over the old one.
     case cannotReplace(path: String, reason: String)
+    /// The folder's `site.json` exists but cannot be used.
+    case unreadableManifest(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -26,6 +28,8 @@ public enum SiteError: Error, Equatable, CustomStringConvertible {
             "cannot write \(path): \(reason); the previous site was left unchanged"
         case .cannotReplace(let path, let reason):
             "cannot replace \(path): \(reason)"
+        case .unreadableManifest(let path, let reason):
+            "cannot read \(path): \(reason); delete it and run again to list only the pages written from now on"
         }
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Notebook
+import NotebookResults
 
 /// Renders a `TableOutput` as an HTML `<table>` with its title as `<caption>`.
 ///

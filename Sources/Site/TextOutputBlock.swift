@@ -1,4 +1,4 @@
-import Notebook
+import NotebookResults
 /// Renders a block's plain-text output (a summary, an evaluation) as `<pre class="output">`.
 ///
 /// The text is escaped and kept verbatim, so column-aligned summaries stay aligned.

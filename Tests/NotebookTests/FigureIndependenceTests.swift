@@ -1,5 +1,6 @@
 import Foundation
 import Notebook
+import NotebookResults
 import Testing
 import TestSupport
 

@@ -1,5 +1,6 @@
 import Foundation
 import Notebook
+import NotebookResults
 import Testing
 
 /// `docs/language.md` is generated from the parser's schemas, and every example in it compiles.

@@ -1,7 +1,10 @@
+import GeneratedInput
 import Notebook
+import TeXMathML
+import NotebookResults
 import Testing
 
-private typealias FileLocation = Notebook.SourceLocation
+private typealias FileLocation = NotebookResults.SourceLocation
 
 /// Tests of the Markdown stage through its public API: `MarkdownParser.parse` and `Document`.
 @Suite struct MarkdownParserTests {
@@ -34,8 +37,11 @@ private typealias FileLocation = Notebook.SourceLocation
             """
         let expected = """
             title: A small VAE
+            summary: Intro with code and a link.
             html
               <h1>A <em>small</em> VAE</h1>
+            contents
+            html
               <p>Intro with <code>code</code> and a <a href="https://example.com">link</a>.</p>
             code #0 swift-vae {#setup} at nb.md:5:1, content 6:1, runnable
               | seed 42
@@ -287,6 +293,7 @@ private typealias FileLocation = Notebook.SourceLocation
             switch segment {
             case .html(let html): html
             case .code(let block): "<figure><pre><code>\(block.source)</code></pre></figure>\n"
+            case .contents: "<nav></nav>\n"
             }
         }.joined()
         #expect(unbalancedTags(in: page) == [], "\(page)")
@@ -428,8 +435,11 @@ private typealias FileLocation = Notebook.SourceLocation
             """
         let expected = """
             title: The $\\beta$-VAE
+            summary: Inline $q_\\phi(z|x)$ and display maths over lines: $$\\log p(x) \\geq \\mathbb{E}[\\log p(x|z)] - \\beta\\,\\mathrm{KL}$$ and a dollar $5 with $$x_1$$ more.
             html
               <h1>The \(inlineMath("\\beta"))-VAE</h1>
+            contents
+            html
               <p>Inline \(inlineMath("q_\\phi(z|x)")) and display maths over lines:
               \(displayMath("\\log p(x) \\geq\n\\mathbb{E}[\\log p(x|z)] - \\beta\\,\\mathrm{KL}").replacingAll("\n", with: "\n  "))
               and a dollar $5 with \(displayMath("x_1")) more.</p>
@@ -515,9 +525,12 @@ private typealias FileLocation = Notebook.SourceLocation
     /// The document as text: the title, then each segment with its kind, language,
     /// location and content, content lines indented.
     private func dump(_ document: Document) -> String {
-        var lines = ["title: \(document.title ?? "(none)")"]
+        var lines = ["title: \(document.title ?? "(none)")", "summary: \(document.summary ?? "(none)")"]
+        lines += document.headings.map { "heading \($0.level) #\($0.anchor): \($0.text)" }
         for segment in document.segments {
             switch segment {
+            case .contents:
+                lines.append("contents")
             case .html(let html):
                 lines.append("html")
                 var htmlLines = html.split(separator: "\n", omittingEmptySubsequences: false)

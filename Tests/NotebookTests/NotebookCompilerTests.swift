@@ -1,4 +1,5 @@
 import Notebook
+import NotebookResults
 import Testing
 import VAEEngine
 

@@ -1,4 +1,4 @@
-import Notebook
+import NotebookResults
 import Site
 import Testing
 
@@ -72,7 +72,7 @@ import Testing
 
     @Test func indexPage() {
         let pages = [
-            pageSummary(for: Fixtures.demoRun, href: "demo.html"),
+            SiteManifest.entry(for: Fixtures.demoRun, href: "demo.html"),
             PageSummary(title: "Second & last", href: "second.html", summary: "", lastRun: ""),
         ]
         expectSnapshot(renderIndexPage(pages), named: "index-page.html")

@@ -1,5 +1,5 @@
 import Foundation
-import Notebook
+import NotebookResults
 
 /// Small fixed inputs shared by the Site tests.
 enum Fixtures {
@@ -104,7 +104,8 @@ enum Fixtures {
     }
 
     static let demoRun = RunResult(
-        document: Document(path: "notebooks/demo.md", title: "Demo <VAE>", segments: [
+        document: Document(path: "notebooks/demo.md", title: "Demo <VAE>",
+                           summary: "A tiny notebook & its outputs.", segments: [
             .html("<h1>Demo &lt;VAE&gt;</h1>\n<p>A <em>tiny</em> notebook &amp; its outputs.</p>\n"),
             .code(codeBlock("swift-vae", "seed 1\ntable losses\n", index: 0, line: 5)),
             .html("<p>A block that does not run:</p>\n"),

@@ -1,4 +1,4 @@
-import Notebook
+import NotebookResults
 import Site
 import Testing
 

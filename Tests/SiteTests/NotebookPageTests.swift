@@ -1,5 +1,5 @@
 import Foundation
-import Notebook
+import NotebookResults
 import Site
 import Testing
 
@@ -83,25 +83,24 @@ import Testing
 }
 
 @Suite struct PageSummaryTests {
-    @Test func summaryIsTheFirstParagraphAsText() {
-        let summary = pageSummary(for: Fixtures.demoRun, href: "demo.html")
+    @Test func summaryIsTheDocumentsSummary() {
+        let summary = SiteManifest.entry(for: Fixtures.demoRun, href: "demo.html")
         #expect(summary == PageSummary(title: "Demo <VAE>", href: "demo.html",
                                        summary: "A tiny notebook & its outputs.", lastRun: "2025-01-02T03:04:05Z"))
     }
 
     @Test func longSummariesAreCutAtAWord() {
         var run = Fixtures.demoRun
-        let words = Array(repeating: "variational", count: 40).joined(separator: " ")
-        run.document.segments = [.html("<h1>T</h1>\n<pre><code>x</code></pre>\n<p>\(words)</p>\n")]
-        let summary = pageSummary(for: run, href: "t.html").summary
+        run.document.summary = Array(repeating: "variational", count: 40).joined(separator: " ")
+        let summary = SiteManifest.entry(for: run, href: "t.html").summary
         #expect(summary.count <= 201)
         #expect(summary.hasSuffix("variational…"))
     }
 
     @Test func noProseGivesAnEmptySummary() {
         var run = Fixtures.demoRun
-        run.document.segments = []
-        #expect(pageSummary(for: run, href: "t.html").summary == "")
+        run.document.summary = nil
+        #expect(SiteManifest.entry(for: run, href: "t.html").summary == "")
     }
 }
 

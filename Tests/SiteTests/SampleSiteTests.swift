@@ -1,5 +1,5 @@
 import Foundation
-import Notebook
+import NotebookResults
 import Site
 import Testing
 
@@ -13,7 +13,7 @@ import Testing
         guard let folder = ProcessInfo.processInfo.environment["WRITE_SAMPLE_SITE"], !folder.isEmpty else { return }
         let run = SampleRun.make()
         let page = renderNotebookPage(run)
-        let index = renderIndexPage([pageSummary(for: run, href: "sample.html")])
+        let index = renderIndexPage([SiteManifest.entry(for: run, href: "sample.html")])
         try SiteWriter(outputDirectory: URL(fileURLWithPath: folder))
             .write(pages: ["sample.html": page, "index.html": index])
     }

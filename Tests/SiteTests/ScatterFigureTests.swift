@@ -1,5 +1,5 @@
 import Foundation
-import Notebook
+import NotebookResults
 import Site
 import Testing
 

@@ -65,14 +65,6 @@ import Testing
         #expect(try leftovers(in: site).isEmpty)
     }
 
-    @Test func writtenPagesAreListedBackBySiteIndex() throws {
-        let site = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: site) }
-        let page = renderNotebookPage(Fixtures.demoRun)
-        try SiteWriter(outputDirectory: site).write(pages: ["demo.html": page, "index.html": renderIndexPage([])])
-        #expect(SiteIndex.existingPages(in: site, excluding: []) == [pageSummary(for: Fixtures.demoRun, href: "demo.html")])
-    }
-
     @Test(arguments: ["", "../escape.html", "sub/page.html", ".hidden.html", "style.css"])
     func rejectsNamesThatAreNotPlainPageFiles(name: String) throws {
         let site = try temporaryFolder()

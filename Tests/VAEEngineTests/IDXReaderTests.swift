@@ -1,3 +1,4 @@
+import Checksums
 import CZlib
 import Foundation
 import Testing

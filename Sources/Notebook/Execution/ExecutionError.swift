@@ -1,3 +1,4 @@
+import NotebookResults
 /// A failure while running a valid notebook, pinned to the command that caused it.
 public struct ExecutionError: Error, Sendable, Equatable, CustomStringConvertible {
     public var location: SourceLocation

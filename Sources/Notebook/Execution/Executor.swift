@@ -1,3 +1,5 @@
+import NotebookResults
+import Checksums
 import Foundation
 import VAEEngine
 

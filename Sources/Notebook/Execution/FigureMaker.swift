@@ -1,3 +1,4 @@
+import NotebookResults
 import Foundation
 import VAEEngine
 

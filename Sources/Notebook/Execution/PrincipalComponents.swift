@@ -1,3 +1,4 @@
+import NotebookResults
 import VAEEngine
 
 /// The leading principal components of a set of latent means, for plotting a latent space

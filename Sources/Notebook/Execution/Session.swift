@@ -1,3 +1,4 @@
+import NotebookResults
 import VAEEngine
 
 /// The state a notebook builds up as its blocks run: data, model, trainer and history.

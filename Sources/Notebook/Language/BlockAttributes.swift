@@ -1,3 +1,4 @@
+import NotebookResults
 import Foundation
 
 /// The `key=value` attributes of a code block's info string, in Pandoc's syntax:

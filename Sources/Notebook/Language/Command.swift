@@ -1,3 +1,4 @@
+import NotebookResults
 import VAEEngine
 
 /// A checked, typed command of the notebook language, ready to execute.
@@ -80,5 +81,13 @@ public struct NotebookProgram: Sendable, Equatable {
         lhs.document == rhs.document && lhs.blocks == rhs.blocks && lhs.seed == rhs.seed
             && lhs.parameters.map(\.name) == rhs.parameters.map(\.name)
             && lhs.parameters.map(\.value) == rhs.parameters.map(\.value) && lhs.tolerance == rhs.tolerance
+    }
+}
+
+extension NotebookProgram {
+    /// The blocks' positions and tolerances, for making and checking a record.
+    public var checkPlan: CheckPlan {
+        CheckPlan(notebookPath: document.path, tolerance: tolerance,
+                  blocks: blocks.map { CheckPlan.Block(location: $0.location, tolerance: $0.tolerance) })
     }
 }

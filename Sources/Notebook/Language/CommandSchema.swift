@@ -1,3 +1,4 @@
+import NotebookResults
 import VAEEngine
 
 /// The type of a command argument, with the range of values it accepts.

@@ -1,3 +1,4 @@
+import NotebookResults
 /// One problem found in a notebook, with where it is and how to fix it.
 public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     public var location: SourceLocation

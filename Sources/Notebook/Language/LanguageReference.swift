@@ -1,3 +1,4 @@
+import NotebookResults
 import Foundation
 
 /// The language reference, generated from the command schemas the parser itself uses,

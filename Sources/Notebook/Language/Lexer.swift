@@ -1,3 +1,4 @@
+import NotebookResults
 import Foundation
 
 /// Splits one line of a `swift-vae` block into tokens; `#` starts a comment.

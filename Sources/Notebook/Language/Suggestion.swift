@@ -1,3 +1,4 @@
+import NotebookResults
 /// Did-you-mean suggestions by edit distance.
 enum Suggestion {
     /// The candidate closest to `word`, if it is close enough to be a plausible typo.

@@ -1,3 +1,4 @@
+import NotebookResults
 /// A value as written in a command, before its type is checked.
 indirect enum ValueSyntax: Equatable, Sendable {
     case scalar(Token)

@@ -1,3 +1,4 @@
+import NotebookResults
 /// A lexical token of a command line, with its column offset in the block line.
 struct Token: Equatable, Sendable {
     enum Kind: Equatable, Sendable {

@@ -1,3 +1,4 @@
+import NotebookResults
 import CCmark
 
 /// The Markdown stage: turns a notebook's Markdown into a `Document` with cmark.
@@ -21,7 +22,10 @@ import CCmark
 ///   text before a code block on its lines is ASCII (container markers, spaces, tabs), so
 ///   they are also character columns there, a tab counting as one.
 /// - The title is the plain text of the first level-1 heading in reading order; maths in
-///   it keeps its `$` delimiters.
+///   it keeps its `$` delimiters. The summary is the first paragraph's plain text.
+/// - Level-2 and level-3 headings get an `id` made from their text (see `HeadingAnchors`)
+///   and are listed in `Document.headings`; the contents belong after the first level-1
+///   heading (`Document.Segment.contents`).
 public enum MarkdownParser {
     /// Parses `source`, read from `path` (used in the locations), into a `Document`.
     public static func parse(_ source: String, path: String) -> Document {
@@ -29,9 +33,9 @@ public enum MarkdownParser {
         // every later line keeps its number.
         var frontMatter = FrontMatter.empty
         var markdown = source
-        if let (found, lineCount) = FrontMatter.read(source, path: path) {
+        if let (found, lineCount) = FrontMatterReader.read(source, path: path) {
             frontMatter = found
-            markdown = FrontMatter.blankingFirstLines(lineCount, of: source)
+            markdown = FrontMatterReader.blankingFirstLines(lineCount, of: source)
         }
         var text = SourceText(normalizing: markdown)
         let nonce = makeNonce(absentFrom: text.bytes)
@@ -43,15 +47,29 @@ public enum MarkdownParser {
 
         let tree = CmarkTree(text.bytes)
         var title: String?
+        var summary: String?
+        var titleHeading: OpaquePointer?
         var codeNodes: [OpaquePointer] = []
+        var sectionNodes: [OpaquePointer] = []
         tree.walk { event, node in
             guard event == CMARK_EVENT_ENTER else { return }
             let type = cmark_node_get_type(node)
             if type == CMARK_NODE_CODE_BLOCK {
                 codeNodes.append(node)
-            } else if type == CMARK_NODE_HEADING, title == nil, cmark_node_get_heading_level(node) == 1 {
-                let plain = trimmed(maths.restore(in: plainText(of: node), as: .plainText))
-                if !plain.isEmpty { title = plain }
+            } else if type == CMARK_NODE_HEADING {
+                let level = cmark_node_get_heading_level(node)
+                if level == 2 || level == 3 {
+                    sectionNodes.append(node)
+                } else if level == 1, title == nil {
+                    let plain = trimmed(maths.restore(in: plainText(of: node), as: .plainText))
+                    if !plain.isEmpty {
+                        title = plain
+                        titleHeading = node
+                    }
+                }
+            } else if type == CMARK_NODE_PARAGRAPH, summary == nil {
+                let plain = collapsedWhitespace(maths.restore(in: plainText(of: node), as: .plainText))
+                if !plain.isEmpty { summary = plain }
             }
         }
 
@@ -63,32 +81,55 @@ public enum MarkdownParser {
             markers.append(marker)
             tree.replace(node, withHTML: marker)
         }
+        var anchors = HeadingAnchors()
+        var headings: [Heading] = []
+        for node in sectionNodes {
+            let text = trimmed(maths.restore(in: plainText(of: node), as: .plainText))
+            let heading = Heading(level: Int(cmark_node_get_heading_level(node)), anchor: anchors.unique(for: text), text: text)
+            headings.append(heading)
+            tree.replace(node, withHTML: tree.renderHTML(node, id: heading.anchor))
+        }
+        let contentsMarker = "<!--\(nonce)T-->"
+        if let titleHeading { tree.insert(html: contentsMarker, after: titleHeading) }
 
         let html = maths.restore(in: tree.renderHTML(), as: .html)
         if let declared = frontMatter.value("title")?.value, !declared.isEmpty { title = declared }
-        return Document(path: path, title: title, segments: segments(of: html, markers: markers, blocks: blocks),
+        return Document(path: path, title: title, summary: summary, headings: headings,
+                        segments: segments(of: html, markers: markers, blocks: blocks, contentsMarker: contentsMarker),
                         frontMatter: frontMatter)
     }
 
     // MARK: - Segments
 
-    /// Cuts `html` at each marker and puts the matching block there.
-    private static func segments(of html: String, markers: [String], blocks: [CodeBlock]) -> [Document.Segment] {
+    /// Cuts `html` at each marker and puts the matching block there, and the contents
+    /// segment where its marker is.
+    private static func segments(of html: String, markers: [String], blocks: [CodeBlock],
+                                 contentsMarker: String) -> [Document.Segment] {
         var segments: [Document.Segment] = []
         var rest = html[...]
+        func appendProse(_ piece: Substring) {
+            var piece = piece
+            if let range = piece.firstRange(of: contentsMarker) {
+                appendHTML(piece[..<range.lowerBound])
+                segments.append(.contents)
+                piece = piece[range.upperBound...]
+                if piece.first == "\n" { piece = piece.dropFirst() }
+            }
+            appendHTML(piece)
+        }
         func appendHTML(_ piece: Substring) {
             if piece.contains(where: { !$0.isWhitespace }) { segments.append(.html(String(piece))) }
         }
         for (marker, block) in zip(markers, blocks) {
             // The marker is always there; were it not, the block would still be kept.
             if let range = rest.firstRange(of: marker) {
-                appendHTML(rest[..<range.lowerBound])
+                appendProse(rest[..<range.lowerBound])
                 rest = rest[range.upperBound...]
                 if rest.first == "\n" { rest = rest.dropFirst() }
             }
             segments.append(.code(block))
         }
-        appendHTML(rest)
+        appendProse(rest)
         return segments
     }
 
@@ -159,6 +200,11 @@ public enum MarkdownParser {
 
     private static func string(_ pointer: UnsafePointer<CChar>?) -> String {
         pointer.map { String(cString: $0) } ?? ""
+    }
+
+    /// `text` with runs of white space made one space, and none at either end.
+    private static func collapsedWhitespace(_ text: String) -> String {
+        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
     private static func trimmed(_ text: String) -> String {
@@ -244,6 +290,25 @@ private final class CmarkTree {
         } else {
             cmark_node_free(block)
         }
+    }
+
+    /// Puts an HTML block holding `html` right after `node`.
+    func insert(html: String, after node: OpaquePointer) {
+        guard let block = cmark_node_new(CMARK_NODE_HTML_BLOCK) else { return }
+        cmark_node_set_literal(block, html)
+        if cmark_node_insert_after(node, block) != 1 { cmark_node_free(block) }
+    }
+
+    /// A heading rendered on its own, its element carrying `id` (cmark writes headings
+    /// without attributes, and its output for a heading always opens with `<hN>`).
+    func renderHTML(_ heading: OpaquePointer, id: String) -> String {
+        guard let rendered = cmark_render_html(heading, CMARK_OPT_UNSAFE) else { return "" }
+        defer { cmark_get_default_mem_allocator().pointee.free(rendered) }
+        let html = String(cString: rendered)
+        let level = cmark_node_get_heading_level(heading)
+        let open = "<h\(level)>"
+        guard html.hasPrefix(open) else { return html }
+        return "<h\(level) id=\"\(escapeHTMLAttribute(id))\">" + html.dropFirst(open.count)
     }
 
     /// The whole tree as HTML, raw HTML kept.

@@ -1,3 +1,5 @@
+import TeXMathML
+import NotebookResults
 private typealias B = MarkdownByte
 
 /// Keeps TeX maths away from Markdown: each maths span of the prose is replaced in the source

@@ -1,3 +1,4 @@
+import NotebookResults
 private typealias B = MarkdownByte
 
 /// Finds TeX maths, `$…$` (inline) and `$$…$$` (display), in the inline content of one

@@ -1,3 +1,4 @@
+import NotebookResults
 private typealias B = MarkdownByte
 
 /// A notebook's Markdown as UTF-8 bytes with `\n` line endings, indexed by line.

@@ -1,3 +1,4 @@
+import Checksums
 import Foundation
 
 /// Why a checkpoint could not be written or read. `description` is the one message a user reads;

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import NotebookResults
+import Notebook
+
+/// `notebook build notebooks/`: every notebook of a folder into one site.
+///
+/// All notebooks are checked before any of them runs, so a typo in the last one is
+/// reported in a second, with every other notebook's errors, and nothing is trained or
+/// written. Then each runs in turn, and all pages and the index are written together at
+/// the end: a failed or interrupted build leaves the last good site as it was.
+struct BuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Run every notebook of a folder and write them all, with an index, as one site.",
+        discussion: """
+            The notebooks are the *.md files directly in the folder that contain at least one \
+            swift-vae block; other Markdown files (a README) are left out. Each page's footer \
+            gives the 'notebook run' command that reproduces it.
+            """)
+
+    @Argument(help: "The folder of Markdown notebooks.")
+    var folder: String
+
+    @Option(name: .customLong("output"), help: "The site folder to write.")
+    var output: String = "site"
+
+    @Option(name: .customLong("threads"),
+            help: "Threads for the matrix products and the passes between them. Results are bit-identical only for the same count, so it is fixed, not 'all cores'.")
+    var threads: Int = 2
+
+    @Flag(name: .shortAndLong, help: "Print no progress.")
+    var quiet = false
+
+    func validate() throws {
+        guard (1...64).contains(threads) else {
+            throw ValidationError("--threads must be between 1 and 64, got \(threads)")
+        }
+    }
+
+    func run() throws {
+        let notebooks = try NotebookFolder.notebooks(in: folder)
+        if !quiet {
+            for skipped in notebooks.skipped {
+                FileHandle.standardError.write(Data("skipped \(skipped): no swift-vae block\n".utf8))
+            }
+        }
+        let programs = try compileAll(notebooks.paths)
+        var results: [RunResult] = []
+        for (ordinal, (path, program)) in zip(notebooks.paths, programs).enumerated() {
+            if !quiet {
+                FileHandle.standardError.write(Data("building \(path) (\(ordinal + 1) of \(programs.count))\n".utf8))
+            }
+            results.append(try NotebookPipeline.execute(program, threads: threads, quiet: quiet, overrides: [:],
+                                                        command: reproducingCommand(for: path)))
+        }
+        try NotebookPipeline.publish(results, to: output, quiet: quiet)
+    }
+
+    /// Every notebook compiled, or one failure carrying every notebook's errors.
+    private func compileAll(_ paths: [String]) throws -> [NotebookProgram] {
+        var programs: [NotebookProgram] = []
+        var failures: [CommandFailure] = []
+        for path in paths {
+            do {
+                programs.append(try NotebookPipeline.compile(path, overrides: [:]))
+            } catch let failure as CommandFailure {
+                failures.append(failure)
+            }
+        }
+        guard !failures.isEmpty else { return programs }
+        let broken = failures.count == 1 ? "1 of \(paths.count) notebooks has" : "\(failures.count) of \(paths.count) notebooks have"
+        let message = failures.map(\.message).joined(separator: "\n")
+            + "\nerror: \(broken) errors; nothing was run and \(output) was left as it was"
+        // A file that cannot be read is a usage problem on its own; among notebook errors it is one more.
+        let exitCode: Int32 = failures.allSatisfy { $0.exitCode == 2 } ? 2 : 1
+        throw CommandFailure(message: message, exitCode: exitCode)
+    }
+
+    /// `notebook run` of the one notebook: it reproduces that page exactly.
+    private func reproducingCommand(for path: String) -> String {
+        var words = ["notebook", "run", path]
+        if threads != 2 { words += ["--threads", String(threads)] }
+        return words.joined(separator: " ")
+    }
+}

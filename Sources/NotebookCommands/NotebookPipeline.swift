@@ -1,0 +1,53 @@
+import Foundation
+import NotebookResults
+import Notebook
+import Site
+
+/// The stages wired together, each failure turned into a message and an exit code.
+enum NotebookPipeline {
+    static func compile(_ path: String, overrides: [String: String]) throws -> NotebookProgram {
+        do {
+            return try NotebookSource.compile(path, overrides: overrides)
+        } catch let errors as NotebookErrors {
+            throw CommandFailure.notebook(errors.description)
+        } catch let error as ParameterOverrideError {
+            throw CommandFailure.usage(error.description)
+        } catch let error as NotebookFileError {
+            throw CommandFailure.usage(error.description)
+        }
+    }
+
+    static func execute(_ program: NotebookProgram, options: RunOptions, command: String) throws -> RunResult {
+        try execute(program, threads: options.threads, quiet: options.quiet, overrides: try options.overrides(),
+                    command: command)
+    }
+
+    static func execute(_ program: NotebookProgram, threads: Int, quiet: Bool, overrides: [String: String],
+                        command: String) throws -> RunResult {
+        let executor = Executor(program: program,
+                                options: ExecutionOptions(blasThreads: threads,
+                                                          datasets: .fromEnvironment(ProcessInfo.processInfo.environment),
+                                                          command: command, overrides: overrides),
+                                progress: .automatic(quiet: quiet))
+        do {
+            return try executor.run()
+        } catch let error as ExecutionError {
+            throw CommandFailure.notebook(error.description)
+        }
+    }
+
+    /// Writes one page per result, the index and `site.json`, atomically, into `folder`.
+    static func publish(_ results: [RunResult], to folder: String, quiet: Bool) throws {
+        let written: [URL]
+        do {
+            written = try SitePublisher.publish(results, to: URL(fileURLWithPath: folder))
+        } catch let error as SiteError {
+            throw CommandFailure.notebook("error: could not write the site: \(error)")
+        }
+        if !quiet {
+            for page in written {
+                FileHandle.standardError.write(Data("wrote \(page.path)\n".utf8))
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+/// What a block produced, as data: the Site renders it, the Record fingerprints it.
+///
+/// Outputs carry numbers and pixels, never HTML or SVG, so the execution stage
+/// knows nothing of how they are drawn.
+public enum BlockOutput: Sendable, Equatable, Codable {
+    case text(String)
+    case table(TableOutput)
+    case lineChart(LineChartOutput)
+    case imageGrid(ImageGridOutput)
+    case scatter(ScatterOutput)
+}
+
+/// Points in a plane coloured by class, such as test images encoded into a latent space.
+public struct ScatterOutput: Sendable, Equatable, Codable {
+    public var title: String
+    public var caption: String
+    public var xLabel: String
+    public var yLabel: String
+    public var points: [Point]
+    /// Class names indexed by `Point.label`, for the legend.
+    public var classNames: [String]
+
+    public struct Point: Sendable, Equatable, Codable {
+        public var x: Double
+        public var y: Double
+        public var label: Int
+        public init(x: Double, y: Double, label: Int) {
+            self.x = x
+            self.y = y
+            self.label = label
+        }
+    }
+
+    public init(title: String, caption: String, xLabel: String, yLabel: String, points: [Point], classNames: [String]) {
+        self.title = title
+        self.caption = caption
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.points = points
+        self.classNames = classNames
+    }
+}
+
+/// The latent coordinates an image grid spans, for a manifold: column i decodes
+/// x = `xRange` interpolated, row j decodes y = `yRange` interpolated (top row first).
+public struct GridAxes: Sendable, Equatable, Codable {
+    public var xLabel: String
+    public var yLabel: String
+    public var xRange: ClosedRange<Double>
+    public var yRange: ClosedRange<Double>
+
+    public init(xLabel: String, yLabel: String, xRange: ClosedRange<Double>, yRange: ClosedRange<Double>) {
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.xRange = xRange
+        self.yRange = yRange
+    }
+}
+
+/// A table of figures, such as the per-epoch losses.
+public struct TableOutput: Sendable, Equatable, Codable {
+    public var title: String
+    public var columns: [String]
+    /// Cells already formatted for reading; numbers right-aligned by the renderer.
+    public var rows: [[String]]
+
+    public init(title: String, columns: [String], rows: [[String]]) {
+        self.title = title
+        self.columns = columns
+        self.rows = rows
+    }
+}
+
+/// One or more named series over a shared x axis (e.g. train and test loss per epoch).
+public struct LineChartOutput: Sendable, Equatable, Codable {
+    public var title: String
+    public var xLabel: String
+    public var yLabel: String
+    public var series: [Series]
+
+    public struct Series: Sendable, Equatable, Codable {
+        public var name: String
+        public var points: [Point]
+        public init(name: String, points: [Point]) {
+            self.name = name
+            self.points = points
+        }
+    }
+
+    public struct Point: Sendable, Equatable, Codable {
+        public var x: Double
+        public var y: Double
+        public init(x: Double, y: Double) {
+            self.x = x
+            self.y = y
+        }
+    }
+
+    public init(title: String, xLabel: String, yLabel: String, series: [Series]) {
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.series = series
+    }
+}
+
+/// A grid of equally sized grey-scale images, intensities in 0...1, row-major.
+///
+/// A reconstruction grid is drawn as pairs of rows: originals above their
+/// reconstructions; `rowLabels` names each row ("original", "reconstruction").
+public struct ImageGridOutput: Sendable, Equatable, Codable {
+    public var title: String
+    public var caption: String
+    public var rows: Int
+    public var columns: Int
+    public var imageWidth: Int
+    public var imageHeight: Int
+    /// `rows * columns` images, each `imageWidth * imageHeight` values in 0...1.
+    public var images: [[Float]]
+    /// Optional label per row, drawn to the left of it.
+    public var rowLabels: [String]
+    /// For a manifold: the latent range the grid spans, drawn as axes with tick values.
+    public var axes: GridAxes?
+
+    public init(title: String, caption: String, rows: Int, columns: Int, imageWidth: Int, imageHeight: Int,
+                images: [[Float]], rowLabels: [String] = [], axes: GridAxes? = nil) {
+        self.title = title
+        self.caption = caption
+        self.rows = rows
+        self.columns = columns
+        self.imageWidth = imageWidth
+        self.imageHeight = imageHeight
+        self.images = images
+        self.rowLabels = rowLabels
+        self.axes = axes
+    }
+}
+
+/// A number a block computed, at full precision (figures show it rounded).
+public struct Metric: Sendable, Equatable, Codable {
+    /// What it is, e.g. `epoch 3 test loss`.
+    public var name: String
+    public var value: Double
+
+    public init(name: String, value: Double) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// The outputs of one runnable block.
+public struct BlockResult: Sendable, Equatable, Codable {
+    /// The code block's ordinal in `Document.codeBlocks`.
+    public var blockIndex: Int
+    public var outputs: [BlockOutput]
+    /// The block's losses and metrics unrounded, in the order computed: what `check`
+    /// compares first, since a table shows them to two decimals only.
+    public var metrics: [Metric]
+    /// Wall-clock seconds the block took.
+    public var seconds: Double
+
+    public init(blockIndex: Int, outputs: [BlockOutput], metrics: [Metric] = [], seconds: Double) {
+        self.blockIndex = blockIndex
+        self.outputs = outputs
+        self.metrics = metrics
+        self.seconds = seconds
+    }
+}
+
+/// Everything a run produced, with what makes it reproducible.
+public struct RunResult: Sendable, Equatable, Codable {
+    public var document: Document
+    public var results: [BlockResult]
+    public var manifest: RunManifest
+
+    public init(document: Document, results: [BlockResult], manifest: RunManifest) {
+        self.document = document
+        self.results = results
+        self.manifest = manifest
+    }
+}

@@ -1,0 +1,110 @@
+/// A parsed notebook: its structure as values, the prose rendered to HTML, interleaved
+/// with its fenced code blocks.
+///
+/// The Markdown stage produces it once; later stages never look at Markdown again, and
+/// never search its HTML: the title, the summary and the headings with their anchors are
+/// handed over here. `segments` keeps the reading order: prose HTML and code blocks
+/// alternate as they appear in the file (a block nested in a list or quote splits the
+/// prose around it).
+public struct Document: Sendable, Equatable, Codable {
+    /// The file the document was read from, as given on the command line.
+    public var path: String
+    /// The page title: `title:` of the front matter, else the plain text of the first
+    /// level-1 heading (maths keeps its `$` delimiters); nil when there is neither.
+    public var title: String?
+    /// The plain text of the first paragraph of prose, white space collapsed, maths as
+    /// `$…$`; nil when the notebook has no prose paragraph.
+    public var summary: String?
+    /// The level-2 and level-3 headings in reading order, each with the `id` its HTML carries.
+    public var headings: [Heading]
+    /// Prose and code in reading order.
+    public var segments: [Segment]
+    /// The YAML front matter, if the file starts with one.
+    public var frontMatter: FrontMatter
+
+    public init(path: String, title: String?, summary: String? = nil, headings: [Heading] = [],
+                segments: [Segment], frontMatter: FrontMatter = .empty) {
+        self.path = path
+        self.title = title
+        self.summary = summary
+        self.headings = headings
+        self.segments = segments
+        self.frontMatter = frontMatter
+    }
+
+    public enum Segment: Sendable, Equatable, Codable {
+        /// Rendered HTML of the prose between two code blocks.
+        case html(String)
+        /// A fenced or indented code block, runnable or not.
+        case code(CodeBlock)
+        /// Where a table of contents belongs: right after the first level-1 heading. A
+        /// document without one has no such segment; a page may put its contents first.
+        case contents
+    }
+
+    /// The code blocks in reading order.
+    public var codeBlocks: [CodeBlock] {
+        segments.compactMap { if case .code(let block) = $0 { block } else { nil } }
+    }
+
+    /// The runnable (`swift-vae`) blocks in reading order.
+    public var runnableBlocks: [CodeBlock] { codeBlocks.filter(\.isRunnable) }
+}
+
+/// A section heading of the prose, with the anchor its HTML element carries.
+public struct Heading: Sendable, Equatable, Codable {
+    /// 2 or 3 (`##`, `###`).
+    public var level: Int
+    /// The heading's `id`, unique on the page (`training-2` for a second "Training").
+    public var anchor: String
+    /// The heading's plain text (maths keeps its `$` delimiters).
+    public var text: String
+
+    public init(level: Int, anchor: String, text: String) {
+        self.level = level
+        self.anchor = anchor
+        self.text = text
+    }
+}
+
+/// One code block of the notebook with the positions needed to report errors inside it.
+public struct CodeBlock: Sendable, Equatable, Codable {
+    /// The language word of the info string (`swift-vae`, `python`, or empty).
+    public var language: String
+    /// The rest of the info string after the language word (e.g. `{#train}`).
+    public var attributes: String
+    /// The block's text, lines separated by `\n`, without the fences.
+    public var source: String
+    /// Where the opening fence starts.
+    public var fenceLocation: SourceLocation
+    /// The file line of the block's first content line.
+    public var firstContentLine: Int
+    /// The file column (1-based) at which content lines start, after any container
+    /// indentation (list items, block quotes) and fence indentation.
+    public var contentColumn: Int
+    /// The ordinal of this block among all code blocks of the document, from 0.
+    public var index: Int
+
+    public init(language: String, attributes: String, source: String, fenceLocation: SourceLocation,
+                firstContentLine: Int, contentColumn: Int, index: Int) {
+        self.language = language
+        self.attributes = attributes
+        self.source = source
+        self.fenceLocation = fenceLocation
+        self.firstContentLine = firstContentLine
+        self.contentColumn = contentColumn
+        self.index = index
+    }
+
+    /// The language word that marks a block to run.
+    public static let runnableLanguage = "swift-vae"
+
+    public var isRunnable: Bool { language == Self.runnableLanguage }
+
+    /// The location in the Markdown file of a column within a line of this block (both 0-based).
+    public func location(ofLine lineOffset: Int, column columnOffset: Int) -> SourceLocation {
+        SourceLocation(file: fenceLocation.file,
+                       line: firstContentLine + lineOffset,
+                       column: contentColumn + columnOffset)
+    }
+}

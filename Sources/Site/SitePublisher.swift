@@ -1,0 +1,32 @@
+import Foundation
+import NotebookResults
+
+/// Publishes runs into a site folder: one page per run, the index and `site.json`,
+/// written together by `SiteWriter`.
+public enum SitePublisher {
+    /// `notebooks/vae.md` → `vae.html`.
+    public static func pageName(forNotebook path: String) -> String {
+        URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent + ".html"
+    }
+
+    /// Writes the runs' pages, and the index of every page the folder's manifest lists
+    /// with these added; returns the page files written, in name order.
+    ///
+    /// - Throws: `SiteError`; the folder's previous files are then unchanged.
+    @discardableResult
+    public static func publish(_ runs: [RunResult], to folder: URL) throws -> [URL] {
+        var pages: [String: String] = [:]
+        var entries: [PageSummary] = []
+        for run in runs {
+            let name = pageName(forNotebook: run.document.path)
+            pages[name] = renderNotebookPage(run)
+            entries.append(SiteManifest.entry(for: run, href: name))
+        }
+        let manifest = try SiteManifest.read(from: folder).updating(with: entries)
+        pages["index.html"] = renderIndexPage(manifest.pages)
+        pages[SiteManifest.fileName] = manifest.encoded()
+        try SiteWriter(outputDirectory: folder).write(pages: pages)
+        return pages.keys.filter { $0.hasSuffix(".html") && $0 != "index.html" }.sorted()
+            .map { folder.appendingPathComponent($0) }
+    }
+}
