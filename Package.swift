@@ -69,7 +69,7 @@ let package = Package(
         // A seeded generator for tests that feed garbled input to a parser.
         .target(name: "GeneratedInput", path: "Tests/GeneratedInput"),
         .testTarget(name: "TeXMathMLTests", dependencies: ["TeXMathML", "GeneratedInput"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "TeXMathML", "TestSupport", "GeneratedInput"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "TeXMathML", "Record", "TestSupport", "GeneratedInput"]),
         // Records from fixture results: nothing is trained.
         .testTarget(name: "RecordTests", dependencies: ["Record", "NotebookResults"]),
         // Pages from results alone: no engine, cmark or BLAS in this test target's graph.

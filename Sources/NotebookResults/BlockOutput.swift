@@ -158,12 +158,17 @@ public struct BlockResult: Sendable, Equatable, Codable {
     public var metrics: [Metric]
     /// Wall-clock seconds the block took.
     public var seconds: Double
+    /// When the block was computed (ISO 8601) if its outputs came from the cache; nil when
+    /// this run computed them.
+    public var computedAt: String?
 
-    public init(blockIndex: Int, outputs: [BlockOutput], metrics: [Metric] = [], seconds: Double) {
+    public init(blockIndex: Int, outputs: [BlockOutput], metrics: [Metric] = [], seconds: Double,
+                computedAt: String? = nil) {
         self.blockIndex = blockIndex
         self.outputs = outputs
         self.metrics = metrics
         self.seconds = seconds
+        self.computedAt = computedAt
     }
 }
 

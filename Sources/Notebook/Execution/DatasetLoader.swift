@@ -28,6 +28,15 @@ public struct DatasetLocations: Sendable {
                                 cache: DatasetCache.folder(environment: environment), mnistMirrors: mirrors)
     }
 
+    /// The files `request` reads, for the cache key: a changed file changes the key.
+    func files(for request: DataRequest) -> [URL] {
+        let names = [FashionMNIST.trainImagesFile, FashionMNIST.trainLabelsFile,
+                     FashionMNIST.testImagesFile, FashionMNIST.testLabelsFile]
+        let folder = request.name == "mnist" ? cache.appendingPathComponent(MNIST.subfolder)
+            : URL(fileURLWithPath: fashionMNIST)
+        return names.map { folder.appendingPathComponent($0) }
+    }
+
     /// Loads `request`, cutting the splits to the sizes it asks for and binarizing statically if asked.
     func load(_ request: DataRequest) throws -> DatasetSplits {
         var splits: DatasetSplits

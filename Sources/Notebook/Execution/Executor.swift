@@ -14,13 +14,17 @@ public struct ExecutionOptions: Sendable {
     /// The `-p` overrides the program was compiled with, kept in the manifest so `check`
     /// can compile the notebook the same way again.
     public var overrides: [String: String]
+    /// Where block outputs and session snapshots are reused from and stored; nil runs cold
+    /// and stores nothing.
+    public var cache: NotebookCache?
 
     public init(blasThreads: Int = 2, datasets: DatasetLocations = DatasetLocations(), command: String = "",
-                overrides: [String: String] = [:]) {
+                overrides: [String: String] = [:], cache: NotebookCache? = nil) {
         self.blasThreads = blasThreads
         self.datasets = datasets
         self.command = command
         self.overrides = overrides
+        self.cache = cache
     }
 }
 
@@ -40,16 +44,46 @@ public final class Executor {
     public func run() throws -> RunResult {
         BLAS.setThreads(options.blasThreads)
         let started = Date()
-        let session = Session(seed: program.seed)
+        let keys = CacheKeys(program: program, threads: options.blasThreads, cpuArchitecture: Self.cpuArchitecture,
+                             inputDigest: inputDigests)
+        do {
+            return try run(keys: keys, reuse: true, started: started)
+        } catch is SnapshotUnavailable {
+            return try run(keys: keys, reuse: false, started: started)
+        }
+    }
+
+    /// Runs every block, taking from the cache (with `reuse`) what it holds.
+    private func run(keys: CacheKeys, reuse: Bool, started: Date) throws -> RunResult {
+        var session = Session(seed: program.seed)
+        // The state key the in-memory session is at; cached blocks advance only `logicalState`.
+        var sessionState = keys.root
+        var logicalState = keys.root
         var results: [BlockResult] = []
-        for (ordinal, block) in program.blocks.enumerated() {
-            progress.blockStarted(block.location, index: ordinal + 1, of: program.blocks.count)
+        for ordinal in program.blocks.indices {
+            let block = program.blocks[ordinal]
+            if reuse, let cache = options.cache, let cached = cachedBlock(ordinal, keys: keys, cache: cache) {
+                results.append(try replay(cached, ordinal: ordinal, cache: cache))
+                logicalState = keys.stateAfter[ordinal]
+                continue
+            }
+            if sessionState != logicalState {
+                session = try restoredSession(at: logicalState, keys: keys, loadData: true)
+                sessionState = logicalState
+            }
+            progress.blockStarted(block.location, index: ordinal + 1, of: program.blocks.count,
+                                  reason: options.cache == nil ? nil : rerunReason(ordinal, keys: keys))
             let blockStarted = Date()
             var outputs: [BlockOutput] = []
+            var written: [NotebookCache.WrittenFile] = []
             session.metrics = []
             for command in block.commands {
                 do {
                     outputs += try execute(command.command, in: session)
+                    if case .saveWeights(let path) = command.command, let cache = options.cache,
+                       let bytes = FileManager.default.contents(atPath: resolve(path).path) {
+                        written.append(.init(path: path, digest: cache.storeBlob(bytes)))
+                    }
                 } catch let error as DivergenceError {
                     throw ExecutionError(location: command.location, message: error.description)
                 } catch let error as DatasetError {
@@ -60,8 +94,23 @@ public final class Executor {
                     throw ExecutionError(location: command.location, message: error.description)
                 }
             }
-            results.append(BlockResult(blockIndex: block.blockIndex, outputs: outputs, metrics: session.metrics,
-                                       seconds: Date().timeIntervalSince(blockStarted)))
+            let result = BlockResult(blockIndex: block.blockIndex, outputs: outputs, metrics: session.metrics,
+                                     seconds: Date().timeIntervalSince(blockStarted))
+            results.append(result)
+            sessionState = keys.stateAfter[ordinal]
+            logicalState = sessionState
+            if let cache = options.cache {
+                // The snapshot first: an outputs entry is only used with its state beside it.
+                if keys.changesSession[ordinal] { cache.store(SessionSnapshot(session), key: keys.stateAfter[ordinal]) }
+                cache.store(NotebookCache.CachedBlock(outputs: outputs, metrics: result.metrics, seconds: result.seconds,
+                                                      computedAt: Self.timestamp(Date()), files: written),
+                            key: keys.outputs[ordinal])
+            }
+        }
+        options.cache?.recordRun(of: program, keys: keys)
+        if sessionState != logicalState {
+            // Only cached blocks ran since: the manifest's checksums come from their state.
+            session = try restoredSession(at: logicalState, keys: keys, loadData: false)
         }
         let seconds = Date().timeIntervalSince(started)
         let manifest = RunManifest(
@@ -73,8 +122,72 @@ public final class Executor {
             cpuArchitecture: Self.cpuArchitecture,
             datasetChecksums: session.checksums, inputChecksums: session.inputChecksums,
             command: options.command, seconds: seconds,
-            finishedAt: ISO8601DateFormatter().string(from: Date()))
+            finishedAt: Self.timestamp(Date()))
         return RunResult(document: program.document, results: results, manifest: manifest)
+    }
+
+    static func timestamp(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+
+    /// Block `ordinal`'s cached outputs, when the cache also holds the state after it.
+    private func cachedBlock(_ ordinal: Int, keys: CacheKeys, cache: NotebookCache) -> NotebookCache.CachedBlock? {
+        if keys.changesSession[ordinal], !cache.hasSnapshot(keys.stateAfter[ordinal]) { return nil }
+        return cache.block(keys.outputs[ordinal])
+    }
+
+    /// A cached block as a result, with the files it wrote written again.
+    private func replay(_ cached: NotebookCache.CachedBlock, ordinal: Int, cache: NotebookCache) throws -> BlockResult {
+        let block = program.blocks[ordinal]
+        progress.blockCached(block.location, index: ordinal + 1, of: program.blocks.count)
+        for file in cached.files {
+            guard let bytes = cache.blob(file.digest) else {
+                throw ExecutionError(location: block.location,
+                                     message: "the cached copy of \(file.path) is missing or damaged; run again with --no-cache")
+            }
+            do {
+                try AtomicFile.write(bytes, to: resolve(file.path))
+            } catch {
+                throw ExecutionError(location: block.location,
+                                     message: "could not write \(file.path): \(error.localizedDescription)")
+            }
+        }
+        return BlockResult(blockIndex: block.blockIndex, outputs: cached.outputs, metrics: cached.metrics,
+                           seconds: cached.seconds, computedAt: cached.computedAt)
+    }
+
+    /// The session at `stateKey`, from its snapshot (a fresh one at the root).
+    private func restoredSession(at stateKey: String, keys: CacheKeys, loadData: Bool) throws -> Session {
+        if stateKey == keys.root { return Session(seed: program.seed) }
+        guard let cache = options.cache, let snapshot = cache.snapshot(stateKey) else { throw SnapshotUnavailable() }
+        do {
+            return try snapshot.restore(datasets: options.datasets, loadData: loadData)
+        } catch let error as SnapshotError {
+            cache.warn("warning: cache entry snapshots/\(stateKey.prefix(12)): \(error); computing it again")
+            throw SnapshotUnavailable()
+        }
+    }
+
+    /// A snapshot the cache listed turned out missing or damaged: the run starts over,
+    /// reusing no block, and stores everything anew.
+    private struct SnapshotUnavailable: Error {}
+
+    /// The digests of the files a session-changing command reads, for its cache key.
+    private func inputDigests(_ command: Command) -> [String] {
+        switch command {
+        case .data(let request):
+            return options.datasets.files(for: request).map { "\($0.lastPathComponent)=\(FileDigest.of($0))" }
+        case .loadWeights(let path):
+            // A checkpoint the notebook saved itself is an output of earlier blocks, which the
+            // state key already covers; one from elsewhere is an input.
+            let savedEarlier = program.blocks.flatMap(\.commands).contains { $0.command == .saveWeights(path: path) }
+            return savedEarlier ? [] : [FileDigest.of(resolve(path))]
+        default:
+            return []
+        }
+    }
+
+    /// Why block `ordinal` runs although a cache is in use, named for the progress line.
+    private func rerunReason(_ ordinal: Int, keys: CacheKeys) -> String {
+        options.cache?.reason(forRunning: ordinal, of: program, keys: keys) ?? "not in the cache"
     }
 
     /// An epoch's losses, unrounded, for the record.
@@ -114,6 +227,7 @@ public final class Executor {
         case .data(let request):
             let splits = try options.datasets.load(request)
             session.data = splits
+            session.dataRequest = request
             session.dataName = request.name
             session.binarization = request.binarization
             session.checksums.merge(splits.checksums) { _, new in new }

@@ -22,10 +22,22 @@ public final class ProgressReporter: @unchecked Sendable {
         return ProgressReporter(style: isatty(STDERR_FILENO) == 1 ? .live : .log)
     }
 
-    /// A block starts running.
-    public func blockStarted(_ location: SourceLocation, index: Int, of total: Int) {
+    /// A block starts running; `reason` says why when a cache could have spared it.
+    public func blockStarted(_ location: SourceLocation, index: Int, of total: Int, reason: String? = nil) {
         guard style != .quiet else { return }
-        write("[\(index)/\(total)] \(location)\n")
+        write("[\(index)/\(total)] \(location)" + (reason.map { " re-runs: \($0)" } ?? "") + "\n")
+    }
+
+    /// A block's outputs come from the cache.
+    public func blockCached(_ location: SourceLocation, index: Int, of total: Int) {
+        guard style != .quiet else { return }
+        write("[\(index)/\(total)] \(location) cached\n")
+    }
+
+    /// A line the user should see even in a log (a damaged cache entry).
+    public func warning(_ message: String) {
+        guard style != .quiet else { return }
+        write(message + "\n")
     }
 
     /// A training step finished.

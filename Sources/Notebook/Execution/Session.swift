@@ -6,6 +6,8 @@ final class Session {
     var seed: UInt64
     var data: DatasetSplits?
     var dataName: String?
+    /// The `data` command that loaded `data`, so a restored session can read it again.
+    var dataRequest: DataRequest?
     var binarization: Binarization = .none
     /// The objective of the latest training, used by `evaluate`.
     var objective = Objective()

@@ -7,7 +7,7 @@
 /// - `dynamic`: every time a batch is loaded, a pixel `p` becomes 1 with probability `p / 255`,
 ///   drawn from a `RandomStream`, so each epoch sees fresh samples (the "dynamically binarized
 ///   MNIST" of the VAE literature). See `sampleBernoulli(_:count:stream:)`.
-public enum Binarization: Sendable, Equatable {
+public enum Binarization: Sendable, Equatable, Codable {
     case none
     case threshold(Float)
     case dynamic

@@ -241,3 +241,23 @@ public final class VAE {
         decodeProbabilities(encodeMeans(images))
     }
 }
+
+extension VAE {
+    /// Every parameter's values, in `parameters` order: the weights a cache snapshot keeps.
+    public var parameterValues: [[Float]] { parameters.map(\.value.values) }
+
+    /// Copies `values` (as `parameterValues` gave them) into the parameters.
+    ///
+    /// - Returns: false, changing nothing, when the arrays do not fit the parameters.
+    public func setParameterValues(_ values: [[Float]]) -> Bool {
+        let parameters = parameters
+        guard values.count == parameters.count,
+              zip(values, parameters).allSatisfy({ $0.count == $1.count }) else { return false }
+        for (parameter, array) in zip(parameters, values) {
+            array.withUnsafeBufferPointer { buffer in
+                if let base = buffer.baseAddress { parameter.value.data.update(from: base, count: buffer.count) }
+            }
+        }
+        return true
+    }
+}

@@ -6,7 +6,7 @@ public final class Adam: Optimizer {
     public let beta1: Float
     public let beta2: Float
     public let epsilon: Float
-    private let state: OptimizerSlots
+    private let slots: OptimizerSlots
     private var stepCount = 0
     /// This step's constants, set by `beginStep()`.
     private var stepSize: Float = 0
@@ -18,10 +18,17 @@ public final class Adam: Optimizer {
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
-        state = OptimizerSlots(parameters: parameters, slotsPerParameter: 2)
+        slots = OptimizerSlots(parameters: parameters, slotsPerParameter: 2)
     }
 
-    public var parameterCount: Int { state.parameters.count }
+    public var parameterCount: Int { slots.parameters.count }
+
+    public var state: OptimizerState { OptimizerState(stepCount: stepCount, slots: slots.buffers) }
+
+    public func restore(_ state: OptimizerState) throws {
+        try slots.restore(state.slots)
+        stepCount = state.stepCount
+    }
 
     public func beginStep() {
         stepCount += 1
@@ -38,13 +45,13 @@ public final class Adam: Optimizer {
     public func update(parameters indices: Range<Int>) {
         let (b1, b2, stepSize, eps) = (beta1, beta2, stepSize, stepEpsilon)
         typealias V = SIMD8<Float>
-        let (slots, values, gradients) = (state.slots, state.values, state.gradients)
+        let (buffers, values, gradients) = (slots.slots, slots.values, slots.gradients)
         // Explicit vectors: the four pointers might alias as far as the compiler knows, so
         // it would not vectorize the scalar loop by itself. Each element's update is the
         // same operations in the same order in the vector body and the scalar tail, so the
         // result does not depend on where segments start.
-        state.forEachSegment(of: indices) { index, elements in
-            let m = slots[2 * index], v = slots[2 * index + 1]
+        slots.forEachSegment(of: indices) { index, elements in
+            let m = buffers[2 * index], v = buffers[2 * index + 1]
             let w = values[index], g = gradients[index]
             var i = elements.lowerBound
             while i + 8 <= elements.upperBound {

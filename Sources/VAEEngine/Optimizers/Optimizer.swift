@@ -16,6 +16,27 @@ public protocol Optimizer: AnyObject {
     func beginStep()
     /// Updates the parameters at `indices` of the optimizer's list from their gradients.
     func update(parameters indices: Range<Int>)
+    /// Everything the optimizer carries from one step to the next, for a cache snapshot.
+    var state: OptimizerState { get }
+    /// Puts back a state taken from an optimizer of the same kind over the same parameters.
+    ///
+    /// - Throws: `OptimizerState.Mismatch` when the slot buffers do not fit.
+    func restore(_ state: OptimizerState) throws
+}
+
+/// An optimizer's state between steps: its step count and its slot buffers (Adam's m and
+/// v, SGD's velocity, RMSProp's mean square), in the optimizer's parameter order.
+public struct OptimizerState: Sendable, Equatable {
+    public var stepCount: Int
+    public var slots: [[Float]]
+
+    public init(stepCount: Int, slots: [[Float]]) {
+        self.stepCount = stepCount
+        self.slots = slots
+    }
+
+    /// A state whose buffers do not fit the optimizer it is restored into.
+    public struct Mismatch: Error, Sendable, Equatable {}
 }
 
 extension Optimizer {
@@ -80,6 +101,32 @@ final class OptimizerSlots {
     }
 
     deinit { slots.forEach { $0.deallocate() } }
+
+    /// Every slot buffer as an array, in slot order.
+    var buffers: [[Float]] {
+        var index = 0
+        var buffers: [[Float]] = []
+        for count in counts {
+            for _ in 0..<(slots.count / max(1, counts.count)) {
+                buffers.append(Array(UnsafeBufferPointer(start: slots[index], count: count)))
+                index += 1
+            }
+        }
+        return buffers
+    }
+
+    /// Copies `buffers` (as `buffers` gave them) into the slots.
+    func restore(_ buffers: [[Float]]) throws {
+        let perParameter = slots.count / max(1, counts.count)
+        guard buffers.count == slots.count,
+              buffers.enumerated().allSatisfy({ $0.element.count == counts[$0.offset / max(1, perParameter)] })
+        else { throw OptimizerState.Mismatch() }
+        for (slot, buffer) in zip(slots, buffers) {
+            buffer.withUnsafeBufferPointer { pointer in
+                if let base = pointer.baseAddress { slot.update(from: base, count: pointer.count) }
+            }
+        }
+    }
 
     /// Calls `body(parameterIndex, elements)` over every element of the parameters at
     /// `indices`, one part per thread, each part a stripe of every parameter's rows.

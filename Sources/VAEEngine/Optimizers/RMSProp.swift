@@ -3,24 +3,30 @@ public final class RMSProp: Optimizer {
     public var learningRate: Float
     public let rho: Float
     public let epsilon: Float
-    private let state: OptimizerSlots
+    private let slots: OptimizerSlots
 
     public init(parameters: [Parameter], learningRate: Float, rho: Float = 0.9, epsilon: Float = 1e-7) {
         self.learningRate = learningRate
         self.rho = rho
         self.epsilon = epsilon
-        state = OptimizerSlots(parameters: parameters, slotsPerParameter: 1)
+        slots = OptimizerSlots(parameters: parameters, slotsPerParameter: 1)
     }
 
-    public var parameterCount: Int { state.parameters.count }
+    public var parameterCount: Int { slots.parameters.count }
+
+    public var state: OptimizerState { OptimizerState(stepCount: 0, slots: slots.buffers) }
+
+    public func restore(_ state: OptimizerState) throws {
+        try slots.restore(state.slots)
+    }
 
     public func beginStep() {}
 
     public func update(parameters indices: Range<Int>) {
         let (rate, decay, eps) = (learningRate, rho, epsilon)
         for index in indices {
-            let parameter = state.parameters[index]
-            let meanSquare = state.slots[index]
+            let parameter = slots.parameters[index]
+            let meanSquare = slots.slots[index]
             let w = parameter.value.data, g = parameter.gradient.data
             for i in 0..<parameter.count {
                 let gradient = g[i]

@@ -27,7 +27,7 @@ public struct TrainingPlan: Sendable, Equatable {
 }
 
 /// The figures of one finished epoch; losses are per image.
-public struct EpochRecord: Sendable, Equatable {
+public struct EpochRecord: Sendable, Equatable, Codable {
     /// 1-based epoch number, counted across all training blocks of a run.
     public var epoch: Int
     public var steps: Int
@@ -97,10 +97,10 @@ public struct DivergenceError: Error, Sendable, Equatable, CustomStringConvertib
 public final class Trainer {
     public let model: VAE
     public let seed: UInt64
-    public private(set) var completedEpochs = 0
-    public private(set) var completedSteps = 0
-    private var optimizer: Optimizer?
-    private var optimizerSpec: OptimizerSpec?
+    public internal(set) var completedEpochs = 0
+    public internal(set) var completedSteps = 0
+    var optimizer: Optimizer?
+    var optimizerSpec: OptimizerSpec?
     private let batch: Matrix
 
     public init(model: VAE, seed: UInt64) {

@@ -1,0 +1,84 @@
+import Foundation
+
+/// What the last cached run of a notebook looked like, block by block, so a re-run can name
+/// what changed ("'train' lr changed") instead of only saying that a block runs again.
+struct RunHistory: Codable {
+    struct Block: Codable {
+        /// The commands as written (trimmed, without comments).
+        var commands: [String]
+        var stateBefore: String
+        var stateAfter: String
+        var outputs: String
+    }
+
+    var root: String
+    var blocks: [Block]
+}
+
+extension NotebookCache {
+    private func historyURL(for notebook: String) -> URL {
+        folder.appendingPathComponent("runs").appendingPathComponent(CacheKeys.hash([notebook]) + ".json")
+    }
+
+    /// Remembers this run's blocks for the next run's messages.
+    func recordRun(of program: NotebookProgram, keys: CacheKeys) {
+        let history = RunHistory(root: keys.root, blocks: program.blocks.indices.map { index in
+            RunHistory.Block(commands: program.blocks[index].commands.map(\.text),
+                             stateBefore: keys.stateBefore(index), stateAfter: keys.stateAfter[index],
+                             outputs: keys.outputs[index])
+        })
+        guard let data = try? JSONEncoder().encode(history) else { return }
+        let url = historyURL(for: program.document.path)
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try AtomicFile.write(data, to: url)
+        } catch {
+            warn("warning: could not write \(url.path); the next run's messages will be less precise")
+        }
+    }
+
+    /// Why runnable block `index` runs again, compared with the last run of the notebook.
+    func reason(forRunning index: Int, of program: NotebookProgram, keys: CacheKeys) -> String {
+        guard let data = FileManager.default.contents(atPath: historyURL(for: program.document.path).path),
+              let history = try? JSONDecoder().decode(RunHistory.self, from: data) else { return "not in the cache" }
+        guard index < history.blocks.count else { return "a new block" }
+        let before = history.blocks[index]
+        let now = program.blocks[index].commands.map(\.text)
+        if before.commands != now { return Self.describeChange(from: before.commands, to: now) }
+        if history.root != keys.root { return "the engine, BLAS, threads, CPU or seed changed" }
+        if before.stateBefore != keys.stateBefore(index) { return "an earlier block changed" }
+        if before.stateAfter != keys.stateAfter[index] { return "a file it reads changed" }
+        if before.outputs != keys.outputs[index] { return "a parameter's value changed" }
+        return "its cache entry is missing or damaged"
+    }
+
+    /// `'train' lr changed`, `'plot kl' is new`, `'summary' was removed`.
+    static func describeChange(from old: [String], to new: [String]) -> String {
+        let first = (0..<min(old.count, new.count)).first { old[$0] != new[$0] } ?? min(old.count, new.count)
+        guard first < old.count else { return "'\(commandName(new[first]))' is new" }
+        guard first < new.count else { return "'\(commandName(old[first]))' was removed" }
+        let (was, now) = (old[first], new[first])
+        guard commandName(was) == commandName(now) else { return "'\(commandName(now))' is new" }
+        let (wasOptions, nowOptions) = (options(was), options(now))
+        let changed = Set(wasOptions.keys).union(nowOptions.keys).filter { wasOptions[$0] != nowOptions[$0] }.sorted()
+        let what = changed.isEmpty ? "its arguments" : changed.joined(separator: ", ")
+        return "'\(commandName(now))' \(what) changed"
+    }
+
+    /// The command's words before its first argument: `train`, `show samples`.
+    private static func commandName(_ text: String) -> String {
+        let words = text.split(separator: " ")
+        guard let first = words.first else { return text }
+        if ["show", "plot", "table", "save", "load"].contains(first), words.count > 1 { return "\(first) \(words[1])" }
+        return String(first)
+    }
+
+    private static func options(_ text: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for word in text.split(separator: " ") {
+            guard let equals = word.firstIndex(of: "=") else { continue }
+            result[String(word[..<equals])] = String(word[word.index(after: equals)...])
+        }
+        return result
+    }
+}

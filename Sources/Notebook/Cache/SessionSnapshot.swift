@@ -1,0 +1,154 @@
+import Foundation
+import VAEEngine
+
+/// Everything a session holds after a block, as a value a cache can store and a later run
+/// restore exactly: every random stream index, every weight and optimizer slot, the history.
+///
+/// Datasets are not stored: `data` names what to read again (the files' digests are part of
+/// the cache key, so a changed file is never restored past). The arrays of floats (weights,
+/// optimizer slots, evolution frames) travel beside the JSON header as raw little-endian
+/// floats, so a snapshot of a large model costs a copy, not a number-to-text conversion.
+struct SessionSnapshot: Equatable {
+    struct Header: Codable, Equatable {
+        var seed: UInt64
+        var data: DataChoice?
+        var objective: Objective
+        var evaluations: Int
+        var model: ModelSpec?
+        var trainer: TrainerCounters?
+        var history: [EpochRecord]
+        var evolutionEpochs: [Int]
+        var checksums: [String: String]
+        var inputChecksums: [String: String]
+        var savedPaths: [String]
+        /// How many floats each array beside the header holds, in order.
+        var arrayLengths: [Int]
+    }
+
+    /// The `data` command's choice, to read the dataset again.
+    struct DataChoice: Codable, Equatable {
+        var name: String
+        var trainCount: Int?
+        var testCount: Int?
+        var binarization: Binarization
+    }
+
+    /// The trainer's counters and optimizer settings; the optimizer's slots are arrays.
+    struct TrainerCounters: Codable, Equatable {
+        var completedEpochs: Int
+        var completedSteps: Int
+        var optimizer: OptimizerSpec?
+        var optimizerStepCount: Int
+        var optimizerSlotCount: Int
+    }
+
+    var header: Header
+    /// Model weights, then optimizer slots, then evolution frames' images.
+    var arrays: [[Float]]
+}
+
+extension SessionSnapshot {
+    /// The snapshot of `session` now.
+    init(_ session: Session) {
+        var arrays: [[Float]] = []
+        var modelSpec: ModelSpec?
+        var counters: TrainerCounters?
+        if let model = session.model {
+            modelSpec = model.spec
+            arrays += model.parameterValues
+        }
+        if let trainer = session.trainer {
+            let state = trainer.state
+            counters = TrainerCounters(completedEpochs: state.completedEpochs, completedSteps: state.completedSteps,
+                                       optimizer: state.optimizer?.spec,
+                                       optimizerStepCount: state.optimizer?.state.stepCount ?? 0,
+                                       optimizerSlotCount: state.optimizer?.state.slots.count ?? 0)
+            arrays += state.optimizer?.state.slots ?? []
+        }
+        for frame in session.evolution { arrays += frame.images }
+        header = Header(
+            seed: session.seed,
+            data: session.dataRequest.map {
+                DataChoice(name: $0.name, trainCount: $0.trainCount, testCount: $0.testCount, binarization: $0.binarization)
+            },
+            objective: session.objective, evaluations: session.evaluations, model: modelSpec, trainer: counters,
+            history: session.history,
+            evolutionEpochs: session.evolution.map(\.epoch),
+            checksums: session.checksums, inputChecksums: session.inputChecksums,
+            savedPaths: session.savedPaths.sorted(),
+            arrayLengths: arrays.map(\.count))
+        self.arrays = arrays
+    }
+
+    /// A session in this snapshot's state. `loadData` reads the dataset again (to run more
+    /// blocks); without it only what the manifest needs is restored.
+    func restore(datasets: DatasetLocations, loadData: Bool) throws -> Session {
+        let session = Session(seed: header.seed)
+        session.objective = header.objective
+        session.evaluations = header.evaluations
+        session.history = header.history
+        session.checksums = header.checksums
+        session.inputChecksums = header.inputChecksums
+        session.savedPaths = Set(header.savedPaths)
+        if let choice = header.data {
+            let request = DataRequest(name: choice.name, trainCount: choice.trainCount, testCount: choice.testCount,
+                                      binarization: choice.binarization)
+            session.dataRequest = request
+            session.dataName = choice.name
+            session.binarization = choice.binarization
+            if loadData { session.data = try datasets.load(request) }
+        }
+        var next = 0
+        func take(_ count: Int) throws -> [[Float]] {
+            guard next + count <= arrays.count else { throw SnapshotError.inconsistent("too few arrays") }
+            defer { next += count }
+            return Array(arrays[next..<(next + count)])
+        }
+        if let spec = header.model {
+            let model = VAE(spec: spec)
+            guard model.setParameterValues(try take(model.parameters.count)) else {
+                throw SnapshotError.inconsistent("weights do not fit the model")
+            }
+            session.model = model
+            let trainer = Trainer(model: model, seed: header.seed)
+            if let counters = header.trainer {
+                let slots = try take(counters.optimizerSlotCount)
+                let optimizer = counters.optimizer.map {
+                    (spec: $0, state: OptimizerState(stepCount: counters.optimizerStepCount, slots: slots))
+                }
+                do {
+                    try trainer.restore(TrainerState(completedEpochs: counters.completedEpochs,
+                                                     completedSteps: counters.completedSteps, optimizer: optimizer))
+                } catch {
+                    throw SnapshotError.inconsistent("optimizer state does not fit the model")
+                }
+            }
+            session.trainer = trainer
+        }
+        let framePoints = Session.evolutionPoints
+        for epoch in header.evolutionEpochs {
+            session.evolution.append((epoch, try take(framePoints)))
+        }
+        guard next == arrays.count else { throw SnapshotError.inconsistent("arrays left over") }
+        return session
+    }
+}
+
+/// A snapshot that cannot be restored; the cache reports it and computes the block again.
+enum SnapshotError: Error, CustomStringConvertible {
+    case inconsistent(String)
+
+    var description: String {
+        switch self {
+        case .inconsistent(let reason): "the snapshot is inconsistent: \(reason)"
+        }
+    }
+}
+
+/// The stored properties of a session, read by reflection: a test compares them with the
+/// ones `SessionSnapshot` covers, so a property added to `Session` cannot slip past it.
+public enum SnapshotCoverage {
+    public static var sessionProperties: Set<String> {
+        Set(Mirror(reflecting: Session(seed: 0)).children.compactMap(\.label))
+    }
+}

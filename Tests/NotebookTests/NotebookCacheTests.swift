@@ -1,0 +1,273 @@
+import Foundation
+import Notebook
+import NotebookResults
+import Record
+import Testing
+import TestSupport
+import VAEEngine
+
+/// The cache: a restored run is bit for bit a cold run, and each kind of edit re-runs
+/// exactly the blocks it should.
+@Suite(.serialized) struct NotebookCacheTests {
+    /// A run's record bytes and the progress lines it printed.
+    struct Outcome {
+        var record: Data
+        var lines: [String]
+        var result: RunResult
+
+        /// `cached` or `runs` for each block, in order.
+        var blockStates: [String] {
+            lines.filter { $0.hasPrefix("[") }.map { $0.hasSuffix(" cached") ? "cached" : "runs" }
+        }
+    }
+
+    static func run(_ path: String, cache: URL?, threads: Int = 2, overrides: [String: String] = [:]) throws -> Outcome {
+        let program = try NotebookSource.compile(path, overrides: overrides)
+        let lines = LineCollector()
+        let reporter = ProgressReporter(style: .log, write: { lines.append($0) })
+        let options = ExecutionOptions(blasThreads: threads, overrides: overrides,
+                                       cache: cache.map { NotebookCache(folder: $0, warn: { lines.append($0 + "\n") }) })
+        let result = try Executor(program: program, options: options, progress: reporter).run()
+        let record = try RecordFile.encode(NotebookRecord(result, plan: program.checkPlan))
+        return Outcome(record: record, lines: lines.lines.flatMap { $0.split(separator: "\n").map(String.init) },
+                       result: result)
+    }
+
+    final class LineCollector: @unchecked Sendable {
+        private(set) var lines: [String] = []
+        private let lock = NSLock()
+        func append(_ line: String) { lock.withLock { lines.append(line) } }
+    }
+
+    static let small = """
+        # Cache
+
+        Some prose.
+
+        ```swift-vae
+        param epochs = 1
+        seed 5
+        data fashion-mnist train=300 test=100
+        model mlp encoder=[32] latent=2 decoder=[32]
+        ```
+
+        ```swift-vae
+        train epochs=$epochs batch=50 lr=1e-3
+        evaluate test
+        ```
+
+        ```swift-vae
+        table losses
+        show samples 4
+        ```
+
+        ```swift-vae
+        save weights small.ckpt
+        plot latent test count=100
+        ```
+        """
+
+    func folderWith(_ markdown: String) throws -> (folder: URL, notebook: String) {
+        let folder = try makeTemporaryFolder()
+        let path = folder.appendingPathComponent("nb.md").path
+        try markdown.write(toFile: path, atomically: true, encoding: .utf8)
+        return (folder, path)
+    }
+
+    // MARK: - The invariant
+
+    /// Every notebook of `notebooks/checks/`, restored at every block: the record is the cold run's.
+    @Test(arguments: ["every-command.md", "convolutional.md"])
+    func restoredRunsWriteTheColdRecord(name: String) throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../notebooks/checks/\(name)").standardizedFileURL
+        let path = folder.appendingPathComponent(name).path
+        try FileManager.default.copyItem(atPath: source.path, toPath: path)
+        let cold = try Self.run(path, cache: nil)
+        let cache = folder.appendingPathComponent("cache")
+        let filled = try Self.run(path, cache: cache)
+        #expect(filled.record == cold.record)
+        let blocks = cold.result.results.count
+        for restorePoint in 0...blocks {
+            // Keep only what the first `restorePoint` blocks need, as if the run had stopped there.
+            let copy = folder.appendingPathComponent("cache-\(restorePoint)")
+            try FileManager.default.copyItem(at: cache, to: copy)
+            try Self.forgetBlocks(from: restorePoint, of: path, in: copy)
+            let restored = try Self.run(path, cache: copy)
+            #expect(restored.record == cold.record, "restored after \(restorePoint) blocks")
+            #expect(restored.blockStates == Array(repeating: "cached", count: restorePoint)
+                + Array(repeating: "runs", count: blocks - restorePoint))
+        }
+    }
+
+    /// Removes the outputs entries of the blocks from `first` on, so a run must compute them.
+    static func forgetBlocks(from first: Int, of path: String, in cache: URL) throws {
+        let history = cache.appendingPathComponent("runs")
+        let file = try FileManager.default.contentsOfDirectory(atPath: history.path).first!
+        let data = try Data(contentsOf: history.appendingPathComponent(file))
+        let json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        let blocks = json["blocks"] as! [[String: Any]]
+        for block in blocks.dropFirst(first) {
+            try? FileManager.default.removeItem(at: cache.appendingPathComponent("outputs/\(block["outputs"] as! String)"))
+        }
+    }
+
+    // MARK: - What re-runs
+
+    @Test func proseEditRunsNothing() throws {
+        let (folder, path) = try folderWith(Self.small)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cache = folder.appendingPathComponent("cache")
+        let first = try Self.run(path, cache: cache)
+        #expect(first.blockStates == ["runs", "runs", "runs", "runs"])
+        try Self.small.replacingOccurrences(of: "Some prose.", with: "Some edited prose, and a typo fixd.")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: folder.appendingPathComponent("small.ckpt").path)
+        let second = try Self.run(path, cache: cache)
+        #expect(second.blockStates == ["cached", "cached", "cached", "cached"])
+        #expect(second.record == first.record)
+        // `save weights` files are written again from the cache.
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("small.ckpt").path))
+        #expect(second.result.results.allSatisfy { $0.computedAt != nil })
+    }
+
+    @Test func figureEditRunsOnlyThatBlock() throws {
+        let (folder, path) = try folderWith(Self.small)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cache = folder.appendingPathComponent("cache")
+        _ = try Self.run(path, cache: cache)
+        let edited = Self.small.replacingOccurrences(of: "show samples 4", with: "show samples 9")
+        try edited.write(toFile: path, atomically: true, encoding: .utf8)
+        let second = try Self.run(path, cache: cache)
+        #expect(second.blockStates == ["cached", "cached", "runs", "cached"])
+        #expect(second.lines.contains { $0.contains("re-runs: 'show samples' its arguments changed") })
+        #expect(second.record == (try Self.run(path, cache: nil)).record)
+    }
+
+    @Test func trainingOptionChangeRunsFromThatBlockOn() throws {
+        let (folder, path) = try folderWith(Self.small)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cache = folder.appendingPathComponent("cache")
+        _ = try Self.run(path, cache: cache)
+        try Self.small.replacingOccurrences(of: "lr=1e-3", with: "lr=2e-3").write(toFile: path, atomically: true, encoding: .utf8)
+        let second = try Self.run(path, cache: cache)
+        #expect(second.blockStates == ["cached", "runs", "runs", "runs"])
+        #expect(second.lines.contains { $0.contains("re-runs: 'train' lr changed") })
+        #expect(second.record == (try Self.run(path, cache: nil)).record)
+    }
+
+    @Test func aChangedParameterOrThreadCountRunsAgain() throws {
+        let (folder, path) = try folderWith(Self.small)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cache = folder.appendingPathComponent("cache")
+        _ = try Self.run(path, cache: cache)
+        let overridden = try Self.run(path, cache: cache, overrides: ["epochs": "2"])
+        #expect(overridden.blockStates == ["cached", "runs", "runs", "runs"])
+        #expect(overridden.record == (try Self.run(path, cache: nil, overrides: ["epochs": "2"])).record)
+        let oneThread = try Self.run(path, cache: cache, threads: 1)
+        #expect(oneThread.blockStates == ["runs", "runs", "runs", "runs"])
+    }
+
+    @Test func anInsertedFigureBlockInvalidatesNothingElse() throws {
+        let (folder, path) = try folderWith(Self.small)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cache = folder.appendingPathComponent("cache")
+        _ = try Self.run(path, cache: cache)
+        let inserted = Self.small.replacingOccurrences(of: "```swift-vae\ntable losses",
+                                                       with: "```swift-vae\nsummary\n```\n\n```swift-vae\ntable losses")
+        try inserted.write(toFile: path, atomically: true, encoding: .utf8)
+        let second = try Self.run(path, cache: cache)
+        #expect(second.blockStates == ["cached", "cached", "runs", "cached", "cached"])
+    }
+
+    @Test func aChangedCheckpointRunsFromTheBlockThatLoadsIt() throws {
+        let (folder, path) = try folderWith(Self.small)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try Self.run(path, cache: nil)  // writes small.ckpt
+        let loader = """
+            ```swift-vae
+            seed 5
+            data fashion-mnist train=300 test=100
+            model mlp encoder=[32] latent=2 decoder=[32]
+            ```
+
+            ```swift-vae
+            load weights small.ckpt
+            show samples 4
+            ```
+            """
+        let loaderPath = folder.appendingPathComponent("loader.md").path
+        try loader.write(toFile: loaderPath, atomically: true, encoding: .utf8)
+        let cache = folder.appendingPathComponent("cache")
+        _ = try Self.run(loaderPath, cache: cache)
+        #expect(try Self.run(loaderPath, cache: cache).blockStates == ["cached", "cached"])
+        _ = try Self.run(path, cache: nil, overrides: ["epochs": "2"])  // another small.ckpt
+        let second = try Self.run(loaderPath, cache: cache)
+        #expect(second.blockStates == ["cached", "runs"])
+        #expect(second.lines.contains { $0.contains("a file it reads changed") })
+    }
+
+    @Test func aDamagedEntryIsReportedAndComputedAgain() throws {
+        let (folder, path) = try folderWith(Self.small)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cache = folder.appendingPathComponent("cache")
+        let first = try Self.run(path, cache: cache)
+        for kind in ["outputs", "snapshots"] {
+            let entries = cache.appendingPathComponent(kind)
+            for name in try FileManager.default.contentsOfDirectory(atPath: entries.path) {
+                let url = entries.appendingPathComponent(name)
+                var bytes = try Data(contentsOf: url)
+                bytes[bytes.count / 2] ^= 0xFF
+                try bytes.write(to: url)
+            }
+        }
+        let second = try Self.run(path, cache: cache)
+        #expect(second.blockStates == ["runs", "runs", "runs", "runs"])
+        #expect(second.lines.contains { $0.hasPrefix("warning: cache entry") && $0.contains("damaged") })
+        #expect(second.record == first.record)
+    }
+
+    @Test func blocksFinishedBeforeAFailureAreReused() throws {
+        // The third block loads a checkpoint of another architecture: it fails after two blocks ran.
+        let failing = Self.small.replacingOccurrences(of: "table losses",
+                                                      with: "model mlp encoder=[16] latent=2 decoder=[16]\nload weights small.ckpt")
+        let (folder, path) = try folderWith(Self.small)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try Self.run(path, cache: nil)  // writes small.ckpt
+        try failing.write(toFile: path, atomically: true, encoding: .utf8)
+        let cache = folder.appendingPathComponent("cache")
+        #expect(throws: ExecutionError.self) { try Self.run(path, cache: cache) }
+        try Self.small.write(toFile: path, atomically: true, encoding: .utf8)
+        let second = try Self.run(path, cache: cache)
+        #expect(second.blockStates == ["cached", "cached", "runs", "runs"])
+        #expect(second.record == (try Self.run(path, cache: nil)).record)
+    }
+
+    // MARK: - Snapshots cover the state
+
+    /// Adding a stored property to the state a snapshot must cover fails here until the
+    /// snapshot takes it (or it is listed as derived, with the reason).
+    @Test func snapshotsCoverEveryStoredProperty() throws {
+        let spec = ModelSpec(kind: .mlp, encoder: [4], latent: 2, decoder: [4])
+        let model = VAE(spec: spec)
+        let trainer = Trainer(model: model, seed: 1)
+        let expectations: [(Any, Set<String>)] = [
+            // Session: `metrics` belongs to the block running, not to the state after it.
+            (SnapshotCoverage.sessionProperties, ["seed", "data", "dataName", "dataRequest", "binarization", "objective", "evolution",
+                                    "evaluations", "model", "trainer", "history", "checksums", "inputChecksums",
+                                    "savedPaths", "metrics"]),
+            // Trainer: `batch` is scratch space refilled every step.
+            (trainer, ["model", "seed", "completedEpochs", "completedSteps", "optimizer", "optimizerSpec", "batch"]),
+            (Adam(parameters: model.parameters, learningRate: 1e-3),
+             ["learningRate", "beta1", "beta2", "epsilon", "slots", "stepCount", "stepSize", "stepEpsilon"]),
+            (SGD(parameters: model.parameters, learningRate: 1e-3), ["learningRate", "momentum", "slots"]),
+            (RMSProp(parameters: model.parameters, learningRate: 1e-3), ["learningRate", "rho", "epsilon", "slots"]),
+        ]
+        for (value, known) in expectations {
+            let names = value as? Set<String> ?? Set(Mirror(reflecting: value).children.compactMap(\.label))
+            #expect(names == known, "\(type(of: value)): new or removed stored properties \(names.symmetricDifference(known)); snapshot them in SessionSnapshot/TrainerState")
+        }
+    }
+}
