@@ -75,7 +75,7 @@ let package = Package(
         // Pages from results alone: no engine, cmark or BLAS in this test target's graph.
         // Snapshots are read through #filePath (and rewritten on request), not bundled.
         .testTarget(name: "SiteTests", dependencies: ["Site", "NotebookResults", "Record", "CZlib"],
-                    exclude: ["Snapshots"]),
+                    exclude: ["Snapshots", "Fixtures"]),
         .testTarget(name: "NotebookCommandsTests", dependencies: ["NotebookCommands", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["NotebookCLI", "TestSupport", "VAEEngine", "Checksums"]),
     ]

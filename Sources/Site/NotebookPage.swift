@@ -69,7 +69,7 @@ public func renderNotebookPage(_ run: RunResult, stylesheetHref: String = "style
     <article class="notebook">
     \(body)</article>
     </main>
-    \(renderManifestFooter(run.manifest, documentPath: document.path))
+    \(renderManifestFooter(run.manifest, results: run.results))
     </body>
     </html>
 
@@ -96,7 +96,7 @@ private func renderCodeBlock(_ block: CodeBlock) -> String {
 ///
 /// Rows whose facts a manifest does not have (no parameters, no checkpoint loaded, an
 /// older record without the CPU) are left out rather than shown empty.
-private func renderManifestFooter(_ manifest: RunManifest, documentPath: String) -> String {
+private func renderManifestFooter(_ manifest: RunManifest, results: [BlockResult]) -> String {
     var rows: [(String, String)] = [("Seed", "<code>\(manifest.seed)</code>")]
     if !manifest.parameters.isEmpty {
         // An overridden value is marked, so the page says it is not the notebook's own.
@@ -122,6 +122,13 @@ private func renderManifestFooter(_ manifest: RunManifest, documentPath: String)
         rows.append(("Checkpoints loaded (SHA-256)", renderChecksums(manifest.inputChecksums)))
     }
     rows.append(("Run time", escapeHTMLText(formatDuration(manifest.seconds))))
+    let cached = results.enumerated().compactMap { ordinal, result in
+        result.computedAt.map { "<li>block \(ordinal + 1), computed \(escapeHTMLText($0))</li>" }
+    }
+    if !cached.isEmpty {
+        let summary = cached.count == results.count ? "every block" : "\(cached.count) of \(results.count) blocks"
+        rows.append(("From the cache", "\(summary)\n<ul class=\"cached-blocks\">\n\(cached.joined(separator: "\n"))\n</ul>"))
+    }
     rows.append(("Finished", escapeHTMLText(manifest.finishedAt)))
     rows.append(("Reproduce", "<code class=\"command\">\(escapeHTMLText(manifest.command))</code>"))
     let list = rows.map { "<dt>\($0.0)</dt><dd>\($0.1)</dd>" }.joined(separator: "\n")

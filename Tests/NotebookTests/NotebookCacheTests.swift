@@ -271,3 +271,30 @@ import VAEEngine
         }
     }
 }
+
+/// Results are values: a real run's results survive JSON, which is all a page needs.
+@Suite struct ResultsJSONTests {
+    @Test func aRunsResultsRoundTripThroughJSON() throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("results.md").path
+        try NotebookCacheTests.small.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try NotebookCacheTests.run(path, cache: nil).result
+        let json = try ResultsJSON.encoder().encode(result)
+        #expect(try ResultsJSON.decoder().decode(RunResult.self, from: json) == result)
+        // `RECORD_FIXTURES=1` refreshes the fixture the Site tests render a page from.
+        if ProcessInfo.processInfo.environment["RECORD_FIXTURES"] == "1" {
+            var fixture = result
+            fixture.document.path = "notebooks/results.md"
+            fixture.manifest.seconds = 1.5
+            fixture.manifest.finishedAt = "2026-01-01T00:00:00Z"
+            fixture.manifest.command = "notebook run notebooks/results.md"
+            fixture.results = fixture.results.map { var block = $0; block.seconds = 0.25; return block }
+            let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .appendingPathComponent("../SiteTests/Fixtures/run-result.json")
+            let json = String(decoding: try ResultsJSON.encoder().encode(fixture), as: UTF8.self)
+                .replacingOccurrences(of: path, with: "notebooks/results.md")
+            try Data(json.utf8).write(to: url)
+        }
+    }
+}

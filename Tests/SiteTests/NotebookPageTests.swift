@@ -67,6 +67,16 @@ import Testing
         #expect(!page.contains("<dt>CPU</dt>"))
         #expect(!page.contains("Checkpoints loaded"))
         #expect(page.contains("<dt>Datasets (SHA-256)</dt>"))
+        #expect(!page.contains("From the cache"))
+    }
+
+    @Test func footerSaysWhichBlocksCameFromTheCache() {
+        var run = Fixtures.demoRun
+        run.results[0].computedAt = "2025-01-01T10:00:00Z"
+        run.results[2].computedAt = "2025-01-01T10:05:00Z"
+        let page = renderNotebookPage(run)
+        #expect(page.contains("<dt>From the cache</dt><dd>2 of 3 blocks\n<ul class=\"cached-blocks\">\n"
+            + "<li>block 1, computed 2025-01-01T10:00:00Z</li>\n<li>block 3, computed 2025-01-01T10:05:00Z</li>\n</ul></dd>"))
     }
 
     @Test func titleFallsBackToTheFileName() {

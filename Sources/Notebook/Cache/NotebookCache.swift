@@ -48,7 +48,7 @@ public struct NotebookCache: Sendable {
     func block(_ key: String) -> CachedBlock? {
         guard let (header, _) = read(kind: "outputs", key: key) else { return nil }
         do {
-            return try JSONDecoder().decode(CachedBlock.self, from: header)
+            return try ResultsJSON.decoder().decode(CachedBlock.self, from: header)
         } catch {
             warn("warning: cache entry outputs/\(key) cannot be read; computing it again")
             return nil
@@ -56,7 +56,7 @@ public struct NotebookCache: Sendable {
     }
 
     func store(_ block: CachedBlock, key: String) {
-        guard let header = try? JSONEncoder().encode(block) else { return }
+        guard let header = try? ResultsJSON.encoder().encode(block) else { return }
         write(CacheEntryFile.encode(kind: "outputs", header: header, floats: []), kind: "outputs", key: key)
     }
 
