@@ -209,6 +209,38 @@ import VAEEngine
         #expect(second.lines.contains { $0.contains("a file it reads changed") })
     }
 
+    @Test func moreEpochsContinueTheCachedTrainingBitForBit() throws {
+        let (folder, path) = try folderWith(Self.small)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cache = folder.appendingPathComponent("cache")
+        _ = try Self.run(path, cache: cache, overrides: ["epochs": "2"])
+        let continued = try Self.run(path, cache: cache, overrides: ["epochs": "3"])
+        #expect(continued.blockStates == ["cached", "runs", "runs", "runs"])
+        #expect(continued.lines.contains { $0.contains("continues the cached run of 2 epochs") })
+        // One epoch is trained, not three.
+        #expect(continued.lines.filter { $0.hasPrefix("  epoch ") }.count == 1)
+        #expect(continued.record == (try Self.run(path, cache: nil, overrides: ["epochs": "3"])).record)
+        // Fewer epochs than cached cannot continue: the block trains from its start state.
+        let fewer = try Self.run(path, cache: cache, overrides: ["epochs": "1"])
+        #expect(!fewer.lines.contains { $0.contains("continues the cached run") })
+        #expect(fewer.record == (try Self.run(path, cache: nil, overrides: ["epochs": "1"])).record)
+    }
+
+    @Test func moreStepsContinueOnlyFromAWholeEpoch() throws {
+        let stepped = Self.small.replacingOccurrences(of: "train epochs=$epochs batch=50", with: "train steps=$epochs batch=50")
+        let (folder, path) = try folderWith(stepped)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cache = folder.appendingPathComponent("cache")
+        // 300 images in batches of 50: 6 steps an epoch.
+        _ = try Self.run(path, cache: cache, overrides: ["epochs": "6"])
+        let continued = try Self.run(path, cache: cache, overrides: ["epochs": "9"])
+        #expect(continued.lines.contains { $0.contains("continues the cached run of 1 epoch") })
+        #expect(continued.record == (try Self.run(path, cache: nil, overrides: ["epochs": "9"])).record)
+        let partial = try Self.run(path, cache: cache, overrides: ["epochs": "11"])
+        #expect(!partial.lines.contains { $0.contains("continues the cached run") })
+        #expect(partial.record == (try Self.run(path, cache: nil, overrides: ["epochs": "11"])).record)
+    }
+
     @Test func aDamagedEntryIsReportedAndComputedAgain() throws {
         let (folder, path) = try folderWith(Self.small)
         defer { try? FileManager.default.removeItem(at: folder) }

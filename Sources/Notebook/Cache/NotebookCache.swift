@@ -66,12 +66,12 @@ public struct NotebookCache: Sendable {
         FileManager.default.fileExists(atPath: entryURL(kind: "snapshots", key: key).path)
     }
 
-    func snapshot(_ key: String) -> SessionSnapshot? {
-        guard let (headerData, floats) = read(kind: "snapshots", key: key) else { return nil }
-        guard let header = try? JSONDecoder().decode(SessionSnapshot.Header.self, from: headerData),
+    func snapshot(_ key: String, kind: String = "snapshots") -> SessionSnapshot? {
+        guard let (headerData, floats) = read(kind: kind, key: key, entryKind: "snapshots") else { return nil }
+        guard let header = try? ResultsJSON.decoder().decode(SessionSnapshot.Header.self, from: headerData),
               header.arrayLengths.allSatisfy({ $0 >= 0 }),
               header.arrayLengths.reduce(0, +) == floats.count else {
-            warn("warning: cache entry snapshots/\(key) is inconsistent; computing it again")
+            warn("warning: cache entry \(kind)/\(key.prefix(12)) is inconsistent; computing it again")
             return nil
         }
         var arrays: [[Float]] = []
@@ -83,10 +83,9 @@ public struct NotebookCache: Sendable {
         return SessionSnapshot(header: header, arrays: arrays)
     }
 
-    func store(_ snapshot: SessionSnapshot, key: String) {
-        guard let header = try? JSONEncoder().encode(snapshot.header) else { return }
-        write(CacheEntryFile.encode(kind: "snapshots", header: header, floats: snapshot.arrays),
-              kind: "snapshots", key: key)
+    func store(_ snapshot: SessionSnapshot, key: String, kind: String = "snapshots") {
+        guard let header = try? ResultsJSON.encoder().encode(snapshot.header) else { return }
+        write(CacheEntryFile.encode(kind: "snapshots", header: header, floats: snapshot.arrays), kind: kind, key: key)
     }
 
     // MARK: - Blobs (files a block wrote)

@@ -77,9 +77,18 @@ public final class Executor {
             var outputs: [BlockOutput] = []
             var written: [NotebookCache.WrittenFile] = []
             session.metrics = []
+            var changingSoFar: [Command] = []
             for command in block.commands {
                 do {
-                    outputs += try execute(command.command, in: session)
+                    if case .train(let plan) = command.command, let cache = options.cache {
+                        let key = TrainingContinuation.key(stateBefore: keys.stateBefore(ordinal),
+                                                           earlierInBlock: changingSoFar, plan: plan,
+                                                           inputDigest: inputDigests)
+                        outputs += try train(plan, in: session, continuing: key, cache: cache)
+                    } else {
+                        outputs += try execute(command.command, in: session)
+                    }
+                    if CacheKeys.changesSession(command.command) { changingSoFar.append(command.command) }
                     if case .saveWeights(let path) = command.command, let cache = options.cache,
                        let bytes = FileManager.default.contents(atPath: resolve(path).path) {
                         written.append(.init(path: path, digest: cache.storeBlob(bytes)))
@@ -219,6 +228,58 @@ public final class Executor {
         return URL(fileURLWithPath: path, relativeTo: folder)
     }
 
+    /// Trains the session's model by `plan`, recording every epoch; returns this plan's epochs.
+    private func train(_ plan: TrainingPlan, in session: Session) throws -> [EpochRecord] {
+        let trainer = session.trainer!, data = session.data!
+        session.objective = plan.objective
+        let records = try trainer.train(plan, on: data.train, test: data.test,
+                                        binarization: session.binarization) { [progress] step in
+            progress.step(step)
+        } epochFinished: { [progress, figures] record, epochInPlan in
+            progress.epoch(record, epochInPlan: epochInPlan, of: plan.epochCount(images: data.train.count))
+            // A frame of the fixed evolution points: forward passes only, own stream.
+            session.evolution.append((record.epoch, figures.evolutionFrame(model: trainer.model, seed: session.seed,
+                                                                            count: Session.evolutionPoints)))
+        }
+        session.history += records
+        for record in records {
+            session.metrics += Self.metrics(of: record)
+        }
+        return records
+    }
+
+    /// A `train` that continues a cached shorter run of the same plan when there is one
+    /// (`epochs=2` → `epochs=3`), and leaves its own end state for a longer one later.
+    ///
+    /// Continuing is the cold run bit for bit: the restored session holds the weights,
+    /// optimizer state and the epoch and step counters that index the shuffle and noise
+    /// streams, so the remaining epochs draw exactly what they would have in one go.
+    private func train(_ plan: TrainingPlan, in session: Session, continuing key: String,
+                       cache: NotebookCache) throws -> [BlockOutput] {
+        let images = session.data!.train.count
+        let stepsBefore = session.trainer!.completedSteps
+        var earlier: [EpochRecord] = []
+        var remaining = plan
+        if let continuation = cache.continuation(key),
+           let rest = TrainingContinuation.remainder(of: plan, after: continuation.trained, images: images) {
+            let metrics = session.metrics, data = session.data
+            let restored = try continuation.snapshot.restore(datasets: options.datasets, loadData: false)
+            restored.data = data
+            restored.metrics = metrics
+            session.replaceState(with: restored)
+            earlier = Array(session.history.suffix(continuation.trained.epochs))
+            for record in earlier { session.metrics += Self.metrics(of: record) }
+            progress.note("  continues the cached run of \(continuation.trained.epochs) epoch"
+                             + (continuation.trained.epochs == 1 ? "" : "s"))
+            remaining = rest
+        }
+        let records = earlier + (try train(remaining, in: session))
+        let trained = TrainingContinuation.Trained(epochs: records.count,
+                                                   steps: session.trainer!.completedSteps - stepsBefore)
+        cache.storeContinuation(SessionSnapshot(session), trained: trained, key: key)
+        return [figures.trainingSummary(records)]
+    }
+
     private func execute(_ command: Command, in session: Session) throws -> [BlockOutput] {
         switch command {
         case .parameter, .seed:
@@ -242,22 +303,7 @@ public final class Executor {
             session.evolution = []
             return [.text("\(spec.kind.rawValue.uppercased()) VAE with \(model.parameterCount.formatted()) parameters")]
         case .train(let plan):
-            let trainer = session.trainer!, data = session.data!
-            session.objective = plan.objective
-            let records = try trainer.train(plan, on: data.train, test: data.test,
-                                            binarization: session.binarization) { [progress] step in
-                progress.step(step)
-            } epochFinished: { [progress, figures] record, epochInPlan in
-                progress.epoch(record, epochInPlan: epochInPlan, of: plan.epochCount(images: data.train.count))
-                // A frame of the fixed evolution points: forward passes only, own stream.
-                session.evolution.append((record.epoch, figures.evolutionFrame(model: trainer.model, seed: session.seed,
-                                                                                count: Session.evolutionPoints)))
-            }
-            session.history += records
-            for record in records {
-                session.metrics += Self.metrics(of: record)
-            }
-            return [figures.trainingSummary(records)]
+            return [figures.trainingSummary(try train(plan, in: session))]
         case .tableLosses:
             return [figures.lossTable(session.history)]
         case .plotLosses:

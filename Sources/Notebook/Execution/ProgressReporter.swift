@@ -34,6 +34,12 @@ public final class ProgressReporter: @unchecked Sendable {
         write("[\(index)/\(total)] \(location) cached\n")
     }
 
+    /// A line about the block running (a training continued from the cache).
+    public func note(_ message: String) {
+        guard style != .quiet else { return }
+        write(message + "\n")
+    }
+
     /// A line the user should see even in a log (a damaged cache entry).
     public func warning(_ message: String) {
         guard style != .quiet else { return }

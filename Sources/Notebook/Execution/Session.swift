@@ -35,4 +35,23 @@ final class Session {
     init(seed: UInt64) {
         self.seed = seed
     }
+
+    /// Takes every property of `other`: a session restored from the cache in this one's place.
+    func replaceState(with other: Session) {
+        seed = other.seed
+        data = other.data
+        dataName = other.dataName
+        dataRequest = other.dataRequest
+        binarization = other.binarization
+        objective = other.objective
+        evolution = other.evolution
+        evaluations = other.evaluations
+        model = other.model
+        trainer = other.trainer
+        history = other.history
+        checksums = other.checksums
+        inputChecksums = other.inputChecksums
+        savedPaths = other.savedPaths
+        metrics = other.metrics
+    }
 }
