@@ -108,7 +108,8 @@ import VAEEngine
         let file = try FileManager.default.contentsOfDirectory(atPath: history.path).first!
         let data = try Data(contentsOf: history.appendingPathComponent(file))
         let json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
-        let blocks = json["blocks"] as! [[String: Any]]
+        let runs = json["runs"] as! [[String: Any]]
+        let blocks = runs.last!["blocks"] as! [[String: Any]]
         for block in blocks.dropFirst(first) {
             try? FileManager.default.removeItem(at: cache.appendingPathComponent("outputs/\(block["outputs"] as! String)"))
         }
@@ -275,6 +276,40 @@ import VAEEngine
         let second = try Self.run(path, cache: cache)
         #expect(second.blockStates == ["cached", "cached", "runs", "runs"])
         #expect(second.record == (try Self.run(path, cache: nil)).record)
+    }
+
+    // MARK: - Pruning
+
+    @Test func theCacheKeepsTheLastThreeRunsAndCleanForgetsANotebook() throws {
+        let (folder, path) = try folderWith(Self.small)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cacheFolder = folder.appendingPathComponent("cache")
+        for epochs in 1...4 { _ = try Self.run(path, cache: cacheFolder, overrides: ["epochs": String(epochs)]) }
+        let cache = NotebookCache(folder: cacheFolder)
+        // The first run's training entries are gone; the last three runs' are reused.
+        #expect(try Self.run(path, cache: cacheFolder, overrides: ["epochs": "1"]).blockStates
+                == ["cached", "runs", "runs", "runs"])
+        #expect(try Self.run(path, cache: cacheFolder, overrides: ["epochs": "3"]).blockStates
+                == ["cached", "cached", "cached", "cached"])
+        #expect(cache.clean(notebook: path) == 3)
+        #expect(cache.entrySizes().isEmpty)
+    }
+
+    @Test func aSizeLimitDropsTheOldestRunsFirst() throws {
+        let (folder, path) = try folderWith(Self.small)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cacheFolder = folder.appendingPathComponent("cache")
+        _ = try Self.run(path, cache: cacheFolder)
+        let oneRun = NotebookCache(folder: cacheFolder).entrySizes().values.reduce(0, +)
+        let program = try NotebookSource.compile(path, overrides: ["epochs": "2"])
+        let limited = NotebookCache(folder: cacheFolder, sizeLimit: oneRun + oneRun / 2)
+        _ = try Executor(program: program, options: ExecutionOptions(overrides: ["epochs": "2"], cache: limited),
+                         progress: ProgressReporter(style: .quiet)).run()
+        let total = limited.entrySizes().values.reduce(0, +)
+        #expect(total <= oneRun + oneRun / 2)
+        // The newer run survived whole.
+        #expect(try Self.run(path, cache: cacheFolder, overrides: ["epochs": "2"]).blockStates
+                == ["cached", "cached", "cached", "cached"])
     }
 
     // MARK: - Snapshots cover the state

@@ -10,11 +10,18 @@ import NotebookResults
 /// in one line and computed again. A cache that cannot be written never fails a run.
 public struct NotebookCache: Sendable {
     public let folder: URL
+    /// Past this many bytes, the oldest runs' entries are deleted after a run.
+    public let sizeLimit: Int64
     /// Called with a one-line warning for each damaged or unwritable entry.
     let warn: @Sendable (String) -> Void
 
-    public init(folder: URL, warn: @escaping @Sendable (String) -> Void = { _ in }) {
+    /// The default size limit: 2 GB.
+    public static let defaultSizeLimit: Int64 = 2_000_000_000
+
+    public init(folder: URL, sizeLimit: Int64 = NotebookCache.defaultSizeLimit,
+                warn: @escaping @Sendable (String) -> Void = { _ in }) {
         self.folder = folder
+        self.sizeLimit = sizeLimit
         self.warn = warn
     }
 

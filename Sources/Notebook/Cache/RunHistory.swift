@@ -1,8 +1,17 @@
 import Foundation
 
-/// What the last cached run of a notebook looked like, block by block, so a re-run can name
-/// what changed ("'train' lr changed") instead of only saying that a block runs again.
+/// The last cached runs of a notebook (at most `NotebookCache.runsKept`), block by block:
+/// so a re-run can name what changed ("'train' lr changed"), and so pruning knows which
+/// entries the recent runs use.
 struct RunHistory: Codable {
+    struct Run: Codable {
+        var root: String
+        var blocks: [Block]
+        /// Every entry the run used or wrote (`outputs/KEY`, `snapshots/KEY`, …).
+        var entries: [String]
+        var finishedAt: String
+    }
+
     struct Block: Codable {
         /// The commands as written (trimmed, without comments).
         var commands: [String]
@@ -11,36 +20,49 @@ struct RunHistory: Codable {
         var outputs: String
     }
 
-    var root: String
-    var blocks: [Block]
+    var notebook: String
+    var runs: [Run]
 }
 
 extension NotebookCache {
-    private func historyURL(for notebook: String) -> URL {
-        folder.appendingPathComponent("runs").appendingPathComponent(CacheKeys.hash([notebook]) + ".json")
+    /// How many runs of each notebook keep their entries.
+    static let runsKept = 3
+
+    func historyURL(for notebook: String) -> URL {
+        let absolute = URL(fileURLWithPath: notebook).standardizedFileURL.path
+        return folder.appendingPathComponent("runs").appendingPathComponent(CacheKeys.hash([absolute]) + ".json")
     }
 
-    /// Remembers this run's blocks for the next run's messages.
-    func recordRun(of program: NotebookProgram, keys: CacheKeys) {
-        let history = RunHistory(root: keys.root, blocks: program.blocks.indices.map { index in
+    func history(of notebook: String) -> RunHistory? {
+        guard let data = FileManager.default.contents(atPath: historyURL(for: notebook).path) else { return nil }
+        return try? JSONDecoder().decode(RunHistory.self, from: data)
+    }
+
+    /// Remembers this run (its blocks and the entries it used), keeping the last few runs,
+    /// then prunes what no kept run uses.
+    func recordRun(of program: NotebookProgram, keys: CacheKeys, entries: Set<String>, finishedAt: String) {
+        let run = RunHistory.Run(root: keys.root, blocks: program.blocks.indices.map { index in
             RunHistory.Block(commands: program.blocks[index].commands.map(\.text),
                              stateBefore: keys.stateBefore(index), stateAfter: keys.stateAfter[index],
                              outputs: keys.outputs[index])
-        })
+        }, entries: entries.sorted(), finishedAt: finishedAt)
+        let path = program.document.path
+        var history = history(of: path) ?? RunHistory(notebook: URL(fileURLWithPath: path).standardizedFileURL.path, runs: [])
+        history.runs = Array((history.runs + [run]).suffix(Self.runsKept))
         guard let data = try? JSONEncoder().encode(history) else { return }
-        let url = historyURL(for: program.document.path)
+        let url = historyURL(for: path)
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try AtomicFile.write(data, to: url)
         } catch {
             warn("warning: could not write \(url.path); the next run's messages will be less precise")
         }
+        prune()
     }
 
     /// Why runnable block `index` runs again, compared with the last run of the notebook.
     func reason(forRunning index: Int, of program: NotebookProgram, keys: CacheKeys) -> String {
-        guard let data = FileManager.default.contents(atPath: historyURL(for: program.document.path).path),
-              let history = try? JSONDecoder().decode(RunHistory.self, from: data) else { return "not in the cache" }
+        guard let history = self.history(of: program.document.path)?.runs.last else { return "not in the cache" }
         guard index < history.blocks.count else { return "a new block" }
         let before = history.blocks[index]
         let now = program.blocks[index].commands.map(\.text)

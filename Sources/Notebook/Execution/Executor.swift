@@ -34,6 +34,8 @@ public final class Executor {
     let options: ExecutionOptions
     let progress: ProgressReporter
     let figures = FigureMaker()
+    /// The cache entries this run used or wrote, kept from pruning with the run.
+    private var usedEntries: Set<String> = []
 
     public init(program: NotebookProgram, options: ExecutionOptions, progress: ProgressReporter) {
         self.program = program
@@ -91,7 +93,9 @@ public final class Executor {
                     if CacheKeys.changesSession(command.command) { changingSoFar.append(command.command) }
                     if case .saveWeights(let path) = command.command, let cache = options.cache,
                        let bytes = FileManager.default.contents(atPath: resolve(path).path) {
-                        written.append(.init(path: path, digest: cache.storeBlob(bytes)))
+                        let digest = cache.storeBlob(bytes)
+                        written.append(.init(path: path, digest: digest))
+                        usedEntries.insert("blobs/\(digest)")
                     }
                 } catch let error as DivergenceError {
                     throw ExecutionError(location: command.location, message: error.description)
@@ -116,7 +120,11 @@ public final class Executor {
                             key: keys.outputs[ordinal])
             }
         }
-        options.cache?.recordRun(of: program, keys: keys)
+        for ordinal in program.blocks.indices {
+            usedEntries.insert("outputs/\(keys.outputs[ordinal])")
+            if keys.changesSession[ordinal] { usedEntries.insert("snapshots/\(keys.stateAfter[ordinal])") }
+        }
+        options.cache?.recordRun(of: program, keys: keys, entries: usedEntries, finishedAt: Self.timestamp(Date()))
         if sessionState != logicalState {
             // Only cached blocks ran since: the manifest's checksums come from their state.
             session = try restoredSession(at: logicalState, keys: keys, loadData: false)
@@ -148,6 +156,7 @@ public final class Executor {
         let block = program.blocks[ordinal]
         progress.blockCached(block.location, index: ordinal + 1, of: program.blocks.count)
         for file in cached.files {
+            usedEntries.insert("blobs/\(file.digest)")
             guard let bytes = cache.blob(file.digest) else {
                 throw ExecutionError(location: block.location,
                                      message: "the cached copy of \(file.path) is missing or damaged; run again with --no-cache")
@@ -277,6 +286,7 @@ public final class Executor {
         let trained = TrainingContinuation.Trained(epochs: records.count,
                                                    steps: session.trainer!.completedSteps - stepsBefore)
         cache.storeContinuation(SessionSnapshot(session), trained: trained, key: key)
+        usedEntries.insert("continuations/\(key)")
         return [figures.trainingSummary(records)]
     }
 
