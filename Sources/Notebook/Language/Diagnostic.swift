@@ -62,6 +62,7 @@ struct DiagnosticLog {
         return index >= 0 && index < fileLines.count ? String(fileLines[index]) : nil
     }
 
+    /// Records `message` at `location`, underlining `length` characters.
     mutating func add(_ message: String, at location: SourceLocation, length: Int) {
         diagnostics.append(Diagnostic(location: location, message: message, length: length, sourceLine: line(location.line)))
     }
