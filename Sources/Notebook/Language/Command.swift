@@ -2,6 +2,9 @@ import NotebookResults
 import VAEEngine
 
 /// A checked, typed command of the notebook language, ready to execute.
+///
+/// A new command adds a case here, its definition in `Commands/` (registered in
+/// `CommandRegistry.commands`) and what it does in the Executor.
 public enum Command: Sendable, Equatable {
     /// `param name = value`: declares a parameter; has no effect when run.
     case parameter(name: String, value: String)

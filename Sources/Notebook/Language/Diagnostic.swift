@@ -42,3 +42,28 @@ public struct NotebookErrors: Error, Sendable, Equatable, CustomStringConvertibl
         return (diagnostics.map(\.description) + [summary]).joined(separator: "\n")
     }
 }
+
+/// The diagnostics found so far, each with the Markdown line it points into.
+///
+/// Diagnostics carry their source line so the caret display needs no file later.
+struct DiagnosticLog {
+    private let fileLines: [Substring]
+    private(set) var diagnostics: [Diagnostic] = []
+
+    /// A log for the notebook whose Markdown text is `source`.
+    init(source: String) {
+        fileLines = source.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+    }
+
+    /// The text of the file's 1-based line `number`, or nil past its end.
+    func line(_ number: Int) -> String? {
+        let index = number - 1
+        return index >= 0 && index < fileLines.count ? String(fileLines[index]) : nil
+    }
+
+    /// Records `message` at `location`, underlining `length` characters.
+    mutating func add(_ message: String, at location: SourceLocation, length: Int) {
+        diagnostics.append(Diagnostic(location: location, message: message, length: length, sourceLine: line(location.line)))
+    }
+}

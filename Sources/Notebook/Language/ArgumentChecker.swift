@@ -1,0 +1,120 @@
+import NotebookResults
+
+/// Checks a command's written arguments against its schema: their number, names, types, ranges and `$name` references.
+enum ArgumentChecker {
+    /// The checked arguments of the line, or nil after reporting every problem in them.
+    static func check(_ schema: CommandSchema, positionals: [ValueSyntax], _ line: inout LineContext) -> CheckedArguments? {
+        var arguments = CheckedArguments(schema: schema)
+        var ok = true
+        if positionals.count > schema.positionals.count {
+            let extra = positionals[schema.positionals.count]
+            let expected = schema.positionals.isEmpty ? "no values" : "\(schema.positionals.count) value\(schema.positionals.count == 1 ? "" : "s")"
+            let hint = schema.options.isEmpty ? "" : "; options are written key=value (" + schema.options.map(\.name).joined(separator: ", ") + ")"
+            line.report(LineProblem("'\(schema.name)' takes \(expected) before its options, found '\(extra.text)'\(hint)",
+                                    column: extra.column, length: extra.length))
+            ok = false
+        }
+        for (schemaArgument, value) in zip(schema.positionals, positionals) {
+            do throws(LineProblem) {
+                let typed = try convert(value, to: schemaArgument, in: schema, parameters: line.parameters)
+                arguments.set(schemaArgument.name, to: typed, at: .init(column: value.column, length: value.length))
+            } catch {
+                line.report(error)
+                ok = false
+            }
+        }
+        let optionNames = schema.options.map(\.name)
+        for option in line.syntax.options {
+            let key = option.key.text
+            guard let schemaArgument = schema.options.first(where: { $0.name == key }) else {
+                let known = optionNames.isEmpty ? "it takes no options" : "its options are " + optionNames.joined(separator: ", ")
+                line.report(LineProblem("unknown option '\(key)' for '\(schema.name)'\(Suggestion.hint(for: key, in: optionNames)); \(known)",
+                                        column: option.key.column, length: option.key.length))
+                ok = false
+                continue
+            }
+            if arguments.span(of: key) != nil {
+                line.report(LineProblem("option '\(key)' is given twice", column: option.key.column, length: option.key.length))
+                ok = false
+                continue
+            }
+            do throws(LineProblem) {
+                let typed = try convert(option.value, to: schemaArgument, in: schema, parameters: line.parameters)
+                arguments.set(key, to: typed, at: .init(column: option.value.column, length: option.value.length))
+            } catch {
+                line.report(error)
+                ok = false
+            }
+        }
+        for required in schema.positionals + schema.options where required.omitted == .required {
+            if arguments.span(of: required.name) == nil, ok {
+                let isPositional = schema.positionals.contains(required)
+                let form = isPositional ? required.name : "\(required.name)=…"
+                line.report(LineProblem("'\(schema.name)' needs \(form) (\(required.summary): \(required.type.noun))",
+                                        column: line.syntax.endColumn))
+                ok = false
+            }
+        }
+        return ok ? arguments : nil
+    }
+
+    /// `value` as a value of `argument`'s type, with `$name` references replaced from `parameters`.
+    ///
+    /// `reference` names the parameter the value came from, so messages can say so.
+    static func convert(_ value: ValueSyntax, to argument: ArgumentSchema, in schema: CommandSchema,
+                        parameters: ParameterTable, via reference: String? = nil) throws(LineProblem) -> TypedValue {
+        let what = "'\(argument.name)' of '\(schema.name)'"
+        let origin = reference.map { " (from $\($0))" } ?? ""
+        func problem(_ message: String) -> LineProblem {
+            LineProblem(message, column: value.column, length: value.length)
+        }
+        let wrongKind = problem("\(what) must be \(argument.type.noun), found '\(value.text)'\(origin)")
+        if case .scalar(let token) = value, case .reference(let name) = token.kind {
+            // Errors point at the reference, where the user used the value.
+            let placed = try parameters.substitute(name, at: value)
+            return try convert(placed, to: argument, in: schema, parameters: parameters, via: name)
+        }
+        switch argument.type {
+        case .integer(let range):
+            guard case .scalar(let token) = value, case .number(let text, let number) = token.kind else { throw wrongKind }
+            guard number == number.rounded(), abs(number) < 9.2e18, !text.contains(".") else {
+                throw problem("\(what) must be an integer, found '\(text)'\(origin)")
+            }
+            let integer = Int(number)
+            guard range.contains(integer) else { throw problem("\(what) must be \(argument.type.noun), found \(text)\(origin)") }
+            return .integer(integer)
+        case .real(let range):
+            guard case .scalar(let token) = value, case .number(let text, let number) = token.kind else { throw wrongKind }
+            guard range.contains(number) else { throw problem("\(what) must be \(argument.type.noun), found \(text)\(origin)") }
+            return .real(number)
+        case .choice(let choices):
+            guard case .scalar(let token) = value, case .word(let word) = token.kind else { throw wrongKind }
+            guard choices.contains(word) else {
+                throw problem("unknown \(argument.name) '\(word)'\(Suggestion.hint(for: word, in: choices)); expected one of: "
+                              + choices.joined(separator: ", ") + origin)
+            }
+            return .word(word)
+        case .path:
+            guard case .scalar(let token) = value else { throw wrongKind }
+            switch token.kind {
+            case .word(let text), .string(let text), .number(let text, _):
+                guard !text.isEmpty else { throw problem("\(what) must not be empty") }
+                return .word(text)
+            default:
+                throw wrongKind
+            }
+        case .integerList(let count, let each):
+            guard case .list(let items, _, _) = value else { throw wrongKind }
+            guard count.contains(items.count) else {
+                throw problem("\(what) must have \(count.lowerBound)...\(count.upperBound) sizes, found \(items.count)\(origin)")
+            }
+            let element = ArgumentSchema(argument.name, .integer(each), argument.summary)
+            var integers: [Int] = []
+            for item in items {
+                // An element of integer type converts to `.integer` or throws.
+                integers.append(try convert(item, to: element, in: schema, parameters: parameters, via: reference).integer!)
+            }
+            return .integers(integers)
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import NotebookResults
+
+/// A command of the language: its schema, and how a line naming it compiles to a typed `Command`.
+///
+/// Almost every command is a `CommandDefinition`; only `param`, whose syntax is not
+/// arguments of a schema, compiles its line itself.
+protocol LanguageCommand: Sendable {
+    /// What the command accepts, its defaults and its documentation (the reference is made from it).
+    var schema: CommandSchema { get }
+
+    /// The typed command for a line naming this command, or nil after reporting its problems in `line`.
+    /// `positionals` are the line's values after the command's name words.
+    func compile(_ positionals: [ValueSyntax], _ line: inout LineContext) -> Command?
+}
+
+/// A command whose arguments are checked against its schema, then built into its typed `Command`.
+///
+/// One file per command declares its schema, its prerequisites, and `build`, which reads
+/// every argument from `CheckedArguments` so defaults are written once, in the schema.
+protocol CommandDefinition: LanguageCommand {
+    /// What earlier commands must have made, checked in this order before `build`.
+    var prerequisites: [Prerequisite] { get }
+
+    /// The typed command from checked arguments, after the prerequisites are met; records the
+    /// command's effect on `line.state`, or returns nil after reporting a problem in `line`.
+    func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> Command?
+}
+
+extension CommandDefinition {
+    var prerequisites: [Prerequisite] { [] }
+
+    func compile(_ positionals: [ValueSyntax], _ line: inout LineContext) -> Command? {
+        guard let arguments = ArgumentChecker.check(schema, positionals: positionals, &line) else { return nil }
+        for prerequisite in prerequisites {
+            if let problem = prerequisite.problem(for: schema.name, in: line.state) { return line.failCommand(problem) }
+        }
+        return build(arguments, &line)
+    }
+}
+
+/// The commands of the language, in one list.
+enum CommandRegistry {
+    /// Every command, in the order the reference lists them; a new command is added here.
+    static let commands: [any LanguageCommand] = [
+        ParameterDefinition(),
+        SeedDefinition(),
+        DataDefinition(),
+        ModelDefinition(),
+        TrainDefinition(),
+        TableLossesDefinition(),
+        PlotLossesDefinition(),
+        ShowReconstructionsDefinition(),
+        ShowSamplesDefinition(),
+        PlotLatentDefinition(),
+        ShowManifoldDefinition(),
+        ShowEvolutionDefinition(),
+        SummaryDefinition(),
+        EvaluateDefinition(),
+        SaveWeightsDefinition(),
+        LoadWeightsDefinition(),
+    ]
+
+    /// The command a line names, by its first word and, for two-word commands, its second,
+    /// with the values after those words; nil after reporting an unknown name in `line`.
+    static func command(named syntax: CommandSyntax, _ line: inout LineContext)
+        -> (command: any LanguageCommand, positionals: [ValueSyntax])? {
+        let word = syntax.name.text
+        let candidates = commands.filter { $0.schema.words[0] == word }
+        guard let first = candidates.first else {
+            return line.fail("unknown command '\(word)'\(Suggestion.hint(for: word, in: CommandSchema.commandWords))",
+                             at: syntax.name.column, length: syntax.name.length)
+        }
+        guard first.schema.words.count == 2 else { return (first, syntax.positionals) }
+        let subcommands = candidates.map { $0.schema.words[1] }
+        guard let written = syntax.positionals.first, case .scalar(let token) = written, case .word(let sub) = token.kind else {
+            let column = syntax.positionals.first?.column ?? syntax.endColumn
+            return line.fail("'\(word)' needs what to \(word): " + subcommands.joined(separator: ", "),
+                             at: column, length: syntax.positionals.first?.length ?? 1)
+        }
+        guard let match = candidates.first(where: { $0.schema.words[1] == sub }) else {
+            return line.fail("unknown \(word) '\(sub)'\(Suggestion.hint(for: sub, in: subcommands)); expected one of: "
+                             + subcommands.joined(separator: ", "), at: token.column, length: token.length)
+        }
+        return (match, Array(syntax.positionals.dropFirst()))
+    }
+}

@@ -1,0 +1,35 @@
+import NotebookResults
+
+/// `param name = value`: declares a parameter that `-p name=value` overrides and commands use as `$name`.
+///
+/// Its line is `name = value`, not arguments of a schema, so it compiles the line itself.
+struct ParameterDefinition: LanguageCommand {
+    let schema = CommandSchema(
+        name: "param", summary: "Declares a parameter that `notebook run -p name=value` can override; use it as `$name`.",
+        positionals: [], options: [], example: "param epochs = 10")
+
+    func compile(_ positionals: [ValueSyntax], _ line: inout LineContext) -> Command? {
+        let syntax = line.syntax
+        guard positionals.isEmpty, syntax.options.count == 1 else {
+            let column = positionals.first?.column ?? syntax.options.dropFirst().first?.key.column ?? syntax.endColumn
+            return line.fail("expected 'param name = value'", at: column)
+        }
+        let option = syntax.options[0]
+        let name = option.key.text
+        if line.parameters.declaration(named: name) != nil {
+            return line.fail("parameter '\(name)' is already declared", at: option.key.column, length: option.key.length)
+        }
+        if case .scalar(let token) = option.value, case .reference = token.kind {
+            return line.fail("a parameter's value must be written out, not refer to another parameter",
+                             at: token.column, length: token.length)
+        }
+        do throws(LineProblem) {
+            let (value, text) = try line.parameters.value(of: name, declared: option.value)
+            line.parameters.declare(.init(name: name, value: value, text: text))
+            return .parameter(name: name, value: text)
+        } catch {
+            line.report(error)
+            return nil
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import NotebookResults
+
+/// `seed`: sets the notebook's one seed, before anything draws random numbers.
+struct SeedDefinition: CommandDefinition {
+    let schema = CommandSchema(
+        name: "seed", summary: "Sets the notebook's seed; every random draw derives from it.",
+        positionals: [ArgumentSchema("value", .integer(0...Int.max), "the seed")],
+        options: [], example: "seed 42")
+
+    func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> Command? {
+        let seed = UInt64(arguments.integer("value"))
+        if line.state.seed != nil {
+            return line.failCommand("the seed is already set; a notebook has one seed")
+        }
+        if line.state.hasData || line.state.model != nil {
+            return line.failCommand("'seed' must come before 'data' and 'model' so every draw depends on it")
+        }
+        line.state.seed = seed
+        return .seed(seed)
+    }
+}

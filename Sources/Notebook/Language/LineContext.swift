@@ -1,0 +1,56 @@
+import Foundation
+import NotebookResults
+
+/// A problem in one command line, at a 0-based column of the block line.
+struct LineProblem: Error, Equatable {
+    var message: String
+    var column: Int
+    /// How many characters the caret underline spans.
+    var length: Int
+
+    init(_ message: String, column: Int, length: Int = 1) {
+        self.message = message
+        self.column = column
+        self.length = length
+    }
+}
+
+/// One command line as it is compiled: its syntax, what earlier lines made known, and the problems found in it.
+///
+/// Commands change `state` and `parameters` here; the compiler takes them back after the
+/// line and turns `problems` into diagnostics placed in the Markdown file.
+struct LineContext {
+    let syntax: CommandSyntax
+    /// The folder relative paths in the notebook are resolved against.
+    let notebookFolder: URL
+    var state: StaticState
+    var parameters: ParameterTable
+    private(set) var problems: [LineProblem] = []
+
+    init(syntax: CommandSyntax, notebookFolder: URL, state: StaticState, parameters: ParameterTable) {
+        self.syntax = syntax
+        self.notebookFolder = notebookFolder
+        self.state = state
+        self.parameters = parameters
+    }
+
+    mutating func report(_ problem: LineProblem) {
+        problems.append(problem)
+    }
+
+    /// Reports `message` at `column`; returns nil so a builder can `return line.fail(…)`.
+    mutating func fail<Value>(_ message: String, at column: Int, length: Int = 1) -> Value? {
+        report(LineProblem(message, column: column, length: length))
+        return nil
+    }
+
+    /// Reports `message` under an argument as written on the line.
+    mutating func fail<Value>(_ message: String, at span: CheckedArguments.Span) -> Value? {
+        fail(message, at: span.column, length: span.length)
+    }
+
+    /// Reports a problem of the whole command, underlined from its name to its last token.
+    mutating func failCommand<Value>(_ message: String) -> Value? {
+        fail(message, at: syntax.name.column, length: syntax.endColumn - syntax.name.column)
+    }
+}

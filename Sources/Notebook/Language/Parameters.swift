@@ -1,0 +1,84 @@
+import NotebookResults
+
+/// A command-line problem with `-p` overrides, reported as a usage error (exit code 2).
+public struct ParameterOverrideError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var description: String
+}
+
+/// The parameters a notebook declares, with `-p` overrides applied, and `$name` substitution.
+struct ParameterTable {
+    /// One `param name = value`, with the value it takes after any override.
+    struct Declaration {
+        var name: String
+        /// Placed where the declaration's value is written, even when it came from `-p`.
+        var value: ValueSyntax
+        /// The value as used, for the program's parameter list.
+        var text: String
+    }
+
+    /// `-p name=value` pairs from the command line.
+    let overrides: [String: String]
+    private(set) var declarations: [Declaration] = []
+
+    init(overrides: [String: String]) {
+        self.overrides = overrides
+    }
+
+    var names: [String] { declarations.map(\.name) }
+
+    func declaration(named name: String) -> Declaration? {
+        declarations.first { $0.name == name }
+    }
+
+    mutating func declare(_ declaration: Declaration) {
+        declarations.append(declaration)
+    }
+
+    /// The value parameter `name` takes: its `-p` override, or `declared`.
+    func value(of name: String, declared: ValueSyntax) throws(LineProblem) -> (value: ValueSyntax, text: String) {
+        guard let override = overrides[name] else { return (declared, declared.text) }
+        do throws(Lexer.Failure) {
+            let tokens = try Lexer.tokens(in: override)
+            guard !tokens.isEmpty else { throw Lexer.Failure(column: 0, length: 1, message: "empty value") }
+            let parsed = try SyntaxParser.parse([Token(kind: .word("p"), column: 0, length: 0)] + tokens)
+            guard parsed.positionals.count == 1, parsed.options.isEmpty else {
+                throw Lexer.Failure(column: 0, length: 1, message: "expected one value")
+            }
+            // Keep the declaration's position so later errors point into the notebook.
+            return (Self.relocated(parsed.positionals[0], to: declared), override)
+        } catch {
+            throw LineProblem("-p \(name)=\(override): \(error.message)", column: declared.column, length: declared.length)
+        }
+    }
+
+    /// The declared value of the reference `$name` written as `reference`, placed there so
+    /// errors point where the value is used.
+    func substitute(_ name: String, at reference: ValueSyntax) throws(LineProblem) -> ValueSyntax {
+        guard let declared = declaration(named: name) else {
+            throw LineProblem("unknown parameter '$\(name)'\(Suggestion.hint(for: name, in: names)); "
+                              + "declare it first with 'param \(name) = …'", column: reference.column, length: reference.length)
+        }
+        return Self.relocated(declared.value, to: reference)
+    }
+
+    /// Throws for the first `-p` name, in alphabetical order, that the notebook at `path` does not declare.
+    func checkOverridesAreDeclared(in path: String) throws(ParameterOverrideError) {
+        let declared = Set(names)
+        guard let name = overrides.keys.filter({ !declared.contains($0) }).sorted().first else { return }
+        let known = names.isEmpty ? "the notebook declares no parameters" : "it declares: " + names.joined(separator: ", ")
+        throw ParameterOverrideError(description:
+            "-p \(name): \(path) has no parameter '\(name)'\(Suggestion.hint(for: name, in: names)); \(known)")
+    }
+
+    /// `value`, moved to where `place` is written.
+    static func relocated(_ value: ValueSyntax, to place: ValueSyntax) -> ValueSyntax {
+        switch value {
+        case .scalar(var token):
+            token.column = place.column
+            token.length = place.length
+            return .scalar(token)
+        case .list(let items, _, _):
+            return .list(items.map { relocated($0, to: place) }, column: place.column, length: place.length)
+        }
+    }
+}
