@@ -30,8 +30,10 @@ public struct CommandFailure: Error, Sendable, Equatable, CustomStringConvertibl
 
     /// The text for standard error, already phrased for the user.
     public var message: String
+    /// What kind of problem this is, which decides the exit code.
     public var kind: Kind
 
+    /// A failure with a message already phrased for the user.
     public init(message: String, kind: Kind) {
         self.message = message
         self.kind = kind
