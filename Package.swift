@@ -76,7 +76,8 @@ let package = Package(
         // Snapshots are read through #filePath (and rewritten on request), not bundled.
         .testTarget(name: "SiteTests", dependencies: ["Site", "NotebookResults", "Record", "CZlib"],
                     exclude: ["Snapshots", "Fixtures"]),
-        .testTarget(name: "NotebookCommandsTests", dependencies: ["NotebookCommands", "TestSupport"]),
+        .testTarget(name: "NotebookCommandsTests", dependencies: ["NotebookCommands", "TestSupport"],
+                    exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["NotebookCLI", "TestSupport", "VAEEngine", "Checksums"]),
     ]
 )

@@ -9,7 +9,7 @@ import Notebook
 /// reported in a second, with every other notebook's errors, and nothing is trained or
 /// written. Then each runs in turn, and all pages and the index are written together at
 /// the end: a failed or interrupted build leaves the last good site as it was.
-struct BuildCommand: ParsableCommand {
+struct BuildCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
         abstract: "Run every notebook of a folder and write them all, with an index, as one site.",
@@ -22,25 +22,12 @@ struct BuildCommand: ParsableCommand {
     @Argument(help: "The folder of Markdown notebooks.")
     var folder: String
 
-    @Option(name: .customLong("output"), help: "The site folder to write.")
-    var output: String = "site"
+    @OptionGroup var site: SiteOptions
+    @OptionGroup var runner: RunnerOptions<FixedThreads>
 
-    @Option(name: .customLong("threads"),
-            help: "Threads for the matrix products and the passes between them. Results are bit-identical only for the same count, so it is fixed, not 'all cores'.")
-    var threads: Int = 2
-
-    @Flag(name: .shortAndLong, help: "Print no progress.")
-    var quiet = false
-
-    func validate() throws {
-        guard (1...64).contains(threads) else {
-            throw ValidationError("--threads must be between 1 and 64, got \(threads)")
-        }
-    }
-
-    func run() throws {
+    func execute() throws -> String? {
         let notebooks = try NotebookFolder.notebooks(in: folder)
-        if !quiet {
+        if !runner.quiet {
             for skipped in notebooks.skipped {
                 FileHandle.standardError.write(Data("skipped \(skipped): no swift-vae block\n".utf8))
             }
@@ -48,13 +35,14 @@ struct BuildCommand: ParsableCommand {
         let programs = try compileAll(notebooks.paths)
         var results: [RunResult] = []
         for (ordinal, (path, program)) in zip(notebooks.paths, programs).enumerated() {
-            if !quiet {
+            if !runner.quiet {
                 FileHandle.standardError.write(Data("building \(path) (\(ordinal + 1) of \(programs.count))\n".utf8))
             }
-            results.append(try NotebookPipeline.execute(program, threads: threads, quiet: quiet, overrides: [:],
-                                                        command: reproducingCommand(for: path)))
+            results.append(try NotebookPipeline.execute(program, threads: runner.threadCount, quiet: runner.quiet,
+                                                        overrides: [:], command: reproducingCommand(for: path)))
         }
-        try NotebookPipeline.publish(results, to: output, quiet: quiet)
+        try NotebookPipeline.publish(results, to: site.output, quiet: runner.quiet)
+        return nil
     }
 
     /// Every notebook compiled, or one failure carrying every notebook's errors.
@@ -71,16 +59,15 @@ struct BuildCommand: ParsableCommand {
         guard !failures.isEmpty else { return programs }
         let broken = failures.count == 1 ? "1 of \(paths.count) notebooks has" : "\(failures.count) of \(paths.count) notebooks have"
         let message = failures.map(\.message).joined(separator: "\n")
-            + "\nerror: \(broken) errors; nothing was run and \(output) was left as it was"
+            + "\nerror: \(broken) errors; nothing was run and \(site.output) was left as it was"
         // A file that cannot be read is a usage problem on its own; among notebook errors it is one more.
-        let exitCode: Int32 = failures.allSatisfy { $0.exitCode == 2 } ? 2 : 1
-        throw CommandFailure(message: message, exitCode: exitCode)
+        throw CommandFailure(message: message, kind: failures.allSatisfy { $0.kind == .usage } ? .usage : .notebook)
     }
 
     /// `notebook run` of the one notebook: it reproduces that page exactly.
     private func reproducingCommand(for path: String) -> String {
         var words = ["notebook", "run", path]
-        if threads != 2 { words += ["--threads", String(threads)] }
+        if runner.threadCount != FixedThreads.count { words += ["--threads", String(runner.threadCount)] }
         return words.joined(separator: " ")
     }
 }

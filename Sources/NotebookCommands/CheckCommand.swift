@@ -8,7 +8,7 @@ import Site
 /// `notebook check vae.md`: run the notebook again and compare its seeded outputs with the
 /// committed record. Exit 0 when they match, 1 on drift (or a notebook that no longer runs),
 /// 2 when the record is missing or unusable.
-struct CheckCommand: ParsableCommand {
+struct CheckCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Re-run a notebook and compare its outputs with its record (name.record.json).",
@@ -29,19 +29,9 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .customLong("report"), help: "Where to write the HTML report on drift. (default: check-report/NAME.html)")
     var reportPath: String?
 
-    @Option(name: .customLong("threads"), help: "Threads for the matrix products and the passes between them. (default: the recorded count, so results can match exactly)")
-    var threads: Int?
+    @OptionGroup var runner: RunnerOptions<RecordedThreads>
 
-    @Flag(name: .shortAndLong, help: "Print no progress.")
-    var quiet = false
-
-    func validate() throws {
-        if let threads, !(1...64).contains(threads) {
-            throw ValidationError("--threads must be between 1 and 64, got \(threads)")
-        }
-    }
-
-    func run() throws {
+    func execute() throws -> String? {
         // The notebook must be readable before the record matters.
         _ = try NotebookPipeline.compile(notebook, overrides: [:])
         let path = recordPath ?? RecordFile.path(forNotebook: notebook)
@@ -49,20 +39,20 @@ struct CheckCommand: ParsableCommand {
         do {
             expected = try RecordFile.read(path, notebook: notebook)
         } catch let error as RecordError {
-            throw CommandFailure(message: error.description, exitCode: 2)
+            throw CommandFailure.usage(error.description)
         }
         let overrides = Dictionary(expected.manifest.overrides.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
         let program: NotebookProgram
         do {
             program = try NotebookPipeline.compile(notebook, overrides: overrides)
-        } catch let failure as CommandFailure where failure.exitCode == 2 {
+        } catch let failure as CommandFailure where failure.kind == .usage {
             // A recorded override the notebook no longer declares: the notebook drifted.
             throw CommandFailure.notebook(failure.message + "\n(the record \(path) was made with this override)")
         }
         var command = ["notebook", "run", notebook]
         for pair in expected.manifest.overrides { command += ["-p", "\(pair.name)=\(pair.value)"] }
-        let result = try NotebookPipeline.execute(program, threads: threads ?? expected.manifest.blasThreads,
-                                                  quiet: quiet, overrides: overrides,
+        let result = try NotebookPipeline.execute(program, threads: runner.threads ?? expected.manifest.blasThreads,
+                                                  quiet: runner.quiet, overrides: overrides,
                                                   command: command.joined(separator: " "))
         let actual = NotebookRecord(result, plan: program.checkPlan)
         let outcome = RecordComparison.compare(expected: expected, actual: actual, plan: program.checkPlan)
@@ -74,9 +64,8 @@ struct CheckCommand: ParsableCommand {
             modeText = "within tolerances: \(reason)"
         }
         if outcome.passed {
-            print("\(notebook): check passed: \(actual.blocks.count) blocks, \(outcome.comparedOutputs) outputs and "
-                  + "\(outcome.comparedMetrics) numbers match \(path) (\(modeText))")
-            return
+            return "\(notebook): check passed: \(actual.blocks.count) blocks, \(outcome.comparedOutputs) outputs and "
+                + "\(outcome.comparedMetrics) numbers match \(path) (\(modeText))"
         }
         var lines = Self.summarized(outcome.drifts)
         let report = reportPath ?? "check-report/" + URL(fileURLWithPath: notebook).deletingPathExtension().lastPathComponent + ".html"

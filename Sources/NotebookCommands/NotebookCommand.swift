@@ -1,40 +1,99 @@
 import ArgumentParser
 import Foundation
-import NotebookResults
 
-/// The root command; its `main` maps errors to the documented exit codes.
+/// The root command: `notebook run|check|build`; `execute` runs one command line in process.
 public struct NotebookCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "notebook",
         abstract: "Run Markdown notebooks that train variational autoencoders and publish them as a static site.",
         subcommands: [RunCommand.self, CheckCommand.self, BuildCommand.self])
 
-    /// Exit codes: 0 success, 1 a problem in the notebook or its run, 2 a usage problem.
     public init() {}
 
-    public static func main() {
+    /// What one command line came to: its exit code and the text to print at the end.
+    ///
+    /// Progress is written to standard error while a command runs; these are only the
+    /// final words, which `main()` prints and tests read.
+    public struct Outcome: Sendable, Equatable {
+        /// 0, or the failure's `CommandFailure.Kind.exitCode`.
+        public var exitCode: Int32
+        /// For standard output: help text, or a command's report (`check passed: …`).
+        public var output: String
+        /// For standard error: the failure's message.
+        public var message: String
+    }
+
+    /// Parses and runs `arguments` (without the program name) and returns the outcome
+    /// instead of exiting, so tests call the commands in process.
+    ///
+    /// Errors from ArgumentParser (parsing, and its own `help` subcommand) are help (exit 0,
+    /// on standard output) or a usage error in its own words (exit 2). Errors thrown by
+    /// a subcommand's work go through `CommandFailure(converting:)`.
+    public static func execute(_ arguments: [String]) -> Outcome {
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch let failure as CommandFailure {
-            FileHandle.standardError.write(Data((failure.message + "\n").utf8))
-            Foundation.exit(failure.exitCode)
+            command = try parseAsRoot(arguments)
         } catch {
-            let code = exitCode(for: error)
-            if code == .success || error is CleanExit {
-                exit(withError: error)
-            }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            Foundation.exit(2)
+            return parserOutcome(error)
         }
+        if let subcommand = command as? any ReportingCommand {
+            return outcome { try subcommand.execute() }
+        }
+        // The root without a subcommand, or `notebook help run`: they only throw help requests.
+        do {
+            try command.run()
+            return Outcome(exitCode: 0, output: "", message: "")
+        } catch {
+            return parserOutcome(error)
+        }
+    }
+
+    /// An error of ArgumentParser's: a help request, or a usage error with its message.
+    private static func parserOutcome(_ error: any Error) -> Outcome {
+        if exitCode(for: error) == .success {
+            return Outcome(exitCode: 0, output: fullMessage(for: error), message: "")
+        }
+        return failed(.usage(fullMessage(for: error)))
+    }
+
+    /// The outcome of a parsed command's work: its report, `CleanExit` (help) as success,
+    /// or whatever it throws through `CommandFailure(converting:)`.
+    static func outcome(of work: () throws -> String?) -> Outcome {
+        do {
+            return Outcome(exitCode: 0, output: try work() ?? "", message: "")
+        } catch let exit as CleanExit {
+            return Outcome(exitCode: 0, output: fullMessage(for: exit), message: "")
+        } catch {
+            return failed(CommandFailure(converting: error))
+        }
+    }
+
+    /// Runs the process's command line, prints the outcome and exits with its code.
+    public static func main() {
+        let outcome = execute(Array(CommandLine.arguments.dropFirst()))
+        if !outcome.output.isEmpty {
+            FileHandle.standardOutput.write(Data((outcome.output + "\n").utf8))
+        }
+        if !outcome.message.isEmpty {
+            FileHandle.standardError.write(Data((outcome.message + "\n").utf8))
+        }
+        Foundation.exit(outcome.exitCode)
+    }
+
+    private static func failed(_ failure: CommandFailure) -> Outcome {
+        Outcome(exitCode: failure.exitCode, output: "", message: failure.message)
     }
 }
 
-/// An error already phrased for the user, with the exit code it maps to.
-struct CommandFailure: Error {
-    var message: String
-    var exitCode: Int32
+/// A subcommand whose final words are returned rather than printed, so `execute` can hand them back.
+protocol ReportingCommand: ParsableCommand {
+    /// Does the command's work; returns the text for standard output, if any.
+    func execute() throws -> String?
+}
 
-    static func notebook(_ message: String) -> CommandFailure { CommandFailure(message: message, exitCode: 1) }
-    static func usage(_ message: String) -> CommandFailure { CommandFailure(message: message, exitCode: 2) }
+extension ReportingCommand {
+    /// What ArgumentParser calls when the command is run on its own: `execute`, printed.
+    func run() throws {
+        if let report = try execute() { print(report) }
+    }
 }

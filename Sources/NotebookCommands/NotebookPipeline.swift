@@ -17,11 +17,6 @@ enum NotebookPipeline {
         }
     }
 
-    static func execute(_ program: NotebookProgram, options: RunOptions, command: String) throws -> RunResult {
-        try execute(program, threads: options.threads, quiet: options.quiet, overrides: try options.overrides(),
-                    command: command)
-    }
-
     static func execute(_ program: NotebookProgram, threads: Int, quiet: Bool, overrides: [String: String],
                         command: String) throws -> RunResult {
         let executor = Executor(program: program,

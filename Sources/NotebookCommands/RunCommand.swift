@@ -6,7 +6,7 @@ import Record
 import Site
 
 /// `notebook run vae.md`: check the whole notebook, run it, write its page.
-struct RunCommand: ParsableCommand {
+struct RunCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a notebook and write its page to the site folder.")
@@ -14,15 +14,19 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "The Markdown notebook to run.")
     var notebook: String
 
-    @OptionGroup var options: RunOptions
+    @OptionGroup var parameters: ParameterOptions
+    @OptionGroup var site: SiteOptions
+    @OptionGroup var runner: RunnerOptions<FixedThreads>
 
     @Flag(help: ArgumentHelp("Also write the run's record beside the notebook (name.record.json) for 'notebook check'."))
     var record = false
 
-    func run() throws {
-        let program = try NotebookPipeline.compile(notebook, overrides: options.overrides())
-        let result = try NotebookPipeline.execute(program, options: options, command: reproducingCommand())
-        try NotebookPipeline.publish([result], to: options.output, quiet: options.quiet)
+    func execute() throws -> String? {
+        let overrides = try parameters.overrides()
+        let program = try NotebookPipeline.compile(notebook, overrides: overrides)
+        let result = try NotebookPipeline.execute(program, threads: runner.threadCount, quiet: runner.quiet,
+                                                  overrides: overrides, command: reproducingCommand())
+        try NotebookPipeline.publish([result], to: site.output, quiet: runner.quiet)
         if record {
             let path = RecordFile.path(forNotebook: notebook)
             do {
@@ -30,15 +34,16 @@ struct RunCommand: ParsableCommand {
             } catch {
                 throw CommandFailure.notebook("\(path): error: could not write the record: \(error.localizedDescription)")
             }
-            if !options.quiet { FileHandle.standardError.write(Data("wrote \(path)\n".utf8)) }
+            if !runner.quiet { FileHandle.standardError.write(Data("wrote \(path)\n".utf8)) }
         }
+        return nil
     }
 
     /// The command line that reproduces this run, as shown in the page footer.
     func reproducingCommand() -> String {
         var words = ["notebook", "run", notebook]
-        for pair in options.parameters { words += ["-p", pair] }
-        if options.threads != 2 { words += ["--threads", String(options.threads)] }
+        for pair in parameters.parameters { words += ["-p", pair] }
+        if runner.threadCount != FixedThreads.count { words += ["--threads", String(runner.threadCount)] }
         return words.joined(separator: " ")
     }
 }

@@ -1,0 +1,88 @@
+import ArgumentParser
+
+// The options the subcommands share, each declared once with its check. A subcommand
+// composes the groups it needs with `@OptionGroup`; ArgumentParser calls each group's
+// `validate()` while parsing, so a bad value is a usage error (exit 2) in its words.
+
+/// `-p/--param name=value`: overrides of parameters the notebook declares with `param`.
+struct ParameterOptions: ParsableArguments {
+    @Option(name: [.customShort("p"), .customLong("param")],
+            help: ArgumentHelp("Override a parameter declared with 'param'.", valueName: "name=value"))
+    var parameters: [String] = []
+
+    func validate() throws {
+        _ = try overrides()
+    }
+
+    /// `-p name=value` pairs as a dictionary; a malformed or repeated pair is a usage error.
+    func overrides() throws -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in parameters {
+            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+                throw ValidationError("-p expects name=value, got '\(pair)'")
+            }
+            let name = String(pair[..<equals]), value = String(pair[pair.index(after: equals)...])
+            guard !value.isEmpty else { throw ValidationError("-p \(name)= needs a value") }
+            guard result[name] == nil else { throw ValidationError("-p \(name) is given twice") }
+            result[name] = value
+        }
+        return result
+    }
+}
+
+/// `--output`: the site folder a command writes.
+struct SiteOptions: ParsableArguments {
+    @Option(name: .customLong("output"), help: "The site folder to write.")
+    var output: String = "site"
+}
+
+/// What `--threads` means when it is not given, for `RunnerOptions`.
+///
+/// `run` and `build` use a fixed count; `check` uses the count in the record, which it
+/// only knows after reading it, so the option itself is optional and each command says
+/// in its help what the default is.
+protocol ThreadsDefault {
+    /// The help of `--threads`, ending with what the default is.
+    static var help: ArgumentHelp { get }
+}
+
+/// `--threads` defaults to 2 (`run`, `build`).
+enum FixedThreads: ThreadsDefault {
+    /// The count used when `--threads` is not given; `notebook run` leaves it out of the reproducing command.
+    static let count = 2
+    static let help = ArgumentHelp(
+        "Threads for the matrix products and the passes between them. Results are bit-identical only for the "
+            + "same count, so it is fixed, not 'all cores'. (default: \(count))")
+}
+
+/// `--threads` defaults to the count in the record (`check`).
+enum RecordedThreads: ThreadsDefault {
+    static let help = ArgumentHelp(
+        "Threads for the matrix products and the passes between them. (default: the recorded count, so results can match exactly)")
+}
+
+/// `--threads` and `-q/--quiet`: how a notebook is run, not what it computes.
+///
+/// `--threads` must be between 1 and 64; its default depends on the command (`Default`).
+struct RunnerOptions<Default: ThreadsDefault>: ParsableArguments {
+    /// The valid thread counts.
+    static var threadRange: ClosedRange<Int> { 1...64 }
+
+    @Option(name: .customLong("threads"), help: Default.help)
+    var threads: Int?
+
+    @Flag(name: .shortAndLong, help: "Print no progress.")
+    var quiet = false
+
+    func validate() throws {
+        if let threads, !Self.threadRange.contains(threads) {
+            throw ValidationError("--threads must be between \(Self.threadRange.lowerBound) and "
+                                  + "\(Self.threadRange.upperBound), got \(threads)")
+        }
+    }
+}
+
+extension RunnerOptions where Default == FixedThreads {
+    /// `--threads`, or the fixed default.
+    var threadCount: Int { threads ?? FixedThreads.count }
+}
