@@ -24,6 +24,7 @@ struct BuildCommand: ReportingCommand {
 
     @OptionGroup var site: SiteOptions
     @OptionGroup var runner: RunnerOptions<FixedThreads>
+    @OptionGroup var cache: CacheOptions
 
     func execute() throws -> String? {
         let notebooks = try NotebookFolder.notebooks(in: folder)
@@ -39,7 +40,8 @@ struct BuildCommand: ReportingCommand {
                 FileHandle.standardError.write(Data("building \(path) (\(ordinal + 1) of \(programs.count))\n".utf8))
             }
             results.append(try NotebookPipeline.execute(program, threads: runner.threadCount, quiet: runner.quiet,
-                                                        overrides: [:], command: reproducingCommand(for: path)))
+                                                        overrides: [:], command: reproducingCommand(for: path),
+                                                        cache: try cache.cache(forNotebook: path)))
         }
         try NotebookPipeline.publish(results, to: site.output, quiet: runner.quiet)
         return nil

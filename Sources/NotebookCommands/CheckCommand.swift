@@ -30,6 +30,7 @@ struct CheckCommand: ReportingCommand {
     var reportPath: String?
 
     @OptionGroup var runner: RunnerOptions<RecordedThreads>
+    @OptionGroup var cache: CacheOptions
 
     func execute() throws -> String? {
         // The notebook must be readable before the record matters.
@@ -53,7 +54,9 @@ struct CheckCommand: ReportingCommand {
         for pair in expected.manifest.overrides { command += ["-p", "\(pair.name)=\(pair.value)"] }
         let result = try NotebookPipeline.execute(program, threads: runner.threads ?? expected.manifest.blasThreads,
                                                   quiet: runner.quiet, overrides: overrides,
-                                                  command: command.joined(separator: " "))
+                                                  command: command.joined(separator: " "),
+                                                  // A check always runs cold; it may fill the cache for later runs.
+                                                  cache: try cache.cache(forNotebook: notebook), reuse: false)
         let actual = NotebookRecord(result, plan: program.checkPlan)
         let outcome = RecordComparison.compare(expected: expected, actual: actual, plan: program.checkPlan)
         let modeText: String

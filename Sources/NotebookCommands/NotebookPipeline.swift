@@ -17,12 +17,15 @@ enum NotebookPipeline {
         }
     }
 
+    /// Runs `program`; with a cache, `reuse` takes from it what it holds (false runs cold
+    /// and only fills it, as `check` and `--record` do).
     static func execute(_ program: NotebookProgram, threads: Int, quiet: Bool, overrides: [String: String],
-                        command: String) throws -> RunResult {
+                        command: String, cache: NotebookCache? = nil, reuse: Bool = true) throws -> RunResult {
         let executor = Executor(program: program,
                                 options: ExecutionOptions(blasThreads: threads,
                                                           datasets: .fromEnvironment(ProcessInfo.processInfo.environment),
-                                                          command: command, overrides: overrides),
+                                                          command: command, overrides: overrides,
+                                                          cache: cache, reuseCache: reuse),
                                 progress: .automatic(quiet: quiet))
         do {
             return try executor.run()

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Notebook
 
 // The options the subcommands share, each declared once with its check. A subcommand
 // composes the groups it needs with `@OptionGroup`; ArgumentParser calls each group's
@@ -85,4 +87,48 @@ struct RunnerOptions<Default: ThreadsDefault>: ParsableArguments {
 extension RunnerOptions where Default == FixedThreads {
     /// `--threads`, or the fixed default.
     var threadCount: Int { threads ?? FixedThreads.count }
+}
+
+/// `--cache DIR`, `--no-cache` and `--cache-size`: where block outputs and session
+/// snapshots are kept between runs (see `NotebookCache`).
+struct CacheOptions: ParsableArguments {
+    @Option(name: .customLong("cache"), help: ArgumentHelp(
+        "The cache folder. (default: $NOTEBOOK_CACHE, else .notebook-cache beside the notebook)", valueName: "dir"))
+    var folder: String?
+
+    @Flag(name: .customLong("no-cache"), help: "Run every block and neither read nor write the cache.")
+    var disabled = false
+
+    @Option(name: .customLong("cache-size"), help: ArgumentHelp(
+        "Past this size the oldest runs' entries are deleted, such as 500MB or 2GB. (default: 2GB)", valueName: "size"))
+    var sizeText: String?
+
+    func validate() throws {
+        _ = try sizeLimit()
+        if disabled, folder != nil { throw ValidationError("--cache and --no-cache exclude each other") }
+    }
+
+    /// `--cache-size` in bytes: a number with an optional unit (B, KB, MB, GB, TB; powers of 1000).
+    func sizeLimit() throws -> Int64 {
+        guard let text = sizeText?.uppercased() else { return NotebookCache.defaultSizeLimit }
+        let units: [(String, Double)] = [("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3), ("B", 1)]
+        let unit = units.first { text.hasSuffix($0.0) } ?? ("", 1)
+        guard let number = Double(text.dropLast(unit.0.count)), number.isFinite, number > 0,
+              number * unit.1 < 9e18 else {
+            throw ValidationError("--cache-size expects a size such as 500MB or 2GB, got '\(sizeText ?? "")'")
+        }
+        return Int64(number * unit.1)
+    }
+
+    /// The cache of `notebook`, or nil with `--no-cache`. Damaged entries are reported on
+    /// standard error, one line each.
+    func cache(forNotebook notebook: String) throws -> NotebookCache? {
+        guard !disabled else { return nil }
+        let environment = ProcessInfo.processInfo.environment
+        let url = folder.map { URL(fileURLWithPath: $0) }
+            ?? NotebookCache.defaultFolder(forNotebook: notebook, environment: environment)
+        return NotebookCache(folder: url, sizeLimit: try sizeLimit()) { message in
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+        }
+    }
 }

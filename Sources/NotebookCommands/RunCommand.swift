@@ -17,6 +17,7 @@ struct RunCommand: ReportingCommand {
     @OptionGroup var parameters: ParameterOptions
     @OptionGroup var site: SiteOptions
     @OptionGroup var runner: RunnerOptions<FixedThreads>
+    @OptionGroup var cache: CacheOptions
 
     @Flag(help: ArgumentHelp("Also write the run's record beside the notebook (name.record.json) for 'notebook check'."))
     var record = false
@@ -24,8 +25,10 @@ struct RunCommand: ReportingCommand {
     func execute() throws -> String? {
         let overrides = try parameters.overrides()
         let program = try NotebookPipeline.compile(notebook, overrides: overrides)
+        // A record is made cold, so what it holds never depends on what a cache held.
         let result = try NotebookPipeline.execute(program, threads: runner.threadCount, quiet: runner.quiet,
-                                                  overrides: overrides, command: reproducingCommand())
+                                                  overrides: overrides, command: reproducingCommand(),
+                                                  cache: try cache.cache(forNotebook: notebook), reuse: !record)
         try NotebookPipeline.publish([result], to: site.output, quiet: runner.quiet)
         if record {
             let path = RecordFile.path(forNotebook: notebook)

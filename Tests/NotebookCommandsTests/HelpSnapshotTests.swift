@@ -18,6 +18,7 @@ import Testing
     @Test func runHelp() { expectSnapshot(Self.help(RunCommand.self), named: "help-run.txt") }
     @Test func checkHelp() { expectSnapshot(Self.help(CheckCommand.self), named: "help-check.txt") }
     @Test func buildHelp() { expectSnapshot(Self.help(BuildCommand.self), named: "help-build.txt") }
+    @Test func cleanHelp() { expectSnapshot(Self.help(CleanCommand.self), named: "help-clean.txt") }
 
     /// `--help` (and no arguments at all) through `execute`: the same text on standard output, exit 0.
     @Test(arguments: [

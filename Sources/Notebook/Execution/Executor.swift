@@ -17,14 +17,17 @@ public struct ExecutionOptions: Sendable {
     /// Where block outputs and session snapshots are reused from and stored; nil runs cold
     /// and stores nothing.
     public var cache: NotebookCache?
+    /// Whether cached blocks are taken; false runs every block cold and only fills the cache.
+    public var reuseCache: Bool
 
     public init(blasThreads: Int = 2, datasets: DatasetLocations = DatasetLocations(), command: String = "",
-                overrides: [String: String] = [:], cache: NotebookCache? = nil) {
+                overrides: [String: String] = [:], cache: NotebookCache? = nil, reuseCache: Bool = true) {
         self.blasThreads = blasThreads
         self.datasets = datasets
         self.command = command
         self.overrides = overrides
         self.cache = cache
+        self.reuseCache = reuseCache
     }
 }
 
@@ -49,7 +52,7 @@ public final class Executor {
         let keys = CacheKeys(program: program, threads: options.blasThreads, cpuArchitecture: Self.cpuArchitecture,
                              inputDigest: inputDigests)
         do {
-            return try run(keys: keys, reuse: true, started: started)
+            return try run(keys: keys, reuse: options.reuseCache, started: started)
         } catch is SnapshotUnavailable {
             return try run(keys: keys, reuse: false, started: started)
         }
@@ -86,7 +89,7 @@ public final class Executor {
                         let key = TrainingContinuation.key(stateBefore: keys.stateBefore(ordinal),
                                                            earlierInBlock: changingSoFar, plan: plan,
                                                            inputDigest: inputDigests)
-                        outputs += try train(plan, in: session, continuing: key, cache: cache)
+                        outputs += try train(plan, in: session, continuing: key, cache: cache, reuse: reuse)
                     } else {
                         outputs += try execute(command.command, in: session)
                     }
@@ -264,12 +267,12 @@ public final class Executor {
     /// optimizer state and the epoch and step counters that index the shuffle and noise
     /// streams, so the remaining epochs draw exactly what they would have in one go.
     private func train(_ plan: TrainingPlan, in session: Session, continuing key: String,
-                       cache: NotebookCache) throws -> [BlockOutput] {
+                       cache: NotebookCache, reuse: Bool) throws -> [BlockOutput] {
         let images = session.data!.train.count
         let stepsBefore = session.trainer!.completedSteps
         var earlier: [EpochRecord] = []
         var remaining = plan
-        if let continuation = cache.continuation(key),
+        if reuse, let continuation = cache.continuation(key),
            let rest = TrainingContinuation.remainder(of: plan, after: continuation.trained, images: images) {
             let metrics = session.metrics, data = session.data
             let restored = try continuation.snapshot.restore(datasets: options.datasets, loadData: false)

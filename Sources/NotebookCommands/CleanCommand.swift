@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+import Notebook
+
+/// `notebook clean vae.md`: forget a notebook's cached runs.
+struct CleanCommand: ReportingCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clean",
+        abstract: "Remove a notebook's entries from the cache, so its next run computes every block.",
+        discussion: "Entries other notebooks' recent runs use are kept.")
+
+    @Argument(help: "The Markdown notebook whose cached runs to forget.")
+    var notebook: String
+
+    @OptionGroup var cache: CacheOptions
+
+    func execute() throws -> String? {
+        guard let cache = try cache.cache(forNotebook: notebook) else {
+            throw CommandFailure.usage("--no-cache: there is no cache to clean")
+        }
+        let before = cache.entrySizes().values.reduce(0, +)
+        let runs = cache.clean(notebook: notebook)
+        let freed = before - cache.entrySizes().values.reduce(0, +)
+        return "\(notebook): forgot \(runs) cached run\(runs == 1 ? "" : "s"), freed "
+            + ByteCountFormatter.string(fromByteCount: freed, countStyle: .decimal) + " in \(cache.folder.path)"
+    }
+}
