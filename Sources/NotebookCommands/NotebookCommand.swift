@@ -6,7 +6,7 @@ public struct NotebookCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "notebook",
         abstract: "Run Markdown notebooks that train variational autoencoders and publish them as a static site.",
-        subcommands: [RunCommand.self, CheckCommand.self, BuildCommand.self, CleanCommand.self])
+        subcommands: [RunCommand.self, CheckCommand.self, BuildCommand.self, PreviewCommand.self, CleanCommand.self])
 
     public init() {}
 

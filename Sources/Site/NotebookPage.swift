@@ -22,7 +22,7 @@ import NotebookResults
 ///   - stylesheetHref: the relative URL of the site's stylesheet.
 ///   - indexHref: the relative URL of the site's index, linked from the header.
 public func renderNotebookPage(_ run: RunResult, stylesheetHref: String = "style.css",
-                               indexHref: String = "index.html") -> String {
+                               indexHref: String = "index.html", preview: PreviewDecoration? = nil) -> String {
     let document = run.document
     let title = notebookTitle(document)
     var outputsByBlock: [Int: [BlockOutput]] = [:]
@@ -66,11 +66,11 @@ public func renderNotebookPage(_ run: RunResult, stylesheetHref: String = "style
     <nav><a href="\(escapeHTMLAttribute(indexHref))">← All notebooks</a></nav>
     </header>
     <main>
-    <article class="notebook">
+    \(preview?.errorBanner ?? "")<article class="notebook">
     \(body)</article>
     </main>
     \(renderManifestFooter(run.manifest, results: run.results))
-    </body>
+    \(preview?.reloadScript ?? "")</body>
     </html>
 
     """

@@ -84,6 +84,9 @@ pre.code[data-language="swift-vae"] { border-left: 3px solid var(--accent); }
 .outputs > :first-child { margin-top: 0; }
 .outputs > :last-child { margin-bottom: 0; }
 pre.output { margin: 0.75rem 0; padding: 0; border: 0; background: none; white-space: pre; }
+.preview-error { border: 2px solid #b3261e; border-radius: 6px; padding: 0.5rem 1rem; margin: 1rem 0; background: #fdecea; }
+.preview-error h2 { font-size: 1rem; margin: 0.25rem 0; color: #b3261e; }
+.preview-error pre { background: #fff; white-space: pre-wrap; }
 
 /* Figures: inline SVG that scales with the column and follows the theme. */
 figure { margin: 1rem 0; }

@@ -19,6 +19,7 @@ import Testing
     @Test func checkHelp() { expectSnapshot(Self.help(CheckCommand.self), named: "help-check.txt") }
     @Test func buildHelp() { expectSnapshot(Self.help(BuildCommand.self), named: "help-build.txt") }
     @Test func cleanHelp() { expectSnapshot(Self.help(CleanCommand.self), named: "help-clean.txt") }
+    @Test func previewHelp() { expectSnapshot(Self.help(PreviewCommand.self), named: "help-preview.txt") }
 
     /// `--help` (and no arguments at all) through `execute`: the same text on standard output, exit 0.
     @Test(arguments: [

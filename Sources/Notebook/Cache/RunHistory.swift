@@ -60,9 +60,10 @@ extension NotebookCache {
         prune()
     }
 
-    /// Why runnable block `index` runs again, compared with the last run of the notebook.
-    func reason(forRunning index: Int, of program: NotebookProgram, keys: CacheKeys) -> String {
-        guard let history = self.history(of: program.document.path)?.runs.last else { return "not in the cache" }
+    /// Why runnable block `index` runs again, compared with the last run of the notebook;
+    /// nil when the notebook has not run with this cache before (there is nothing to name).
+    func reason(forRunning index: Int, of program: NotebookProgram, keys: CacheKeys) -> String? {
+        guard let history = self.history(of: program.document.path)?.runs.last else { return nil }
         guard index < history.blocks.count else { return "a new block" }
         let before = history.blocks[index]
         let now = program.blocks[index].commands.map(\.text)

@@ -29,7 +29,7 @@ public struct DatasetLocations: Sendable {
     }
 
     /// The files `request` reads, for the cache key: a changed file changes the key.
-    func files(for request: DataRequest) -> [URL] {
+    public func files(for request: DataRequest) -> [URL] {
         let names = [FashionMNIST.trainImagesFile, FashionMNIST.trainLabelsFile,
                      FashionMNIST.testImagesFile, FashionMNIST.testLabelsFile]
         let folder = request.name == "mnist" ? cache.appendingPathComponent(MNIST.subfolder)

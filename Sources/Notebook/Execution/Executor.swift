@@ -207,8 +207,8 @@ public final class Executor {
     }
 
     /// Why block `ordinal` runs although a cache is in use, named for the progress line.
-    private func rerunReason(_ ordinal: Int, keys: CacheKeys) -> String {
-        options.cache?.reason(forRunning: ordinal, of: program, keys: keys) ?? "not in the cache"
+    private func rerunReason(_ ordinal: Int, keys: CacheKeys) -> String? {
+        options.cache?.reason(forRunning: ordinal, of: program, keys: keys)
     }
 
     /// An epoch's losses, unrounded, for the record.

@@ -1,0 +1,130 @@
+import ArgumentParser
+import FlyingFox
+import FlyingSocks
+import Foundation
+import Notebook
+import Site
+
+/// `notebook preview vae.md`: run, serve on 127.0.0.1, and re-run through the cache on save.
+struct PreviewCommand: ReportingCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "preview",
+        abstract: "Run a notebook (or every notebook of a folder), serve its pages and re-run it on every save.",
+        discussion: """
+            The pages are served on 127.0.0.1 only, and reload in the browser when the notebook \
+            or a file it reads changes; only blocks that changed run again. An error is shown in \
+            the page, above the last good outputs. Ctrl-C stops the preview. Nothing is written \
+            to the site folder: 'notebook run' publishes.
+            """)
+
+    @Argument(help: "The Markdown notebook, or a folder of notebooks, to preview.")
+    var notebook: String
+
+    @Option(name: .customLong("port"), help: "The port to serve on; 0 picks a free one. (default: 4848)")
+    var port: Int = 4848
+
+    @OptionGroup var parameters: ParameterOptions
+    @OptionGroup var runner: RunnerOptions<FixedThreads>
+    @OptionGroup var cache: CacheOptions
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
+    }
+
+    func execute() throws -> String? {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: notebook, isDirectory: &isFolder) else {
+            throw CommandFailure.usage("\(notebook): error: no such file or folder")
+        }
+        let paths = isFolder.boolValue ? try NotebookFolder.notebooks(in: notebook).paths : [notebook]
+        let cacheOptions = cache
+        let session = PreviewSession(notebooks: paths, overrides: try parameters.overrides(),
+                                     threads: runner.threadCount, quiet: runner.quiet,
+                                     cacheFor: { try cacheOptions.cache(forNotebook: $0) })
+        session.rebuild()
+
+        let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: UInt16(port)), logger: .disabled)
+        let listening = PreviewServer.start(server, session: session)
+        guard case .ip4(_, let boundPort)? = listening else {
+            throw CommandFailure.usage("error: cannot serve on 127.0.0.1:\(port) (is the port in use?)")
+        }
+        let first = SitePublisher.pageName(forNotebook: paths[0])
+        let stop = DispatchSemaphore(value: 0)
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let interrupts = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: .global()) }
+        for source in interrupts {
+            source.setEventHandler { stop.signal() }
+            source.resume()
+        }
+        // The URL on standard output, so a script (or a test) can read it.
+        FileHandle.standardOutput.write(Data("Previewing at http://127.0.0.1:\(boundPort)/\(first)  (Ctrl-C stops)\n".utf8))
+
+        let watcher = Thread {
+            var watch = FileWatch()
+            _ = watch.changed(session.watchedFiles)
+            while true {
+                Thread.sleep(forTimeInterval: 0.3)
+                if watch.changed(session.watchedFiles) {
+                    session.rebuild()
+                    _ = watch.changed(session.watchedFiles)
+                }
+            }
+        }
+        watcher.start()
+        stop.wait()
+        PreviewServer.stop(server)
+        return "preview stopped"
+    }
+}
+
+/// Runs FlyingFox's server for the preview: the pages, the stylesheet and the version the
+/// reload script polls.
+enum PreviewServer {
+    /// Starts `server` on a task of its own; returns the address it listens on, or nil.
+    static func start(_ server: HTTPServer, session: PreviewSession) -> Socket.Address? {
+        let ready = DispatchSemaphore(value: 0)
+        let address = AddressBox()
+        Task {
+            await server.appendRoute(HTTPRoute("GET \(PreviewDecoration.versionPath)")) { _ in
+                response(String(session.currentVersion), type: "text/plain; charset=utf-8")
+            }
+            await server.appendRoute("GET *") { request in
+                let name = String(request.path.drop { $0 == "/" })
+                guard let page = session.page(name) else {
+                    return HTTPResponse(statusCode: .notFound, body: Data("no such page\n".utf8))
+                }
+                return response(page, type: name.hasSuffix(".css") ? "text/css; charset=utf-8" : "text/html; charset=utf-8")
+            }
+            let task = Task { try await server.run() }
+            do {
+                try await server.waitUntilListening(timeout: 10)
+                address.value = await server.listeningAddress
+            } catch {
+                task.cancel()
+            }
+            ready.signal()
+            _ = await task.result
+        }
+        ready.wait()
+        return address.value
+    }
+
+    static func stop(_ server: HTTPServer) {
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            await server.stop(timeout: 1)
+            done.signal()
+        }
+        done.wait()
+    }
+
+    private static func response(_ text: String, type: String) -> HTTPResponse {
+        HTTPResponse(statusCode: .ok, headers: [.contentType: type, HTTPHeader("Cache-Control"): "no-store"],
+                     body: Data(text.utf8))
+    }
+
+    private final class AddressBox: @unchecked Sendable {
+        var value: Socket.Address?
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Notebook
+import NotebookResults
+import Site
+
+/// The pages `notebook preview` serves, rebuilt through the cache whenever a watched file
+/// changes; a failed rebuild keeps the last good outputs under the error.
+final class PreviewSession: @unchecked Sendable {
+    let notebooks: [String]
+    private let overrides: [String: String]
+    private let threads: Int
+    private let quiet: Bool
+    private let cacheFor: (String) throws -> NotebookCache?
+    private let datasets = DatasetLocations.fromEnvironment(ProcessInfo.processInfo.environment)
+
+    private let lock = NSLock()
+    private var pages: [String: String] = [:]
+    private var entries: [PageSummary] = []
+    private var lastGood: [String: RunResult] = [:]
+    private var watched: [URL] = []
+    private(set) var version = 0
+
+    init(notebooks: [String], overrides: [String: String], threads: Int, quiet: Bool,
+         cacheFor: @escaping (String) throws -> NotebookCache?) {
+        self.notebooks = notebooks
+        self.overrides = overrides
+        self.threads = threads
+        self.quiet = quiet
+        self.cacheFor = cacheFor
+    }
+
+    /// The page `name` (`vae.html`, `index.html`, `style.css`) as served now.
+    func page(_ name: String) -> String? {
+        lock.withLock {
+            switch name {
+            case "", "index.html": renderIndexPage(entries, title: "Preview")
+            case SiteWriter.stylesheetName: siteStylesheet
+            default: pages[name]
+            }
+        }
+    }
+
+    var currentVersion: Int { lock.withLock { version } }
+
+    /// The notebooks and every file they read, to poll for changes.
+    var watchedFiles: [URL] { lock.withLock { notebooks.map { URL(fileURLWithPath: $0) } + watched } }
+
+    /// Runs every notebook (through the cache) and renders its page; errors go on the page.
+    func rebuild() {
+        var newPages: [String: String] = [:]
+        var newEntries: [PageSummary] = []
+        var newWatched: [URL] = []
+        let next = currentVersion + 1
+        for path in notebooks {
+            let name = SitePublisher.pageName(forNotebook: path)
+            var failure: String?
+            do {
+                let program = try NotebookPipeline.compile(path, overrides: overrides)
+                newWatched += NotebookInputs.files(of: program, datasets: datasets)
+                let result = try NotebookPipeline.execute(program, threads: threads, quiet: quiet, overrides: overrides,
+                                                          command: "notebook preview \(path)", cache: try cacheFor(path))
+                lock.withLock { lastGood[path] = result }
+            } catch let error as CommandFailure {
+                failure = error.message
+            } catch {
+                failure = "error: \(error)"
+            }
+            if let failure, !quiet { FileHandle.standardError.write(Data((failure + "\n").utf8)) }
+            let decoration = PreviewDecoration(version: next, error: failure)
+            if let good = lock.withLock({ lastGood[path] }) {
+                newPages[name] = renderNotebookPage(good, preview: decoration)
+                newEntries.append(SiteManifest.entry(for: good, href: name))
+            } else {
+                newPages[name] = renderPreviewErrorPage(notebook: path, preview: decoration)
+                newEntries.append(PageSummary(title: path, href: name, summary: "This notebook has an error.", lastRun: ""))
+            }
+        }
+        lock.withLock {
+            pages = newPages
+            entries = newEntries
+            watched = newWatched
+            version = next
+        }
+    }
+}
+
+/// Polls files for changes by size and modification time: portable, and a save is seen
+/// within one interval whatever the editor does (write in place, or write and rename).
+struct FileWatch {
+    private var stamps: [String: String] = [:]
+
+    /// Whether any of `files` changed (or appeared, or vanished) since the last call.
+    mutating func changed(_ files: [URL]) -> Bool {
+        var now: [String: String] = [:]
+        for file in files {
+            let path = file.standardizedFileURL.path
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+            let date = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1
+            now[path] = "\(attributes?[.size] ?? -1)|\(date)"
+        }
+        defer { stamps = now }
+        return !stamps.isEmpty && now != stamps
+    }
+}
