@@ -366,7 +366,7 @@ public final class Executor {
 }
 
 private extension Int {
-    /// Thousands separated by a thin space, independent of the locale.
+    /// Thousands separated by commas (`1,069,716`), independent of the locale.
     func formatted() -> String {
         let digits = String(self)
         var groups: [String] = []

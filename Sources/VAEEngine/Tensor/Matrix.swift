@@ -2,7 +2,9 @@
 ///
 /// Training reuses the same matrices step after step: `resize(rows:)` changes
 /// the row count within the allocated capacity, so a training step allocates
-/// nothing. Rows are samples of a batch; columns are features.
+/// nothing. The matrix itself is row-major storage and nothing more: whether a row is a
+/// sample (a batch as the data loader writes it) or a feature (activations between dense
+/// layers, feature-major) is decided by the code that writes it, which says so.
 public final class Matrix {
     public private(set) var rows: Int
     public let columns: Int
