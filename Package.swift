@@ -71,6 +71,8 @@ let package = Package(
 
         .target(name: "TestSupport", dependencies: ["VAEEngine", "Notebook"], path: "Tests/TestSupport"),
         .testTarget(name: "VAEEngineTests", dependencies: ["VAEEngine", "Checksums", "TestSupport"]),
+        // Whole-text snapshots (pages, figures, --help), re-recorded with RECORD_SNAPSHOTS=1.
+        .target(name: "TextSnapshots", path: "Tests/TextSnapshots"),
         // A seeded generator for tests that feed garbled input to a parser.
         .target(name: "GeneratedInput", path: "Tests/GeneratedInput"),
         .testTarget(name: "TeXMathMLTests", dependencies: ["TeXMathML", "GeneratedInput"]),
@@ -79,9 +81,9 @@ let package = Package(
         .testTarget(name: "RecordTests", dependencies: ["Record", "NotebookResults"]),
         // Pages from results alone: no engine, cmark or BLAS in this test target's graph.
         // Snapshots are read through #filePath (and rewritten on request), not bundled.
-        .testTarget(name: "SiteTests", dependencies: ["Site", "NotebookResults", "Record", "CZlib"],
+        .testTarget(name: "SiteTests", dependencies: ["Site", "NotebookResults", "Record", "CZlib", "TextSnapshots"],
                     exclude: ["Snapshots", "Fixtures"]),
-        .testTarget(name: "NotebookCommandsTests", dependencies: ["NotebookCommands", "TestSupport"],
+        .testTarget(name: "NotebookCommandsTests", dependencies: ["NotebookCommands", "TestSupport", "TextSnapshots"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["NotebookCLI", "TestSupport", "VAEEngine", "Checksums"]),
     ]
