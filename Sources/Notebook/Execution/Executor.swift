@@ -73,7 +73,14 @@ public final class Executor {
                 continue
             }
             if sessionState != logicalState {
-                session = try restoredSession(at: logicalState, keys: keys, loadData: true)
+                do {
+                    session = try restoredSession(at: logicalState, keys: keys, loadData: true)
+                } catch let error as DatasetError {
+                    // The restored session reads its dataset again, for this block.
+                    throw ExecutionError(location: block.location, message: error.description)
+                } catch let error as DownloadError {
+                    throw ExecutionError(location: block.location, message: error.description)
+                }
                 sessionState = logicalState
             }
             progress.blockStarted(block.location, index: ordinal + 1, of: program.blocks.count,
