@@ -15,6 +15,8 @@ struct RecordChecksumTests {
         // A string ending in an escaped backslash ends at the next quote.
         (#"{"a":"back\\","checksum":"top"}"#, "top"),
         (#"{"k\"":"v","checksum":"top"}"#, "top"),
+        // An escaped quote does not end the string, so the brace after it closes nothing.
+        (#"{"a":"\"}","checksum":"top"}"#, "top"),
         // A value that reads "checksum" is no key.
         (#"{"a":"checksum","b":"x"}"#, nil),
         (#"{"a":"checksum","checksum":"top"}"#, "top"),
