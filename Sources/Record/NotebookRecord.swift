@@ -9,8 +9,8 @@ import NotebookResults
 public struct NotebookRecord: Sendable, Equatable, Codable {
     /// The format and its version; readers refuse versions they do not know.
     public var format: String
-    /// `sha256:` and the hash of the record written with an empty checksum, so an edit by
-    /// hand is caught rather than trusted.
+    /// `sha256:` and the hash of the file as stored with this value blank (`RecordChecksum`),
+    /// so an edit by hand is caught rather than trusted.
     public var checksum: String
     /// The notebook's file name.
     public var notebook: String

@@ -1,6 +1,5 @@
 import NotebookResults
 import Foundation
-import Checksums
 
 /// A record that cannot be used, with what to do about it. `check` exits with code 2.
 public struct RecordError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -12,7 +11,8 @@ public struct RecordError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(path): error: \(problem)\n  \(remedy)" }
 }
 
-/// Reading and writing `*.record.json` files: canonical JSON, a checksum, atomic writes.
+/// Reading and writing `*.record.json` files: canonical JSON, a checksum over the bytes as
+/// stored, atomic writes.
 public enum RecordFile {
     /// `notebooks/vae.md` → `notebooks/vae.record.json`.
     public static func path(forNotebook notebook: String) -> String {
@@ -24,14 +24,18 @@ public enum RecordFile {
     }
 
     /// The record as written: keys sorted, two-space indentation, shortest round-trip numbers,
-    /// a final newline; the checksum covers the same text with an empty checksum.
+    /// a final newline. The checksum covers these very bytes with the checksum's value blank
+    /// (see `RecordChecksum`): the record is encoded with an empty checksum, hashed, and the
+    /// digest is written into the empty value; the checksum of `record` itself is ignored.
     public static func encode(_ record: NotebookRecord) throws -> Data {
         var unsigned = record
         unsigned.checksum = ""
-        let digest = SHA256.hash(try canonicalJSON(unsigned)).hex
-        var signed = record
-        signed.checksum = "sha256:" + digest
-        return try canonicalJSON(signed)
+        guard let signed = RecordChecksum.sign([UInt8](try canonicalJSON(unsigned))) else {
+            // The encoder always writes one top-level "checksum" string; this is a bug if reached.
+            throw EncodingError.invalidValue(record, .init(codingPath: [], debugDescription:
+                "the encoded record has no single blank top-level \"checksum\" to sign"))
+        }
+        return Data(signed)
     }
 
     /// Writes the record through a temporary file and a rename, so a reader never sees half of one.
@@ -82,16 +86,38 @@ public enum RecordFile {
                               problem: "the record's format is '\(record.format)'; this version of notebook reads '\(NotebookRecord.currentFormat)'",
                               remedy: remake)
         }
-        var unsigned = record
-        unsigned.checksum = ""
-        let expected = "sha256:" + SHA256.hash(try canonicalJSON(unsigned)).hex
-        guard record.checksum == expected else {
-            throw RecordError(path: path,
-                              problem: "the record's checksum does not match its contents: it was edited by hand "
-                                  + "or damaged (a record is only ever written by notebook)",
-                              remedy: remake)
-        }
+        try verifyChecksum(of: [UInt8](data), path: path, remedy: remake)
         return record
+    }
+
+    /// Checks the stored checksum against the stored bytes (see `RecordChecksum`): the value
+    /// must be `sha256:` and 64 hex digits, and equal the hash of the file with it blanked.
+    private static func verifyChecksum(of bytes: [UInt8], path: String, remedy: String) throws {
+        let range: Range<Int>
+        switch RecordChecksum.locate(in: bytes) {
+        case .found(let found):
+            range = found
+        case .missing:
+            throw RecordError(path: path, problem: "the record has no top-level \"checksum\" string to verify it by",
+                              remedy: remedy)
+        case .duplicated:
+            throw RecordError(path: path, problem: "the record has more than one top-level \"checksum\"",
+                              remedy: remedy)
+        }
+        let stored = bytes[range]
+        guard RecordChecksum.isWellFormed(stored) else {
+            let shown = String(decoding: stored.prefix(80), as: UTF8.self)
+            throw RecordError(path: path,
+                              problem: "the record's checksum '\(shown)' is not a SHA-256 "
+                                  + "('\(RecordChecksum.prefix)' and 64 lower-case hex digits)",
+                              remedy: remedy)
+        }
+        guard Array(stored) == Array(RecordChecksum.checksum(of: bytes, blanking: range).utf8) else {
+            throw RecordError(path: path,
+                              problem: "the record's checksum does not match its contents: it was edited by hand, "
+                                  + "reformatted or damaged (a record is only ever written by notebook)",
+                              remedy: remedy)
+        }
     }
 
     private static func canonicalJSON(_ record: NotebookRecord) throws -> Data {
