@@ -112,7 +112,9 @@ import VAEEngine
         let runs = json["runs"] as! [[String: Any]]
         let blocks = runs.last!["blocks"] as! [[String: Any]]
         for block in blocks.dropFirst(first) {
-            try? FileManager.default.removeItem(at: cache.appendingPathComponent("outputs/\(block["outputs"] as! String)"))
+            for key in block["commandOutputs"] as! [String] {
+                try? FileManager.default.removeItem(at: cache.appendingPathComponent("outputs/\(key)"))
+            }
         }
     }
 
@@ -133,6 +135,20 @@ import VAEEngine
         // `save weights` files are written again from the cache.
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("small.ckpt").path))
         #expect(second.result.results.allSatisfy { $0.computedAt != nil })
+    }
+
+    /// A figure edited in a block that also trains re-runs the figure, not the training.
+    @Test func figureEditInATrainingBlockRunsOnlyTheFigure() throws {
+        let (folder, path) = try folderWith(Self.small)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cache = folder.appendingPathComponent("cache")
+        _ = try Self.run(path, cache: cache)
+        let edited = Self.small.replacingOccurrences(of: "evaluate test", with: "evaluate test\nshow samples 3")
+        try edited.write(toFile: path, atomically: true, encoding: .utf8)
+        let second = try Self.run(path, cache: cache)
+        #expect(second.blockStates == ["cached", "runs", "cached", "cached"])
+        #expect(!second.lines.contains { $0.hasPrefix("  epoch ") })
+        #expect(second.record == (try Self.run(path, cache: nil)).record)
     }
 
     @Test func figureEditRunsOnlyThatBlock() throws {
@@ -167,6 +183,7 @@ import VAEEngine
         _ = try Self.run(path, cache: cache)
         let overridden = try Self.run(path, cache: cache, overrides: ["epochs": "2"])
         #expect(overridden.blockStates == ["cached", "runs", "runs", "runs"])
+        #expect(overridden.lines.contains { $0.contains("re-runs: a parameter's value changed") })
         #expect(overridden.record == (try Self.run(path, cache: nil, overrides: ["epochs": "2"])).record)
         let oneThread = try Self.run(path, cache: cache, threads: 1)
         #expect(oneThread.blockStates == ["runs", "runs", "runs", "runs"])

@@ -92,6 +92,42 @@ import Testing
     }
 }
 
+@Suite struct TableOfContentsTests {
+    static func page(headings: [Heading], contentsAfterTitle: Bool) -> String {
+        var run = Fixtures.demoRun
+        run.document.headings = headings
+        if contentsAfterTitle { run.document.segments.insert(.contents, at: 1) }
+        return renderNotebookPage(run)
+    }
+
+    static let contents = """
+        <nav class="toc" aria-label="Contents">
+        <p class="toc-title">Contents</p>
+        <ol>
+        <li><a href="#what-a-vae-is">What a VAE is</a></li>
+        <li class="toc-sub"><a href="#the-elbo-kl">The ELBO &amp; KL</a></li>
+        </ol>
+        </nav>
+        """
+
+    static let headings = [Heading(level: 2, anchor: "what-a-vae-is", text: "What a VAE is"),
+                           Heading(level: 3, anchor: "the-elbo-kl", text: "The ELBO & KL")]
+
+    @Test func contentsGoWhereTheMarkdownStagePutThem() {
+        let html = Self.page(headings: Self.headings, contentsAfterTitle: true)
+        #expect(html.contains("<h1>Demo &lt;VAE&gt;</h1>\n<p>A <em>tiny</em> notebook &amp; its outputs.</p>\n" + Self.contents))
+    }
+
+    @Test func withoutAPlaceTheContentsComeFirst() {
+        let html = Self.page(headings: Self.headings, contentsAfterTitle: false)
+        #expect(html.contains("<article class=\"notebook\">\n" + Self.contents))
+    }
+
+    @Test func aPageWithOneSectionHasNoContents() {
+        #expect(!Self.page(headings: Array(Self.headings.prefix(1)), contentsAfterTitle: true).contains("class=\"toc\""))
+    }
+}
+
 @Suite struct PageSummaryTests {
     @Test func summaryIsTheDocumentsSummary() {
         let summary = SiteManifest.entry(for: Fixtures.demoRun, href: "demo.html")

@@ -95,6 +95,16 @@ public struct NotebookCache: Sendable {
         write(CacheEntryFile.encode(kind: "snapshots", header: header, floats: snapshot.arrays), kind: kind, key: key)
     }
 
+    // MARK: - Small JSON entries
+
+    func entryHeader(kind: String, key: String) -> Data? {
+        read(kind: kind, key: key, entryKind: kind)?.0
+    }
+
+    func storeEntry(kind: String, key: String, header: Data) {
+        write(CacheEntryFile.encode(kind: kind, header: header, floats: []), kind: kind, key: key)
+    }
+
     // MARK: - Blobs (files a block wrote)
 
     func storeBlob(_ bytes: Data) -> String {

@@ -15,9 +15,14 @@ struct RunHistory: Codable {
     struct Block: Codable {
         /// The commands as written (trimmed, without comments).
         var commands: [String]
+        /// The commands as run: parameters substituted, defaults filled in.
+        var canonical: [String]
         var stateBefore: String
         var stateAfter: String
+        /// One key for the block's outputs (its commands' outputs keys hashed together).
         var outputs: String
+        /// The outputs entry of each command.
+        var commandOutputs: [String]
     }
 
     var notebook: String
@@ -43,8 +48,10 @@ extension NotebookCache {
     func recordRun(of program: NotebookProgram, keys: CacheKeys, entries: Set<String>, finishedAt: String) {
         let run = RunHistory.Run(root: keys.root, blocks: program.blocks.indices.map { index in
             RunHistory.Block(commands: program.blocks[index].commands.map(\.text),
+                             canonical: program.blocks[index].commands.map { String(describing: $0.command) },
                              stateBefore: keys.stateBefore(index), stateAfter: keys.stateAfter[index],
-                             outputs: keys.outputs[index])
+                             outputs: keys.blockOutputs(index),
+                             commandOutputs: keys.steps[index].map(\.outputs))
         }, entries: entries.sorted(), finishedAt: finishedAt)
         let path = program.document.path
         var history = history(of: path) ?? RunHistory(notebook: URL(fileURLWithPath: path).standardizedFileURL.path, runs: [])
@@ -68,10 +75,13 @@ extension NotebookCache {
         let before = history.blocks[index]
         let now = program.blocks[index].commands.map(\.text)
         if before.commands != now { return Self.describeChange(from: before.commands, to: now) }
+        if before.canonical != program.blocks[index].commands.map({ String(describing: $0.command) }) {
+            return "a parameter's value changed"
+        }
         if history.root != keys.root { return "the engine, BLAS, threads, CPU or seed changed" }
         if before.stateBefore != keys.stateBefore(index) { return "an earlier block changed" }
         if before.stateAfter != keys.stateAfter[index] { return "a file it reads changed" }
-        if before.outputs != keys.outputs[index] { return "a parameter's value changed" }
+        if before.outputs != keys.blockOutputs(index) { return "a parameter's value changed" }
         return "its cache entry is missing or damaged"
     }
 

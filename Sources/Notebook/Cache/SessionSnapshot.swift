@@ -23,8 +23,7 @@ struct SessionSnapshot: Equatable {
         var savedPaths: [String]
         /// How many floats each array beside the header holds, in order.
         var arrayLengths: [Int]
-        /// For the snapshot right after a `train`: how far that training went.
-        var trained: TrainingContinuation.Trained? = nil
+
     }
 
     /// The `data` command's choice, to read the dataset again.

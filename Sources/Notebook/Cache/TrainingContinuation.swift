@@ -1,11 +1,11 @@
+import Foundation
 import VAEEngine
 
 /// Training continued from a cached shorter run of the same plan: `epochs=2` → `epochs=3`
 /// trains one epoch, not three.
 ///
-/// The key is the state before the `train` command (the block's state key and the
-/// session-changing commands before it in the block) and the plan with its length left
-/// out. A cached run of the plan is continued only when the cold run would pass through
+/// The key is the state before the `train` command and the plan with its length left out;
+/// the entry points at the snapshot taken after that command. A cached run of the plan is continued only when the cold run would pass through
 /// its end state: fewer epochs, or fewer steps that end on an epoch boundary (a cold run
 /// of more steps would go on in the middle of that epoch, with the same shuffle).
 enum TrainingContinuation {
@@ -16,13 +16,11 @@ enum TrainingContinuation {
         var steps: Int
     }
 
-    static func key(stateBefore: String, earlierInBlock: [Command], plan: TrainingPlan,
-                    inputDigest: (Command) -> [String]) -> String {
+    static func key(stateBefore: String, plan: TrainingPlan) -> String {
         var unmeasured = plan
         unmeasured.epochs = 0
         unmeasured.steps = unmeasured.steps.map { _ in 0 }
-        let earlier = earlierInBlock.flatMap { [String(describing: $0)] + inputDigest($0) }
-        return CacheKeys.hash([stateBefore] + earlier + ["train-continuation", String(describing: unmeasured)])
+        return CacheKeys.hash([stateBefore, "train-continuation", String(describing: unmeasured)])
     }
 
     /// The plan left to train after `trained`, or nil when the cached run cannot be continued.
@@ -47,16 +45,29 @@ extension NotebookCache {
         var trained: TrainingContinuation.Trained
     }
 
-    func continuation(_ key: String) -> Continuation? {
-        guard let snapshot = snapshot(key, kind: "continuations"), let trained = snapshot.header.trained else { return nil }
-        return Continuation(snapshot: snapshot, trained: trained)
+    /// What a continuation entry holds: where the snapshot is, and how far it trained.
+    private struct Pointer: Codable {
+        var snapshot: String
+        var trained: TrainingContinuation.Trained
     }
 
-    /// Keeps the longest run of a plan: a shorter one can be continued from it no further.
-    func storeContinuation(_ snapshot: SessionSnapshot, trained: TrainingContinuation.Trained, key: String) {
-        if let existing = continuation(key), existing.trained.epochs >= trained.epochs { return }
-        var snapshot = snapshot
-        snapshot.header.trained = trained
-        store(snapshot, key: key, kind: "continuations")
+    private func pointer(_ key: String) -> Pointer? {
+        guard let header = entryHeader(kind: "continuations", key: key) else { return nil }
+        return try? JSONDecoder().decode(Pointer.self, from: header)
+    }
+
+    func continuation(_ key: String) -> Continuation? {
+        guard let pointer = pointer(key), let snapshot = snapshot(pointer.snapshot) else { return nil }
+        return Continuation(snapshot: snapshot, trained: pointer.trained)
+    }
+
+    /// Keeps the longest run of a plan (a shorter one can be continued from it no further);
+    /// returns the snapshot key the kept entry points at.
+    func storeContinuation(trained: TrainingContinuation.Trained, snapshotKey: String, key: String) -> String? {
+        if let existing = pointer(key), existing.trained.epochs >= trained.epochs,
+           hasSnapshot(existing.snapshot) { return existing.snapshot }
+        guard let header = try? JSONEncoder().encode(Pointer(snapshot: snapshotKey, trained: trained)) else { return nil }
+        storeEntry(kind: "continuations", key: key, header: header)
+        return snapshotKey
     }
 }

@@ -59,80 +59,81 @@ public final class Executor {
     }
 
     /// Runs every block, taking from the cache (with `reuse`) what it holds.
+    ///
+    /// The session in memory is at `sessionState`; a command taken from the cache only
+    /// advances `logicalState`. A command that must run first brings the session to the
+    /// logical state, from the snapshot the cache holds for it.
     private func run(keys: CacheKeys, reuse: Bool, started: Date) throws -> RunResult {
         var session = Session(seed: program.seed)
-        // The state key the in-memory session is at; cached blocks advance only `logicalState`.
         var sessionState = keys.root
         var logicalState = keys.root
         var results: [BlockResult] = []
         for ordinal in program.blocks.indices {
             let block = program.blocks[ordinal]
-            if reuse, let cache = options.cache, let cached = cachedBlock(ordinal, keys: keys, cache: cache) {
-                results.append(try replay(cached, ordinal: ordinal, cache: cache))
-                logicalState = keys.stateAfter[ordinal]
-                continue
+            let steps = keys.steps[ordinal]
+            let cached: [NotebookCache.CachedBlock?] = steps.map { step in
+                guard reuse, !step.isDeclaration, let cache = options.cache else { return nil }
+                return cachedStep(step, cache: cache)
             }
-            if sessionState != logicalState {
-                do {
-                    session = try restoredSession(at: logicalState, keys: keys, loadData: true)
-                } catch let error as DatasetError {
-                    // The restored session reads its dataset again, for this block.
-                    throw ExecutionError(location: block.location, message: error.description)
-                } catch let error as DownloadError {
-                    throw ExecutionError(location: block.location, message: error.description)
-                }
-                sessionState = logicalState
+            let wholeBlockCached = options.cache != nil && reuse
+                && zip(steps, cached).allSatisfy { $0.isDeclaration || $1 != nil }
+            if wholeBlockCached {
+                progress.blockCached(block.location, index: ordinal + 1, of: program.blocks.count)
+            } else {
+                progress.blockStarted(block.location, index: ordinal + 1, of: program.blocks.count,
+                                      reason: options.cache == nil ? nil : rerunReason(ordinal, keys: keys))
             }
-            progress.blockStarted(block.location, index: ordinal + 1, of: program.blocks.count,
-                                  reason: options.cache == nil ? nil : rerunReason(ordinal, keys: keys))
             let blockStarted = Date()
             var outputs: [BlockOutput] = []
-            var written: [NotebookCache.WrittenFile] = []
-            session.metrics = []
-            var changingSoFar: [Command] = []
-            for command in block.commands {
-                do {
-                    if case .train(let plan) = command.command, let cache = options.cache {
-                        let key = TrainingContinuation.key(stateBefore: keys.stateBefore(ordinal),
-                                                           earlierInBlock: changingSoFar, plan: plan,
-                                                           inputDigest: inputDigests)
-                        outputs += try train(plan, in: session, continuing: key, cache: cache, reuse: reuse)
-                    } else {
-                        outputs += try execute(command.command, in: session)
+            var metrics: [Metric] = []
+            var cachedSeconds = 0.0
+            var computedAt: [String] = []
+            for (index, command) in block.commands.enumerated() {
+                let step = steps[index]
+                if step.isDeclaration { continue }
+                if let entry = cached[index], let cache = options.cache {
+                    try replayFiles(entry, block: block, cache: cache)
+                    outputs += entry.outputs
+                    metrics += entry.metrics
+                    cachedSeconds += entry.seconds
+                    computedAt.append(entry.computedAt)
+                    logicalState = step.stateAfter
+                    continue
+                }
+                if sessionState != logicalState {
+                    do {
+                        session = try restoredSession(at: logicalState, keys: keys, loadData: true)
+                    } catch let error as DatasetError {
+                        // The restored session reads its dataset again, for this command.
+                        throw ExecutionError(location: command.location, message: error.description)
+                    } catch let error as DownloadError {
+                        throw ExecutionError(location: command.location, message: error.description)
                     }
-                    if CacheKeys.changesSession(command.command) { changingSoFar.append(command.command) }
-                    if case .saveWeights(let path) = command.command, let cache = options.cache,
-                       let bytes = FileManager.default.contents(atPath: resolve(path).path) {
-                        let digest = cache.storeBlob(bytes)
-                        written.append(.init(path: path, digest: digest))
-                        usedEntries.insert("blobs/\(digest)")
-                    }
-                } catch let error as DivergenceError {
-                    throw ExecutionError(location: command.location, message: error.description)
-                } catch let error as DatasetError {
-                    throw ExecutionError(location: command.location, message: error.description)
-                } catch let error as DownloadError {
-                    throw ExecutionError(location: command.location, message: error.description)
-                } catch let error as CheckpointError {
-                    throw ExecutionError(location: command.location, message: error.description)
+                    sessionState = logicalState
+                }
+                let commandStarted = Date()
+                session.metrics = []
+                let produced = try execute(command, in: session, step: step, reuse: reuse)
+                outputs += produced.outputs
+                metrics += session.metrics
+                sessionState = step.stateAfter
+                logicalState = sessionState
+                if let cache = options.cache {
+                    // The snapshot first: an outputs entry is only used with its state beside it.
+                    if step.changesSession { cache.store(SessionSnapshot(session), key: step.stateAfter) }
+                    cache.store(NotebookCache.CachedBlock(outputs: produced.outputs, metrics: session.metrics,
+                                                          seconds: Date().timeIntervalSince(commandStarted),
+                                                          computedAt: Self.timestamp(Date()), files: produced.written),
+                                key: step.outputs)
                 }
             }
-            let result = BlockResult(blockIndex: block.blockIndex, outputs: outputs, metrics: session.metrics,
-                                     seconds: Date().timeIntervalSince(blockStarted))
-            results.append(result)
-            sessionState = keys.stateAfter[ordinal]
-            logicalState = sessionState
-            if let cache = options.cache {
-                // The snapshot first: an outputs entry is only used with its state beside it.
-                if keys.changesSession[ordinal] { cache.store(SessionSnapshot(session), key: keys.stateAfter[ordinal]) }
-                cache.store(NotebookCache.CachedBlock(outputs: outputs, metrics: result.metrics, seconds: result.seconds,
-                                                      computedAt: Self.timestamp(Date()), files: written),
-                            key: keys.outputs[ordinal])
-            }
+            results.append(BlockResult(blockIndex: block.blockIndex, outputs: outputs, metrics: metrics,
+                                       seconds: wholeBlockCached ? cachedSeconds : Date().timeIntervalSince(blockStarted),
+                                       computedAt: wholeBlockCached ? (computedAt.max() ?? Self.timestamp(started)) : nil))
         }
-        for ordinal in program.blocks.indices {
-            usedEntries.insert("outputs/\(keys.outputs[ordinal])")
-            if keys.changesSession[ordinal] { usedEntries.insert("snapshots/\(keys.stateAfter[ordinal])") }
+        for step in keys.steps.joined() where !step.isDeclaration {
+            usedEntries.insert("outputs/\(step.outputs)")
+            if step.changesSession { usedEntries.insert("snapshots/\(step.stateAfter)") }
         }
         options.cache?.recordRun(of: program, keys: keys, entries: usedEntries, finishedAt: Self.timestamp(Date()))
         if sessionState != logicalState {
@@ -155,16 +156,14 @@ public final class Executor {
 
     static func timestamp(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
 
-    /// Block `ordinal`'s cached outputs, when the cache also holds the state after it.
-    private func cachedBlock(_ ordinal: Int, keys: CacheKeys, cache: NotebookCache) -> NotebookCache.CachedBlock? {
-        if keys.changesSession[ordinal], !cache.hasSnapshot(keys.stateAfter[ordinal]) { return nil }
-        return cache.block(keys.outputs[ordinal])
+    /// A command's cached outputs, when the cache also holds the state after it.
+    private func cachedStep(_ step: CacheKeys.Step, cache: NotebookCache) -> NotebookCache.CachedBlock? {
+        if step.changesSession, !cache.hasSnapshot(step.stateAfter) { return nil }
+        return cache.block(step.outputs)
     }
 
-    /// A cached block as a result, with the files it wrote written again.
-    private func replay(_ cached: NotebookCache.CachedBlock, ordinal: Int, cache: NotebookCache) throws -> BlockResult {
-        let block = program.blocks[ordinal]
-        progress.blockCached(block.location, index: ordinal + 1, of: program.blocks.count)
+    /// Writes again the files a cached command wrote (`save weights`).
+    private func replayFiles(_ cached: NotebookCache.CachedBlock, block: BlockProgram, cache: NotebookCache) throws {
         for file in cached.files {
             usedEntries.insert("blobs/\(file.digest)")
             guard let bytes = cache.blob(file.digest) else {
@@ -178,8 +177,38 @@ public final class Executor {
                                      message: "could not write \(file.path): \(error.localizedDescription)")
             }
         }
-        return BlockResult(blockIndex: block.blockIndex, outputs: cached.outputs, metrics: cached.metrics,
-                           seconds: cached.seconds, computedAt: cached.computedAt)
+    }
+
+    /// Runs one command; with a cache, a `train` may continue a cached shorter run, and a
+    /// `save weights` keeps a copy of the file it wrote.
+    private func execute(_ command: LocatedCommand, in session: Session, step: CacheKeys.Step,
+                         reuse: Bool) throws -> (outputs: [BlockOutput], written: [NotebookCache.WrittenFile]) {
+        do {
+            var outputs: [BlockOutput]
+            if case .train(let plan) = command.command, let cache = options.cache {
+                let key = TrainingContinuation.key(stateBefore: step.stateBefore, plan: plan)
+                outputs = try train(plan, in: session, continuing: key, stateAfter: step.stateAfter,
+                                    cache: cache, reuse: reuse)
+            } else {
+                outputs = try execute(command.command, in: session)
+            }
+            var written: [NotebookCache.WrittenFile] = []
+            if case .saveWeights(let path) = command.command, let cache = options.cache,
+               let bytes = FileManager.default.contents(atPath: resolve(path).path) {
+                let digest = cache.storeBlob(bytes)
+                written.append(.init(path: path, digest: digest))
+                usedEntries.insert("blobs/\(digest)")
+            }
+            return (outputs, written)
+        } catch let error as DivergenceError {
+            throw ExecutionError(location: command.location, message: error.description)
+        } catch let error as DatasetError {
+            throw ExecutionError(location: command.location, message: error.description)
+        } catch let error as DownloadError {
+            throw ExecutionError(location: command.location, message: error.description)
+        } catch let error as CheckpointError {
+            throw ExecutionError(location: command.location, message: error.description)
+        }
     }
 
     /// The session at `stateKey`, from its snapshot (a fresh one at the root).
@@ -273,16 +302,17 @@ public final class Executor {
     /// Continuing is the cold run bit for bit: the restored session holds the weights,
     /// optimizer state and the epoch and step counters that index the shuffle and noise
     /// streams, so the remaining epochs draw exactly what they would have in one go.
-    private func train(_ plan: TrainingPlan, in session: Session, continuing key: String,
+    private func train(_ plan: TrainingPlan, in session: Session, continuing key: String, stateAfter: String,
                        cache: NotebookCache, reuse: Bool) throws -> [BlockOutput] {
         let images = session.data!.train.count
         let stepsBefore = session.trainer!.completedSteps
         var earlier: [EpochRecord] = []
         var remaining = plan
         if reuse, let continuation = cache.continuation(key),
-           let rest = TrainingContinuation.remainder(of: plan, after: continuation.trained, images: images) {
+           let rest = TrainingContinuation.remainder(of: plan, after: continuation.trained, images: images),
+           let restored = try? continuation.snapshot.restore(datasets: options.datasets, loadData: false) {
+            // (A continuation that does not fit is passed over: the plan then trains whole.)
             let metrics = session.metrics, data = session.data
-            let restored = try continuation.snapshot.restore(datasets: options.datasets, loadData: false)
             restored.data = data
             restored.metrics = metrics
             session.replaceState(with: restored)
@@ -295,8 +325,12 @@ public final class Executor {
         let records = earlier + (try train(remaining, in: session))
         let trained = TrainingContinuation.Trained(epochs: records.count,
                                                    steps: session.trainer!.completedSteps - stepsBefore)
-        cache.storeContinuation(SessionSnapshot(session), trained: trained, key: key)
-        usedEntries.insert("continuations/\(key)")
+        // The snapshot after this command (stored under `stateAfter` by the caller) is where a
+        // longer run of the plan can start.
+        if let kept = cache.storeContinuation(trained: trained, snapshotKey: stateAfter, key: key) {
+            usedEntries.insert("continuations/\(key)")
+            usedEntries.insert("snapshots/\(kept)")
+        }
         return [figures.trainingSummary(records)]
     }
 
