@@ -148,8 +148,10 @@ import VAEEngine
         for (bound, logP) in zip(estimate.logLikelihoodBounds, exact) {
             #expect(abs(bound - logP) < 0.5, "L_5000 \(bound), log p(x) \(logP)")
         }
+        // A single image's L_K is noisy (heavy-tailed weights: one image here is 0.3 nats low on
+        // this stream and 0.0002 on the next); over the images it must be close.
         let meanExact = exact.reduce(0, +) / Double(exact.count)
-        #expect(estimate.meanLogLikelihoodBound <= meanExact + 0.05, "a lower bound: \(estimate.meanLogLikelihoodBound) vs \(meanExact)")
+        #expect(abs(estimate.meanLogLikelihoodBound - meanExact) < 0.15, "mean L_5000 \(estimate.meanLogLikelihoodBound), log p(x) \(meanExact)")
     }
 
     /// On 0/1 pixels dynamic binarization changes nothing, so it must give the same bits.
