@@ -227,6 +227,26 @@ public final class VAE {
         return means
     }
 
+    /// The encoder's posterior moments for a batch, `batch × 2·latent`, sample-major: row `r`
+    /// holds μ (the first `latent` values) then log σ² of image `r`.
+    ///
+    /// A new matrix, so it stays valid across later passes (the encoder reuses its buffers).
+    /// For diagnostics that need q(z|x) itself: the importance-weighted bound, active units.
+    public func posteriorMoments(_ images: Matrix, inFeatureRows: Bool = false) -> Matrix {
+        let moments = encoder.forward(encoderInput(images, inFeatureRows: inFeatureRows))
+        let copy = Matrix(rows: moments.rows, columns: moments.columns)
+        copy.copy(from: moments)
+        return copy
+    }
+
+    /// Decodes latent points to pixel logits, `batch × pixels`, sample-major (a new matrix).
+    public func decodeLogits(_ latentPoints: Matrix) -> Matrix {
+        let logits = decoder.forward(latentPoints)
+        let result = Matrix(rows: logits.rows, columns: logits.columns)
+        if givesFeatureRows { result.setSampleMajor(ofFeatureRows: logits) } else { result.copy(from: logits) }
+        return result
+    }
+
     /// Decodes latent points to pixel probabilities (sigmoid of the logits), `batch × pixels`.
     public func decodeProbabilities(_ latentPoints: Matrix) -> Matrix {
         let logits = decoder.forward(latentPoints)
