@@ -9,8 +9,10 @@ import Notebook
 /// reported in a second, with every other notebook's errors, and nothing is trained or
 /// written. Then each runs in turn, and all pages and the index are written together at
 /// the end: a failed or interrupted build leaves the last good site as it was.
-struct BuildCommand: ReportingCommand {
-    static let configuration = CommandConfiguration(
+public struct BuildCommand: ReportingCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "build",
         abstract: "Run every notebook of a folder and write them all, with an index, as one site.",
         discussion: """
@@ -20,13 +22,13 @@ struct BuildCommand: ReportingCommand {
             """)
 
     @Argument(help: "The folder of Markdown notebooks.")
-    var folder: String
+    public var folder: String
 
-    @OptionGroup var site: SiteOptions
-    @OptionGroup var runner: RunnerOptions<FixedThreads>
-    @OptionGroup var cache: CacheOptions
+    @OptionGroup public var site: SiteOptions
+    @OptionGroup public var runner: RunnerOptions<FixedThreads>
+    @OptionGroup public var cache: CacheOptions
 
-    func execute() throws -> String? {
+    public func execute() throws -> String? {
         let notebooks = try NotebookFolder.notebooks(in: folder)
         if !runner.quiet {
             for skipped in notebooks.skipped {

@@ -8,8 +8,10 @@ import Site
 /// `notebook check vae.md`: run the notebook again and compare its seeded outputs with the
 /// committed record. Exit 0 when they match, 1 on drift (or a notebook that no longer runs),
 /// 2 when the record is missing or unusable.
-struct CheckCommand: ReportingCommand {
-    static let configuration = CommandConfiguration(
+public struct CheckCommand: ReportingCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Re-run a notebook and compare its outputs with its record (name.record.json).",
         discussion: """
@@ -21,18 +23,18 @@ struct CheckCommand: ReportingCommand {
             """)
 
     @Argument(help: "The Markdown notebook to check.")
-    var notebook: String
+    public var notebook: String
 
     @Option(name: .customLong("record"), help: "The record to compare with. (default: beside the notebook)")
-    var recordPath: String?
+    public var recordPath: String?
 
     @Option(name: .customLong("report"), help: "Where to write the HTML report on drift. (default: check-report/NAME.html)")
-    var reportPath: String?
+    public var reportPath: String?
 
-    @OptionGroup var runner: RunnerOptions<RecordedThreads>
-    @OptionGroup var cache: CacheOptions
+    @OptionGroup public var runner: RunnerOptions<RecordedThreads>
+    @OptionGroup public var cache: CacheOptions
 
-    func execute() throws -> String? {
+    public func execute() throws -> String? {
         // The notebook must be readable before the record matters.
         _ = try NotebookPipeline.compile(notebook, overrides: [:])
         let path = recordPath ?? RecordFile.path(forNotebook: notebook)

@@ -3,18 +3,20 @@ import Foundation
 import Notebook
 
 /// `notebook clean vae.md`: forget a notebook's cached runs.
-struct CleanCommand: ReportingCommand {
-    static let configuration = CommandConfiguration(
+public struct CleanCommand: ReportingCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "clean",
         abstract: "Remove a notebook's entries from the cache, so its next run computes every block.",
         discussion: "Entries other notebooks' recent runs use are kept.")
 
     @Argument(help: "The Markdown notebook whose cached runs to forget.")
-    var notebook: String
+    public var notebook: String
 
-    @OptionGroup var cache: CacheOptions
+    @OptionGroup public var cache: CacheOptions
 
-    func execute() throws -> String? {
+    public func execute() throws -> String? {
         guard let cache = try cache.cache(forNotebook: notebook) else {
             throw CommandFailure.usage("--no-cache: there is no cache to clean")
         }

@@ -45,9 +45,9 @@ public struct CommandFailure: Error, Sendable, Equatable, CustomStringConvertibl
     public var description: String { message }
 
     /// A problem in the notebook or its run (exit 1).
-    static func notebook(_ message: String) -> CommandFailure { CommandFailure(message: message, kind: .notebook) }
+    public static func notebook(_ message: String) -> CommandFailure { CommandFailure(message: message, kind: .notebook) }
     /// A usage problem (exit 2).
-    static func usage(_ message: String) -> CommandFailure { CommandFailure(message: message, kind: .usage) }
+    public static func usage(_ message: String) -> CommandFailure { CommandFailure(message: message, kind: .usage) }
 
     /// Any error thrown while a command runs, as the failure it stands for.
     ///

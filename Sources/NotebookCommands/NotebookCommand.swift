@@ -21,6 +21,12 @@ public struct NotebookCommand: ParsableCommand {
         public var output: String
         /// For standard error: the failure's message.
         public var message: String
+
+        public init(exitCode: Int32, output: String, message: String) {
+            self.exitCode = exitCode
+            self.output = output
+            self.message = message
+        }
     }
 
     /// Parses and runs `arguments` (without the program name) and returns the outcome
@@ -58,7 +64,7 @@ public struct NotebookCommand: ParsableCommand {
 
     /// The outcome of a parsed command's work: its report, `CleanExit` (help) as success,
     /// or whatever it throws through `CommandFailure(converting:)`.
-    static func outcome(of work: () throws -> String?) -> Outcome {
+    public static func outcome(of work: () throws -> String?) -> Outcome {
         do {
             return Outcome(exitCode: 0, output: try work() ?? "", message: "")
         } catch let exit as CleanExit {
@@ -86,14 +92,14 @@ public struct NotebookCommand: ParsableCommand {
 }
 
 /// A subcommand whose final words are returned rather than printed, so `execute` can hand them back.
-protocol ReportingCommand: ParsableCommand {
+public protocol ReportingCommand: ParsableCommand {
     /// Does the command's work; returns the text for standard output, if any.
     func execute() throws -> String?
 }
 
 extension ReportingCommand {
     /// What ArgumentParser calls when the command is run on its own: `execute`, printed.
-    func run() throws {
+    public func run() throws {
         if let report = try execute() { print(report) }
     }
 }

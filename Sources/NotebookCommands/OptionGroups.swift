@@ -7,17 +7,19 @@ import Notebook
 // `validate()` while parsing, so a bad value is a usage error (exit 2) in its words.
 
 /// `-p/--param name=value`: overrides of parameters the notebook declares with `param`.
-struct ParameterOptions: ParsableArguments {
+public struct ParameterOptions: ParsableArguments {
+    public init() {}
+
     @Option(name: [.customShort("p"), .customLong("param")],
             help: ArgumentHelp("Override a parameter declared with 'param'.", valueName: "name=value"))
-    var parameters: [String] = []
+    public var parameters: [String] = []
 
-    func validate() throws {
+    public func validate() throws {
         _ = try overrides()
     }
 
     /// `-p name=value` pairs as a dictionary; a malformed or repeated pair is a usage error.
-    func overrides() throws -> [String: String] {
+    public func overrides() throws -> [String: String] {
         var result: [String: String] = [:]
         for pair in parameters {
             guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
@@ -33,9 +35,11 @@ struct ParameterOptions: ParsableArguments {
 }
 
 /// `--output`: the site folder a command writes.
-struct SiteOptions: ParsableArguments {
+public struct SiteOptions: ParsableArguments {
+    public init() {}
+
     @Option(name: .customLong("output"), help: "The site folder to write.")
-    var output: String = "site"
+    public var output: String = "site"
 }
 
 /// What `--threads` means when it is not given, for `RunnerOptions`.
@@ -43,40 +47,42 @@ struct SiteOptions: ParsableArguments {
 /// `run` and `build` use a fixed count; `check` uses the count in the record, which it
 /// only knows after reading it, so the option itself is optional and each command says
 /// in its help what the default is.
-protocol ThreadsDefault {
+public protocol ThreadsDefault {
     /// The help of `--threads`, ending with what the default is.
     static var help: ArgumentHelp { get }
 }
 
 /// `--threads` defaults to 2 (`run`, `build`).
-enum FixedThreads: ThreadsDefault {
+public enum FixedThreads: ThreadsDefault {
     /// The count used when `--threads` is not given; `notebook run` leaves it out of the reproducing command.
-    static let count = 2
-    static let help = ArgumentHelp(
+    public static let count = 2
+    public static let help = ArgumentHelp(
         "Threads for the matrix products and the passes between them. Results are bit-identical only for the "
             + "same count, so it is fixed, not 'all cores'. (default: \(count))")
 }
 
 /// `--threads` defaults to the count in the record (`check`).
-enum RecordedThreads: ThreadsDefault {
-    static let help = ArgumentHelp(
+public enum RecordedThreads: ThreadsDefault {
+    public static let help = ArgumentHelp(
         "Threads for the matrix products and the passes between them. (default: the recorded count, so results can match exactly)")
 }
 
 /// `--threads` and `-q/--quiet`: how a notebook is run, not what it computes.
 ///
 /// `--threads` must be between 1 and 64; its default depends on the command (`Default`).
-struct RunnerOptions<Default: ThreadsDefault>: ParsableArguments {
+public struct RunnerOptions<Default: ThreadsDefault>: ParsableArguments {
+    public init() {}
+
     /// The valid thread counts.
-    static var threadRange: ClosedRange<Int> { 1...64 }
+    public static var threadRange: ClosedRange<Int> { 1...64 }
 
     @Option(name: .customLong("threads"), help: Default.help)
-    var threads: Int?
+    public var threads: Int?
 
     @Flag(name: .shortAndLong, help: "Print no progress.")
-    var quiet = false
+    public var quiet = false
 
-    func validate() throws {
+    public func validate() throws {
         if let threads, !Self.threadRange.contains(threads) {
             throw ValidationError("--threads must be between \(Self.threadRange.lowerBound) and "
                                   + "\(Self.threadRange.upperBound), got \(threads)")
@@ -86,30 +92,32 @@ struct RunnerOptions<Default: ThreadsDefault>: ParsableArguments {
 
 extension RunnerOptions where Default == FixedThreads {
     /// `--threads`, or the fixed default.
-    var threadCount: Int { threads ?? FixedThreads.count }
+    public var threadCount: Int { threads ?? FixedThreads.count }
 }
 
 /// `--cache DIR`, `--no-cache` and `--cache-size`: where block outputs and session
 /// snapshots are kept between runs (see `NotebookCache`).
-struct CacheOptions: ParsableArguments {
+public struct CacheOptions: ParsableArguments {
+    public init() {}
+
     @Option(name: .customLong("cache"), help: ArgumentHelp(
         "The cache folder. (default: $NOTEBOOK_CACHE, else .notebook-cache beside the notebook)", valueName: "dir"))
-    var folder: String?
+    public var folder: String?
 
     @Flag(name: .customLong("no-cache"), help: "Run every block and neither read nor write the cache.")
-    var disabled = false
+    public var disabled = false
 
     @Option(name: .customLong("cache-size"), help: ArgumentHelp(
         "Past this size the oldest runs' entries are deleted, such as 500MB or 2GB. (default: 2GB)", valueName: "size"))
-    var sizeText: String?
+    public var sizeText: String?
 
-    func validate() throws {
+    public func validate() throws {
         _ = try sizeLimit()
         if disabled, folder != nil { throw ValidationError("--cache and --no-cache exclude each other") }
     }
 
     /// `--cache-size` in bytes: a number with an optional unit (B, KB, MB, GB, TB; powers of 1000).
-    func sizeLimit() throws -> Int64 {
+    public func sizeLimit() throws -> Int64 {
         guard let text = sizeText?.uppercased() else { return NotebookCache.defaultSizeLimit }
         let units: [(String, Double)] = [("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3), ("B", 1)]
         let unit = units.first { text.hasSuffix($0.0) } ?? ("", 1)
@@ -122,7 +130,7 @@ struct CacheOptions: ParsableArguments {
 
     /// The cache of `notebook`, or nil with `--no-cache`. Damaged entries are reported on
     /// standard error, one line each.
-    func cache(forNotebook notebook: String) throws -> NotebookCache? {
+    public func cache(forNotebook notebook: String) throws -> NotebookCache? {
         guard !disabled else { return nil }
         let environment = ProcessInfo.processInfo.environment
         let url = folder.map { URL(fileURLWithPath: $0) }

@@ -6,8 +6,10 @@ import Notebook
 import Site
 
 /// `notebook preview vae.md`: run, serve on 127.0.0.1, and re-run through the cache on save.
-struct PreviewCommand: ReportingCommand {
-    static let configuration = CommandConfiguration(
+public struct PreviewCommand: ReportingCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "preview",
         abstract: "Run a notebook (or every notebook of a folder), serve its pages and re-run it on every save.",
         discussion: """
@@ -18,20 +20,20 @@ struct PreviewCommand: ReportingCommand {
             """)
 
     @Argument(help: "The Markdown notebook, or a folder of notebooks, to preview.")
-    var notebook: String
+    public var notebook: String
 
     @Option(name: .customLong("port"), help: "The port to serve on; 0 picks a free one. (default: 4848)")
-    var port: Int = 4848
+    public var port: Int = 4848
 
-    @OptionGroup var parameters: ParameterOptions
-    @OptionGroup var runner: RunnerOptions<FixedThreads>
-    @OptionGroup var cache: CacheOptions
+    @OptionGroup public var parameters: ParameterOptions
+    @OptionGroup public var runner: RunnerOptions<FixedThreads>
+    @OptionGroup public var cache: CacheOptions
 
-    func validate() throws {
+    public func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
     }
 
-    func execute() throws -> String? {
+    public func execute() throws -> String? {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: notebook, isDirectory: &isFolder) else {
             throw CommandFailure.usage("\(notebook): error: no such file or folder")

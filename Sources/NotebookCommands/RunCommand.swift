@@ -6,23 +6,25 @@ import Record
 import Site
 
 /// `notebook run vae.md`: check the whole notebook, run it, write its page.
-struct RunCommand: ReportingCommand {
-    static let configuration = CommandConfiguration(
+public struct RunCommand: ReportingCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a notebook and write its page to the site folder.")
 
     @Argument(help: "The Markdown notebook to run.")
-    var notebook: String
+    public var notebook: String
 
-    @OptionGroup var parameters: ParameterOptions
-    @OptionGroup var site: SiteOptions
-    @OptionGroup var runner: RunnerOptions<FixedThreads>
-    @OptionGroup var cache: CacheOptions
+    @OptionGroup public var parameters: ParameterOptions
+    @OptionGroup public var site: SiteOptions
+    @OptionGroup public var runner: RunnerOptions<FixedThreads>
+    @OptionGroup public var cache: CacheOptions
 
     @Flag(help: ArgumentHelp("Also write the run's record beside the notebook (name.record.json) for 'notebook check'."))
-    var record = false
+    public var record = false
 
-    func execute() throws -> String? {
+    public func execute() throws -> String? {
         let overrides = try parameters.overrides()
         let program = try NotebookPipeline.compile(notebook, overrides: overrides)
         // A record is made cold, so what it holds never depends on what a cache held.

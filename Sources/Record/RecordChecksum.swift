@@ -20,12 +20,12 @@ import Checksums
 /// string or in a nested object is never taken. A key spelled with escapes
 /// (`"check\u0073um"`), a second top-level checksum or a value that is not a string is not
 /// verifiable and counts as no checksum at all, so doubt always fails the check.
-enum RecordChecksum {
+public enum RecordChecksum {
     /// The prefix of every checksum value.
-    static let prefix = "sha256:"
+    public static let prefix = "sha256:"
 
     /// Where the top-level checksum value is, between its quotes.
-    enum Location: Equatable {
+    public enum Location: Equatable, Sendable {
         /// The byte range of the value's text, without the quotes (empty when blank).
         case found(Range<Int>)
         /// No top-level key `"checksum"` with a string value.
@@ -36,7 +36,7 @@ enum RecordChecksum {
 
     /// Finds the value of the top-level `"checksum"` in JSON text; the text is assumed to be
     /// well-formed (checked before), and the scan stops at the end of the top-level object.
-    static func locate(in bytes: [UInt8]) -> Location {
+    public static func locate(in bytes: [UInt8]) -> Location {
         let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
         let key = Array("checksum".utf8)
         var found: Range<Int>?
@@ -113,7 +113,7 @@ enum RecordChecksum {
     }
 
     /// `sha256:` and the hex digest of `bytes` with the value at `range` removed.
-    static func checksum(of bytes: [UInt8], blanking range: Range<Int>) -> String {
+    public static func checksum(of bytes: [UInt8], blanking range: Range<Int>) -> String {
         var hash = SHA256()
         hash.update(bytes[..<range.lowerBound])
         hash.update(bytes[range.upperBound...])
@@ -122,7 +122,7 @@ enum RecordChecksum {
 
     /// Signs JSON text whose top-level checksum is blank: hashes it and writes the digest
     /// into the blank value. Nil when the text has no single blank top-level checksum.
-    static func sign(_ unsigned: [UInt8]) -> [UInt8]? {
+    public static func sign(_ unsigned: [UInt8]) -> [UInt8]? {
         guard case .found(let range) = locate(in: unsigned), range.isEmpty else { return nil }
         var signed = unsigned
         signed.insert(contentsOf: Array(checksum(of: unsigned, blanking: range).utf8), at: range.lowerBound)
@@ -130,7 +130,7 @@ enum RecordChecksum {
     }
 
     /// Whether `value` has the form of a checksum: `sha256:` and 64 lower-case hex digits.
-    static func isWellFormed(_ value: some Collection<UInt8>) -> Bool {
+    public static func isWellFormed(_ value: some Collection<UInt8>) -> Bool {
         let digits = value.dropFirst(prefix.utf8.count)
         return value.starts(with: prefix.utf8) && digits.count == 2 * SHA256.digestByteCount
             && digits.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-@testable import NotebookCommands
+import NotebookCommands
 import Testing
 
 /// The one mapping from errors to exit codes: `CommandFailure`.

@@ -1,5 +1,5 @@
 import ArgumentParser
-@testable import NotebookCommands
+import NotebookCommands
 import Testing
 
 /// The full `--help` text of every command, against `Snapshots/*.txt`.

@@ -1,5 +1,5 @@
 import ArgumentParser
-@testable import NotebookCommands
+import NotebookCommands
 import Testing
 
 /// Each option group parsed on its own: defaults, and the checks it declares once for every command.

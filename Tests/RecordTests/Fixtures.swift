@@ -1,6 +1,6 @@
 import Foundation
 import NotebookResults
-@testable import Record
+import Record
 
 /// A small run made in code, nothing trained: three runnable blocks with metrics, a table,
 /// a line chart, an image grid, a scatter and text. Tests change one part of a copy.

@@ -1,6 +1,6 @@
 import Checksums
 import Foundation
-@testable import Record
+import Record
 import Testing
 
 @Suite("The checksum over the bytes as stored")

@@ -1,6 +1,6 @@
 import Foundation
 import NotebookResults
-@testable import Record
+import Record
 import Testing
 
 /// A good record damaged one way, and what the error must say.
