@@ -52,6 +52,13 @@ public struct PreviewCommand: ReportingCommand {
         }
         let first = SitePublisher.pageName(forNotebook: paths[0])
         let stop = DispatchSemaphore(value: 0)
+        // A parent may have started us with these blocked (a test runner's thread does);
+        // then Ctrl-C would never arrive. Threads made from here on inherit the mask.
+        var interruptSignals = sigset_t()
+        sigemptyset(&interruptSignals)
+        sigaddset(&interruptSignals, SIGINT)
+        sigaddset(&interruptSignals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &interruptSignals, nil)
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
         let interrupts = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: .global()) }

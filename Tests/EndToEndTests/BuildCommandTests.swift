@@ -58,7 +58,7 @@ import TestSupport
 
         let site = folder.appendingPathComponent("site")
         let files = try contents(of: site)
-        #expect(Set(files.keys) == ["alpha.html", "beta.html", "index.html", "style.css"])
+        #expect(Set(files.keys) == ["alpha.html", "beta.html", "index.html", "style.css", "site.json"])
         let alpha = String(decoding: files["alpha.html"] ?? Data(), as: UTF8.self)
         let beta = String(decoding: files["beta.html"] ?? Data(), as: UTF8.self)
         #expect(alpha.contains("<title>Alpha</title>") && alpha.contains("<svg"))

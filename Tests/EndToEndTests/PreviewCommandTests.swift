@@ -26,7 +26,9 @@ import TestSupport
     static func fetch(_ url: URL) -> String? {
         let done = DispatchSemaphore(value: 0)
         let box = TextBox()
-        URLSession.shared.dataTask(with: url) { data, _, _ in
+        var request = URLRequest(url: url)
+        request.timeoutInterval = 5
+        URLSession.shared.dataTask(with: request) { data, _, _ in
             box.text = data.map { String(decoding: $0, as: UTF8.self) }
             done.signal()
         }.resume()
@@ -92,6 +94,10 @@ import TestSupport
         #expect(errorPage.contains("<svg"))  // the last good outputs stay beneath the error
 
         kill(process.processIdentifier, SIGINT)
+        let interrupted = Date()
+        while process.isRunning, Date().timeIntervalSince(interrupted) < 10 { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!process.isRunning, "Ctrl-C did not stop the preview within 10 s")
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
     }

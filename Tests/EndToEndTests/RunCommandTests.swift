@@ -60,7 +60,7 @@ import TestSupport
         #expect(try read(folder, "out/index.html").contains("tiny.html"))
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/style.css").path))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("out").path)
-            .filter { !["tiny.html", "index.html", "style.css"].contains($0) }
+            .filter { !["tiny.html", "index.html", "style.css", "site.json"].contains($0) }
         #expect(leftovers.isEmpty, "unexpected files: \(leftovers)")
 
         // The same notebook again gives the same loss figures, to the last digit.

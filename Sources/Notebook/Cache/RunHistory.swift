@@ -81,7 +81,7 @@ extension NotebookCache {
         if history.root != keys.root { return "the engine, BLAS, threads, CPU or seed changed" }
         if before.stateBefore != keys.stateBefore(index) { return "an earlier block changed" }
         if before.stateAfter != keys.stateAfter[index] { return "a file it reads changed" }
-        if before.outputs != keys.blockOutputs(index) { return "a parameter's value changed" }
+        if before.outputs != keys.blockOutputs(index) { return "the figure code changed" }
         return "its cache entry is missing or damaged"
     }
 
