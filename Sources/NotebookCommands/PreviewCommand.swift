@@ -51,21 +51,6 @@ public struct PreviewCommand: ReportingCommand {
             throw CommandFailure.usage("error: cannot serve on 127.0.0.1:\(port) (is the port in use?)")
         }
         let first = SitePublisher.pageName(forNotebook: paths[0])
-        let stop = DispatchSemaphore(value: 0)
-        // A parent may have started us with these blocked (a test runner's thread does);
-        // then Ctrl-C would never arrive. Threads made from here on inherit the mask.
-        var interruptSignals = sigset_t()
-        sigemptyset(&interruptSignals)
-        sigaddset(&interruptSignals, SIGINT)
-        sigaddset(&interruptSignals, SIGTERM)
-        pthread_sigmask(SIG_UNBLOCK, &interruptSignals, nil)
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        let interrupts = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: .global()) }
-        for source in interrupts {
-            source.setEventHandler { stop.signal() }
-            source.resume()
-        }
         // The URL on standard output, so a script (or a test) can read it.
         FileHandle.standardOutput.write(Data("Previewing at http://127.0.0.1:\(boundPort)/\(first)  (Ctrl-C stops)\n".utf8))
 
@@ -81,7 +66,7 @@ public struct PreviewCommand: ReportingCommand {
             }
         }
         watcher.start()
-        stop.wait()
+        Interrupt.wait()
         PreviewServer.stop(server)
         return "preview stopped"
     }
@@ -135,5 +120,34 @@ enum PreviewServer {
 
     private final class AddressBox: @unchecked Sendable {
         var value: Socket.Address?
+    }
+}
+
+/// Waiting for Ctrl-C (SIGINT) or SIGTERM on the calling thread.
+///
+/// The handler writes one byte to a pipe (async-signal-safe) that the caller reads, so it
+/// works whichever thread the kernel picks, and the signals are unblocked on the calling
+/// thread first: a parent may start us with them blocked (a test runner's thread does),
+/// and then the interrupt would never arrive.
+enum Interrupt {
+    nonisolated(unsafe) private static var writeEnd: Int32 = -1
+
+    static func wait() {
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else { return }
+        writeEnd = ends[1]
+        let handler: @convention(c) (Int32) -> Void = { _ in
+            var byte: UInt8 = 1
+            _ = write(Interrupt.writeEnd, &byte, 1)
+        }
+        signal(SIGINT, handler)
+        signal(SIGTERM, handler)
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+        var byte: UInt8 = 0
+        while read(ends[0], &byte, 1) < 0 && errno == EINTR {}
     }
 }
