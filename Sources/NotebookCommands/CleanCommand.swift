@@ -23,7 +23,7 @@ public struct CleanCommand: ReportingCommand {
         let before = cache.entrySizes().values.reduce(0, +)
         let runs = cache.clean(notebook: notebook)
         let freed = before - cache.entrySizes().values.reduce(0, +)
-        return "\(notebook): forgot \(runs) cached run\(runs == 1 ? "" : "s"), freed "
-            + ByteCountFormatter.string(fromByteCount: freed, countStyle: .decimal) + " in \(cache.folder.path)"
+        let megabytes = String(format: "%.1f", Double(freed) / 1e6)
+        return "\(notebook): forgot \(runs) cached run\(runs == 1 ? "" : "s"), freed \(megabytes) MB in \(cache.folder.path)"
     }
 }

@@ -12,8 +12,10 @@ public struct NotebookCache: Sendable {
     public let folder: URL
     /// Past this many bytes, the oldest runs' entries are deleted after a run.
     public let sizeLimit: Int64
-    /// Called with a one-line warning for each damaged or unwritable entry.
+    /// Called with a one-line warning for each damaged entry, and once for a cache that
+    /// cannot be written.
     let warn: @Sendable (String) -> Void
+    private let unwritable = Flag()
 
     /// The default size limit: 2 GB.
     public static let defaultSizeLimit: Int64 = 2_000_000_000
@@ -150,7 +152,23 @@ public struct NotebookCache: Sendable {
             }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            warn("warning: could not write the cache entry \(destination.path); the next run computes it again")
+            warnUnwritable()
         }
+    }
+
+    /// Says once per run that the cache cannot be written.
+    func warnUnwritable() {
+        if unwritable.set() {
+            warn("warning: cannot write the cache in \(folder.path); this run's results are not kept "
+                 + "(--cache DIR chooses another folder)")
+        }
+    }
+
+    /// A flag set once, from any thread.
+    private final class Flag: @unchecked Sendable {
+        private var isSet = false
+        private let lock = NSLock()
+        /// Sets the flag; true the first time only.
+        func set() -> Bool { lock.withLock { defer { isSet = true }; return !isSet } }
     }
 }

@@ -62,7 +62,7 @@ extension NotebookCache {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try AtomicFile.write(data, to: url)
         } catch {
-            warn("warning: could not write \(url.path); the next run's messages will be less precise")
+            warnUnwritable()
         }
         prune()
     }
