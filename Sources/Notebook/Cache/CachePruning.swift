@@ -7,6 +7,7 @@ extension NotebookCache {
     /// An entry written by a run still going on in another process is not yet listed; it
     /// may be deleted, and that run's next use of it computes it again.
     func prune() {
+        removeStaleTemporaryFiles()
         var histories = allHistories()
         while true {
             let kept = Set(histories.flatMap { $0.history.runs.flatMap(\.entries) })
@@ -55,6 +56,21 @@ extension NotebookCache {
             }
         }
         return sizes
+    }
+
+    /// Temporary files a killed run left (`.KEY.PID.tmp`), once they are an hour old: a run
+    /// still writing one renames it within seconds.
+    private func removeStaleTemporaryFiles() {
+        let hourAgo = Date().addingTimeInterval(-3600)
+        for kind in ["outputs", "snapshots", "continuations", "blobs", "runs"] {
+            let directory = folder.appendingPathComponent(kind)
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { continue }
+            for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+                let url = directory.appendingPathComponent(name)
+                let modified = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date
+                if let modified, modified < hourAgo { try? FileManager.default.removeItem(at: url) }
+            }
+        }
     }
 
     private func allHistories() -> [(url: URL, history: RunHistory)] {
