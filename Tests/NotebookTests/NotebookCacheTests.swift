@@ -351,6 +351,20 @@ import VAEEngine
                 == ["cached", "cached", "cached", "cached"])
     }
 
+    @Test func temporaryFilesOfAKilledRunAreRemovedOnceOld() throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outputs = folder.appendingPathComponent("outputs")
+        try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
+        let old = outputs.appendingPathComponent(".abc.123.tmp"), fresh = outputs.appendingPathComponent(".def.456.tmp")
+        try Data("x".utf8).write(to: old)
+        try Data("y".utf8).write(to: fresh)
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-7200)], ofItemAtPath: old.path)
+        NotebookCache(folder: folder).clean(notebook: "none.md")
+        #expect(!FileManager.default.fileExists(atPath: old.path))
+        #expect(FileManager.default.fileExists(atPath: fresh.path))
+    }
+
     // MARK: - Snapshots cover the state
 
     /// Adding a stored property to the state a snapshot must cover fails here until the
