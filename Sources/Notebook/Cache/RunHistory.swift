@@ -98,11 +98,14 @@ extension NotebookCache {
         return "'\(commandName(now))' \(what) changed"
     }
 
-    /// The command's words before its first argument: `train`, `show samples`.
+    /// The command's words before its first argument (`train`, `show samples`), as the
+    /// language's schemas name commands.
     private static func commandName(_ text: String) -> String {
         let words = text.split(separator: " ")
         guard let first = words.first else { return text }
-        if ["show", "plot", "table", "save", "load"].contains(first), words.count > 1 { return "\(first) \(words[1])" }
+        if words.count > 1, CommandSchema.all.contains(where: { $0.name == "\(first) \(words[1])" }) {
+            return "\(first) \(words[1])"
+        }
         return String(first)
     }
 
