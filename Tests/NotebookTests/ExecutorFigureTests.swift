@@ -93,3 +93,37 @@ import TestSupport
         #expect(scatter.caption.contains("principal components"))
     }
 }
+
+/// `evaluate iwae=K`: the importance-weighted estimate beside the −ELBO, on its own stream.
+@Suite struct EvaluateImportanceWeightedTests {
+    static func notebook(_ evaluate: String) -> String {
+        """
+        # IWAE
+
+        ```swift-vae
+        seed 9
+        data fashion-mnist train=200 test=40
+        model mlp encoder=[32] latent=2 decoder=[32]
+        train epochs=2 batch=50
+        \(evaluate)
+        show samples 4
+        ```
+        """
+    }
+
+    @Test func theEstimateBoundsTheELBOAndDisturbsNoOtherDraw() throws {
+        let plain = try ExecutorFigureTests.run(Self.notebook("evaluate test"))
+        let weighted = try ExecutorFigureTests.run(Self.notebook("evaluate test iwae=64"))
+        let metrics = Dictionary(uniqueKeysWithValues: weighted.results[0].metrics.map { ($0.name, $0.value) })
+        let elbo = try #require(metrics["evaluate test loss"])
+        let bound = try #require(metrics["evaluate test log-likelihood L_64"])
+        // L_K ≥ ELBO in expectation: with 64 samples the estimate beats the one-sample −ELBO.
+        #expect(bound > -elbo)
+        #expect(bound < 0)
+        guard case .table(let table) = weighted.results[0].outputs[3] else { Issue.record("no table"); return }
+        #expect(table.columns.last == "log p(x) ≥ L_64")
+        // Everything else, the samples included, is what the plain notebook computed.
+        #expect(Array(weighted.results[0].outputs.dropFirst(4)) == Array(plain.results[0].outputs.dropFirst(4)))
+        #expect(weighted.results[0].metrics.filter { !$0.name.contains("L_64") } == plain.results[0].metrics)
+    }
+}

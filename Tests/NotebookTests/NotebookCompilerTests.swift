@@ -85,6 +85,12 @@ import VAEEngine
         }
     }
 
+    @Test func evaluateTakesAnOptionalImportanceSampleCount() throws {
+        let program = try Self.compile(Self.block(Self.prelude + "train epochs=1\nevaluate test iwae=50\nevaluate train"))
+        let commands = program.blocks[0].commands.map(\.command).suffix(2)
+        #expect(Array(commands) == [.evaluate(split: .test, iwae: 50), .evaluate(split: .train, iwae: nil)])
+    }
+
     @Test func otherLanguagesAreNotRun() throws {
         let program = try Self.compile("```python\nprint(1)\n```\n\n```swift-vae\nseed 1\n```\n")
         #expect(program.blocks.count == 1)
@@ -113,6 +119,10 @@ import VAEEngine
                    expected: ["nb.md:7:14: error: 'epochs' of 'train' must be an integer in 1...100000, found 'many'"]),
         BrokenCase(name: "out of range", markdown: block(prelude + "train epochs=0"),
                    expected: ["nb.md:7:14: error: 'epochs' of 'train' must be an integer in 1...100000, found 0"]),
+        BrokenCase(name: "no importance samples", markdown: block(prelude + "train epochs=1\nevaluate test iwae=0"),
+                   expected: ["nb.md:8:20: error: 'iwae' of 'evaluate' must be an integer in 1...5000, found 0"]),
+        BrokenCase(name: "too many importance samples", markdown: block(prelude + "train epochs=1\nevaluate iwae=6000"),
+                   expected: ["nb.md:8:15: error: 'iwae' of 'evaluate' must be an integer in 1...5000, found 6000"]),
         BrokenCase(name: "fraction for an integer", markdown: block(prelude + "train epochs=2.5"),
                    expected: ["nb.md:7:14: error: 'epochs' of 'train' must be an integer, found '2.5'"]),
         BrokenCase(name: "negative learning rate", markdown: block(prelude + "train epochs=1 lr=-1"),

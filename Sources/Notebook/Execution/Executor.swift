@@ -208,6 +208,8 @@ public final class Executor {
             throw ExecutionError(location: command.location, message: error.description)
         } catch let error as CheckpointError {
             throw ExecutionError(location: command.location, message: error.description)
+        } catch let error as DiagnosticsError {
+            throw ExecutionError(location: command.location, message: error.description)
         }
     }
 
@@ -376,7 +378,7 @@ public final class Executor {
             return [figures.manifold(model: session.model!, size: size, range: range)]
         case .showEvolution(let count, let rows):
             return [figures.evolution(session.evolution, count: count, rows: rows, model: session.model!)]
-        case .evaluate(let split):
+        case .evaluate(let split, let iwae):
             let data = split == .test ? session.data!.test : session.data!.train
             session.evaluations += 1
             let totals = session.trainer!.evaluate(on: data, objective: session.objective,
@@ -387,7 +389,17 @@ public final class Executor {
                 Metric(name: "evaluate \(split.rawValue) reconstruction", value: totals.meanReconstruction),
                 Metric(name: "evaluate \(split.rawValue) KL", value: totals.meanKL),
             ]
-            return [figures.evaluation(totals, split: split, dataName: data.name)]
+            var estimate: ImportanceWeightedEstimate?
+            if let samples = iwae {
+                // Its own stream ("iwae", the evaluation's number): adding it changes no other draw.
+                estimate = try ImportanceWeightedBound.estimate(
+                    model: session.model!, data: data, samples: samples,
+                    reconstruction: session.objective.reconstruction, seed: session.seed,
+                    streamIndex: UInt64(session.evaluations), binarization: session.binarization)
+                session.metrics.append(Metric(name: "evaluate \(split.rawValue) log-likelihood L_\(samples)",
+                                              value: estimate!.meanLogLikelihoodBound))
+            }
+            return [figures.evaluation(totals, split: split, dataName: data.name, estimate: estimate)]
         case .saveWeights(let path):
             let url = resolve(path)
             try Checkpoint.save(session.model!, to: url)

@@ -104,11 +104,18 @@ struct FigureMaker {
                                   columns: ["Layer", "Output shape", "Parameters"], rows: rows))
     }
 
-    func evaluation(_ totals: LossTotals, split: Command.Split, dataName: String) -> BlockOutput {
-        .table(TableOutput(title: "Evaluation on \(totals.count) \(split.rawValue) images (per image)",
-                           columns: ["Split", "Loss (−ELBO)", "Reconstruction", "KL"],
-                           rows: [[split.rawValue, Self.format(totals.meanTotal), Self.format(totals.meanReconstruction),
-                                   Self.format(totals.meanKL)]]))
+    /// The evaluation table; with an importance-weighted estimate, its L_K in a column of its own.
+    func evaluation(_ totals: LossTotals, split: Command.Split, dataName: String,
+                    estimate: ImportanceWeightedEstimate? = nil) -> BlockOutput {
+        var columns = ["Split", "Loss (−ELBO)", "Reconstruction", "KL"]
+        var row = [split.rawValue, Self.format(totals.meanTotal), Self.format(totals.meanReconstruction),
+                   Self.format(totals.meanKL)]
+        if let estimate {
+            columns.append("log p(x) ≥ L_\(estimate.samples)")
+            row.append(Self.format(estimate.meanLogLikelihoodBound))
+        }
+        return .table(TableOutput(title: "Evaluation on \(totals.count) \(split.rawValue) images (per image)",
+                                  columns: columns, rows: [row]))
     }
 
     /// The first `count` images of a split encoded to their means; the plane of the first two

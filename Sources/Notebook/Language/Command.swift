@@ -23,7 +23,8 @@ public enum Command: Sendable, Equatable {
     /// The same latent points decoded after every epoch so far.
     /// `rows`: at most this many epochs are shown, evenly spaced, the first and last included.
     case showEvolution(count: Int, rows: Int)
-    case evaluate(split: Split)
+    /// `iwae`: importance samples per image for the log-likelihood estimate L_K, if asked.
+    case evaluate(split: Split, iwae: Int?)
     /// Paths are as written, relative to the notebook's folder.
     case saveWeights(path: String)
     case loadWeights(path: String)
