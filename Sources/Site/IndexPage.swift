@@ -37,22 +37,6 @@ public func renderIndexPage(_ pages: [PageSummary], title: String = "Notebooks",
         }
         list = "<ul class=\"notebook-list\">\n\(items.joined(separator: "\n"))\n</ul>"
     }
-    return """
-    <!DOCTYPE html>
-    <html lang="en">
-    <head>
-    <meta charset="utf-8">
-    <meta name="viewport" content="width=device-width, initial-scale=1">
-    <title>\(escapeHTMLText(title))</title>
-    <link rel="stylesheet" href="\(escapeHTMLAttribute(stylesheetHref))">
-    </head>
-    <body>
-    <main>
-    <h1>\(escapeHTMLText(title))</h1>
-    \(list)
-    </main>
-    </body>
-    </html>
-
-    """
+    return renderSimplePage(title: title, stylesheetHref: stylesheetHref,
+                            main: "<h1>\(escapeHTMLText(title))</h1>\n\(list)\n")
 }

@@ -42,20 +42,6 @@ public struct PreviewDecoration: Sendable, Equatable {
 /// the error, and the reload script so the fix shows as soon as it is saved.
 public func renderPreviewErrorPage(notebook: String, preview: PreviewDecoration,
                                    stylesheetHref: String = "style.css") -> String {
-    """
-    <!DOCTYPE html>
-    <html lang="en">
-    <head>
-    <meta charset="utf-8">
-    <meta name="viewport" content="width=device-width, initial-scale=1">
-    <title>\(escapeHTMLText(notebook))</title>
-    <link rel="stylesheet" href="\(escapeHTMLAttribute(stylesheetHref))">
-    </head>
-    <body>
-    <main>
-    \(preview.errorBanner)</main>
-    \(preview.reloadScript)</body>
-    </html>
-
-    """
+    renderSimplePage(title: notebook, stylesheetHref: stylesheetHref, main: preview.errorBanner,
+                     afterMain: preview.reloadScript)
 }
