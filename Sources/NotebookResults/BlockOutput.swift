@@ -81,9 +81,40 @@ public struct LineChartOutput: Sendable, Equatable, Codable {
     public struct Series: Sendable, Equatable, Codable {
         public var name: String
         public var points: [Point]
-        public init(name: String, points: [Point]) {
+        /// The model the series belongs to, when a chart overlays several: series of one
+        /// group share a colour and the legend names each group once.
+        public var group: String?
+        /// Drawn as a dashed line: by convention the training curve, the test curve solid.
+        public var dashed: Bool
+
+        public init(name: String, points: [Point], group: String? = nil, dashed: Bool = false) {
             self.name = name
             self.points = points
+            self.group = group
+            self.dashed = dashed
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, points, group, dashed
+        }
+
+        /// Results written before groups existed have neither `group` nor `dashed`.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decode(String.self, forKey: .name)
+            points = try container.decode([Point].self, forKey: .points)
+            group = try container.decodeIfPresent(String.self, forKey: .group)
+            dashed = try container.decodeIfPresent(Bool.self, forKey: .dashed) ?? false
+        }
+
+        /// `group` and `dashed` are written only when set, so a chart without them encodes to
+        /// the same bytes as before they existed (cached results and fixtures stay valid).
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(points, forKey: .points)
+            try container.encodeIfPresent(group, forKey: .group)
+            if dashed { try container.encode(dashed, forKey: .dashed) }
         }
     }
 

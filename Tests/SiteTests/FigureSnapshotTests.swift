@@ -37,6 +37,10 @@ import Testing
         expectSnapshot(renderLineChartFigure(chart), named: "line-chart-no-data.svg.html")
     }
 
+    @Test func lineChartOverlayingThreeModels() {
+        expectSnapshot(renderLineChartFigure(MultiModelFixtures.overlayChart), named: "line-chart-three-models.svg.html")
+    }
+
     @Test func imageGrid() {
         expectSnapshot(renderImageGridFigure(Fixtures.smallGrid), named: "image-grid.svg.html")
     }

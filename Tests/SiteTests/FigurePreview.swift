@@ -1,0 +1,39 @@
+import Foundation
+import NotebookResults
+import Site
+import Testing
+
+/// With `FIGURE_PREVIEW=folder` in the environment, writes the multi-model figures as
+/// standalone HTML pages there (light and dark), to look at in a browser; otherwise does nothing.
+@Suite struct FigurePreview {
+    /// Eight models with long names, so the legend wraps.
+    static let manyModels = LineChartOutput(
+        title: "Eight models", xLabel: "epoch", yLabel: "loss",
+        series: (0..<8).flatMap { model in
+            [true, false].map { dashed in
+                LineChartOutput.Series(
+                    name: "conv-vae-latent-\(model * 8) \(dashed ? "train" : "test")",
+                    points: (1...30).map { .init(x: Double($0), y: 100 + Double(model * 5) + (dashed ? 0 : 2) + 40 / Double($0)) },
+                    group: "conv-vae-latent-\(model * 8)", dashed: dashed)
+            }
+        })
+
+    @Test func writePreviewPages() throws {
+        guard let folder = ProcessInfo.processInfo.environment["FIGURE_PREVIEW"] else { return }
+        let figures = [("overlay", renderLineChartFigure(MultiModelFixtures.overlayChart)),
+                       ("overlay-wide", renderLineChartFigure(Self.manyModels))]
+        for (name, figure) in figures {
+            for (suffix, scheme) in [("", "light"), ("-dark", "dark")] {
+                let page = """
+                    <!doctype html><html><head><meta charset="utf-8"><style>
+                    :root { color-scheme: \(scheme); }
+                    body { font-family: system-ui, sans-serif; margin: 16px; max-width: 860px;
+                           background: \(scheme == "dark" ? "#0d1117" : "#fff"); color: \(scheme == "dark" ? "#e6edf3" : "#1f2328"); }
+                    figure { margin: 0; } figcaption { text-align: center; font-size: 14px; opacity: 0.7; }
+                    </style></head><body>\(figure)</body></html>
+                    """
+                try Data(page.utf8).write(to: URL(fileURLWithPath: folder).appendingPathComponent("\(name)\(suffix).html"))
+            }
+        }
+    }
+}
