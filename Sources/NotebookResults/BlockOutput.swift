@@ -8,6 +8,52 @@ public enum BlockOutput: Sendable, Equatable, Codable {
     case lineChart(LineChartOutput)
     case imageGrid(ImageGridOutput)
     case scatter(ScatterOutput)
+    case barChart(BarChartOutput)
+}
+
+/// One bar per named item, such as the KL divergence of each latent dimension sorted from
+/// largest to smallest, with the active units highlighted and the activity threshold marked.
+public struct BarChartOutput: Sendable, Equatable, Codable {
+    public var title: String
+    public var caption: String
+    public var xLabel: String
+    public var yLabel: String
+    /// Drawn left to right in this order; a bar whose value is NaN or infinite is left out.
+    public var bars: [Bar]
+    /// A value marked across the chart as a dashed line with its label, e.g. the KL above
+    /// which a latent unit counts as active.
+    public var threshold: Threshold?
+
+    public struct Bar: Sendable, Equatable, Codable {
+        public var label: String
+        public var value: Double
+        /// Drawn in the first series colour; the other bars are grey.
+        public var highlighted: Bool
+        public init(label: String, value: Double, highlighted: Bool = false) {
+            self.label = label
+            self.value = value
+            self.highlighted = highlighted
+        }
+    }
+
+    public struct Threshold: Sendable, Equatable, Codable {
+        public var value: Double
+        public var label: String
+        public init(value: Double, label: String) {
+            self.value = value
+            self.label = label
+        }
+    }
+
+    public init(title: String, caption: String = "", xLabel: String, yLabel: String, bars: [Bar],
+                threshold: Threshold? = nil) {
+        self.title = title
+        self.caption = caption
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.bars = bars
+        self.threshold = threshold
+    }
 }
 
 /// Points in a plane coloured by class, such as test images encoded into a latent space.

@@ -82,12 +82,17 @@ public struct RecordedOutput: Sendable, Equatable, Codable {
     public var series: [RecordedSeries]?
     public var grid: GridFingerprint?
     public var scatter: ScatterFingerprint?
+    /// A bar chart's bars in drawing order, unrounded.
+    public var bars: [RecordedBar]?
+    /// A bar chart's marked threshold.
+    public var threshold: RecordedThreshold?
 
     public enum Kind: String, Sendable, Codable {
         case text, table
         case lineChart = "line-chart"
         case imageGrid = "image-grid"
         case scatter
+        case barChart = "bar-chart"
     }
 
     /// How a reader names it in a message: its title, or its kind for untitled text.
@@ -102,4 +107,29 @@ public struct RecordedSeries: Sendable, Equatable, Codable {
     public var name: String
     /// `[x, y]` pairs.
     public var points: [[Double]]
+}
+
+/// One bar of a bar chart, unrounded. Bars whose value is NaN or infinite are not drawn
+/// and not recorded.
+public struct RecordedBar: Sendable, Equatable, Codable {
+    public var label: String
+    public var value: Double
+    public var highlighted: Bool
+
+    public init(label: String, value: Double, highlighted: Bool) {
+        self.label = label
+        self.value = value
+        self.highlighted = highlighted
+    }
+}
+
+/// The value a bar chart marks with a dashed line, and its label.
+public struct RecordedThreshold: Sendable, Equatable, Codable {
+    public var label: String
+    public var value: Double
+
+    public init(label: String, value: Double) {
+        self.label = label
+        self.value = value
+    }
 }

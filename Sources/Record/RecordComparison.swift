@@ -167,6 +167,72 @@ public struct RecordComparison {
         case .scatter:
             guard let a = was.scatter, let b = now.scatter else { break }
             differences += scatterDifferences(a, b, tolerance: tolerance)
+        case .barChart:
+            differences += barDifferences(was.bars ?? [], now.bars ?? [], tolerance: tolerance)
+            differences += thresholdDifferences(was.threshold, now.threshold, tolerance: tolerance)
+        }
+        return differences
+    }
+
+    /// Bars are matched by label, not by position: a chart sorted by value may swap two bars
+    /// whose values differ by float noise, which is no drift on another configuration. Each
+    /// bar's value is compared like a line chart's (bit for bit in exact mode, within the
+    /// relative tolerance otherwise), and its highlighting must agree. In exact mode the
+    /// order must be the same too.
+    private func barDifferences(_ a: [RecordedBar], _ b: [RecordedBar], tolerance: CheckTolerance) -> [Difference] {
+        // The n-th bar labelled L on one side pairs with the n-th labelled L on the other.
+        func keyed(_ bars: [RecordedBar]) -> [(key: String, bar: RecordedBar)] {
+            var seen: [String: Int] = [:]
+            return bars.map { bar in
+                let occurrence = seen[bar.label, default: 0]
+                seen[bar.label] = occurrence + 1
+                return (occurrence == 0 ? bar.label : "\(bar.label)#\(occurrence + 1)", bar)
+            }
+        }
+        let (wasBars, nowBars) = (keyed(a), keyed(b))
+        let nowByKey = Dictionary(nowBars.map { ($0.key, $0.bar) }, uniquingKeysWith: { first, _ in first })
+        let wasKeys = Set(wasBars.map(\.key))
+        var differences: [Difference] = []
+
+        let missing = wasBars.map(\.key).filter { nowByKey[$0] == nil }
+        let added = nowBars.map(\.key).filter { !wasKeys.contains($0) }
+        if !missing.isEmpty || !added.isEmpty {
+            differences.append(Difference(
+                item: "bars",
+                expected: "\(a.count) bars" + (missing.isEmpty ? "" : ", with " + missing.joined(separator: ", ")),
+                actual: "\(b.count) bars" + (added.isEmpty ? "" : ", with " + added.joined(separator: ", "))))
+        } else if exact, let first = wasBars.indices.first(where: { wasBars[$0].key != nowBars[$0].key }) {
+            differences.append(Difference(item: "bar order from bar \(first + 1)", expected: wasBars[first].key,
+                                          actual: nowBars[first].key))
+        }
+        for (key, was) in wasBars {
+            guard let now = nowByKey[key] else { continue }
+            if let deviation = numberDrift(was.value, now.value, relative: tolerance.relative) {
+                differences.append(Difference(item: "bar \"\(key)\"", expected: Self.format(was.value),
+                                              actual: Self.format(now.value), deviation: deviation))
+            }
+            if was.highlighted != now.highlighted {
+                differences.append(Difference(item: "bar \"\(key)\" highlighted",
+                                              expected: was.highlighted ? "yes" : "no",
+                                              actual: now.highlighted ? "yes" : "no"))
+            }
+        }
+        return differences
+    }
+
+    private func thresholdDifferences(_ a: RecordedThreshold?, _ b: RecordedThreshold?,
+                                      tolerance: CheckTolerance) -> [Difference] {
+        guard let a, let b else {
+            if a == nil && b == nil { return [] }
+            let describe = { (threshold: RecordedThreshold?) in
+                threshold.map { "\($0.label) at \(Self.format($0.value))" } ?? "(none)"
+            }
+            return [Difference(item: "threshold", expected: describe(a), actual: describe(b))]
+        }
+        var differences = textDifferences("threshold label", a.label, b.label, tolerance: tolerance)
+        if let deviation = numberDrift(a.value, b.value, relative: tolerance.relative) {
+            differences.append(Difference(item: "threshold", expected: Self.format(a.value), actual: Self.format(b.value),
+                                          deviation: deviation))
         }
         return differences
     }

@@ -32,6 +32,14 @@ extension RecordedOutput {
             self.init(kind: .imageGrid, title: grid.title, grid: GridFingerprint(grid))
         case .scatter(let scatter):
             self.init(kind: .scatter, title: scatter.title, scatter: ScatterFingerprint(scatter))
+        case .barChart(let chart):
+            // What is drawn: bars and a threshold with a finite value (a JSON record holds no NaN).
+            let threshold = chart.threshold.flatMap { $0.value.isFinite ? RecordedThreshold(label: $0.label, value: $0.value) : nil }
+            self.init(kind: .barChart, title: chart.title,
+                      bars: chart.bars.filter(\.value.isFinite).map {
+                          RecordedBar(label: $0.label, value: $0.value, highlighted: $0.highlighted)
+                      },
+                      threshold: threshold)
         }
     }
 }

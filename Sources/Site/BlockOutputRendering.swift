@@ -8,5 +8,6 @@ public func renderBlockOutput(_ output: BlockOutput) -> String {
     case .lineChart(let chart): renderLineChartFigure(chart)
     case .imageGrid(let grid): renderImageGridFigure(grid)
     case .scatter(let scatter): renderScatterFigure(scatter)
+    case .barChart(let chart): renderBarChartFigure(chart)
     }
 }

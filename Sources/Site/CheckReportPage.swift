@@ -144,6 +144,13 @@ public enum CheckReportPage {
                                                          rows: grid.rows, columns: grid.columns,
                                                          imageWidth: grid.imageWidth, imageHeight: grid.imageHeight,
                                                          images: images))
+        case .barChart:
+            let bars = (output.bars ?? []).map {
+                BarChartOutput.Bar(label: $0.label, value: $0.value, highlighted: $0.highlighted)
+            }
+            let threshold = output.threshold.map { BarChartOutput.Threshold(value: $0.value, label: $0.label) }
+            return renderBarChartFigure(BarChartOutput(title: output.title ?? "", xLabel: "", yLabel: "", bars: bars,
+                                                       threshold: threshold))
         case .scatter:
             guard let scatter = output.scatter else { return renderTextOutput("(no fingerprint)") }
             let rows = scatter.classes.map { item in

@@ -33,12 +33,23 @@ struct FixtureRun {
         command: "notebook run notebooks/demo.md", seconds: 1.5, finishedAt: "2025-01-02T03:04:05Z")
     /// A fourth runnable block that only prints text.
     var extraBlock = false
+    /// KL per latent dimension, sorted, as a third output of block 2 when set.
+    var bars: BarChartOutput?
+
+    /// Six latent dimensions, two of them active, with one NaN that is not drawn or recorded.
+    static let klBars = BarChartOutput(
+        title: "KL per latent dimension", caption: "Sorted.", xLabel: "latent dimension", yLabel: "KL (nats)",
+        bars: [.init(label: "z4", value: 2.75, highlighted: true), .init(label: "z1", value: 0.625, highlighted: true),
+               .init(label: "z0", value: 0.0015), .init(label: "z2", value: 0.00125), .init(label: "z5", value: .nan),
+               .init(label: "z3", value: 0.001)],
+        threshold: .init(value: 0.01, label: "active: KL > 0.01"))
 
     var result: RunResult {
         var results = [
             BlockResult(blockIndex: 0, outputs: [.text(text), .table(table), .lineChart(chart)],
                         metrics: metrics, seconds: 0.5),
-            BlockResult(blockIndex: 2, outputs: [.imageGrid(grid), .scatter(scatter)], seconds: 0.25),
+            BlockResult(blockIndex: 2, outputs: [.imageGrid(grid), .scatter(scatter)] + (bars.map { [.barChart($0)] } ?? []),
+                        seconds: 0.25),
             BlockResult(blockIndex: 3, outputs: [.text("saved weights to demo.ckpt")], seconds: 0.01),
         ]
         if extraBlock { results.append(BlockResult(blockIndex: 4, outputs: [.text("done")], seconds: 0)) }

@@ -18,10 +18,19 @@ import Testing
             }
         })
 
+    /// Sorted from smallest up, with longer labels: the threshold's label goes to the left.
+    static let ascending = BarChartOutput(
+        title: "Ascending", xLabel: "dimension", yLabel: "KL",
+        bars: (0..<20).map { .init(label: "dim \($0)", value: Double($0 * $0) / 40, highlighted: $0 > 8) },
+        threshold: .init(value: 1.6, label: "threshold 1.6 nats"))
+
     @Test func writePreviewPages() throws {
         guard let folder = ProcessInfo.processInfo.environment["FIGURE_PREVIEW"] else { return }
         let figures = [("overlay", renderLineChartFigure(MultiModelFixtures.overlayChart)),
-                       ("overlay-wide", renderLineChartFigure(Self.manyModels))]
+                       ("bars", renderBarChartFigure(MultiModelFixtures.klPerDimension)),
+                       ("bars-small", renderBarChartFigure(MultiModelFixtures.smallBarChart)),
+                       ("overlay-wide", renderLineChartFigure(Self.manyModels)),
+                       ("bars-ascending", renderBarChartFigure(Self.ascending))]
         for (name, figure) in figures {
             for (suffix, scheme) in [("", "light"), ("-dark", "dark")] {
                 let page = """

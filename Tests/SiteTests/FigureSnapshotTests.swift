@@ -41,6 +41,14 @@ import Testing
         expectSnapshot(renderLineChartFigure(MultiModelFixtures.overlayChart), named: "line-chart-three-models.svg.html")
     }
 
+    @Test func barChartOfKLPerDimension() {
+        expectSnapshot(renderBarChartFigure(MultiModelFixtures.klPerDimension), named: "bar-chart-kl.svg.html")
+    }
+
+    @Test func barChartWithAGapAndEscapes() {
+        expectSnapshot(renderBarChartFigure(MultiModelFixtures.smallBarChart), named: "bar-chart-small.svg.html")
+    }
+
     @Test func imageGrid() {
         expectSnapshot(renderImageGridFigure(Fixtures.smallGrid), named: "image-grid.svg.html")
     }

@@ -20,4 +20,28 @@ enum MultiModelFixtures {
         return LineChartOutput(title: "Loss per epoch, three β", xLabel: "epoch", yLabel: "loss (nats)",
                                series: series)
     }()
+
+    /// KL per latent dimension of a 64-dimensional model, sorted from largest down: nine active
+    /// units above 0.01 nats, the rest collapsed to the prior.
+    static let klPerDimension: BarChartOutput = {
+        let values = (0..<64).map { index -> Double in
+            if index < 9 { return 3.2 * exp(-Double(index) / 3) + 0.05 }
+            return 0.004 * exp(-Double(index - 9) / 12)
+        }
+        let active = [17, 3, 40, 8, 61, 25, 0, 33, 12]
+        let order: [Int] = active + (0..<64).filter { !active.contains($0) }
+        let bars = zip(order, values).map { dimension, value in
+            BarChartOutput.Bar(label: "z\(dimension)", value: (value * 1e6).rounded() / 1e6, highlighted: value > 0.01)
+        }
+        return BarChartOutput(title: "KL per latent dimension", caption: "Sorted; 9 of 64 units active (KL > 0.01 nats).",
+                              xLabel: "latent dimension", yLabel: "KL (nats)", bars: bars,
+                              threshold: .init(value: 0.01, label: "active: KL > 0.01"))
+    }()
+
+    /// Five bars, one not finite, a label to escape, and a threshold.
+    static let smallBarChart = BarChartOutput(
+        title: "KL <per> unit", caption: "Two active.", xLabel: "unit", yLabel: "KL",
+        bars: [.init(label: "z1", value: 2.5, highlighted: true), .init(label: "z<2>", value: 1.25, highlighted: true),
+               .init(label: "z3", value: .nan), .init(label: "z4", value: 0.125), .init(label: "z5", value: 0)],
+        threshold: .init(value: 0.5, label: "active & above"))
 }
