@@ -9,14 +9,32 @@ public struct TrainingPlan: Sendable, Equatable {
     public var batchSize: Int
     public var optimizer: OptimizerSpec
     public var objective: Objective
+    /// KL warm-up (Bowman et al. 2016): over this many epochs of the plan the KL weight rises
+    /// linearly, step by step, from 0 to `objective.beta`; 0 trains with β from the start.
+    public var warmupEpochs: Int
+    /// Whether each epoch visits the training images in a new order (from the stream
+    /// `("shuffle", epoch)`) or always in the stored order, as TensorFlow's tutorial 001 does.
+    public var shuffle: Bool
 
     public init(epochs: Int, steps: Int? = nil, batchSize: Int, optimizer: OptimizerSpec,
-                objective: Objective = Objective()) {
+                objective: Objective = Objective(), warmupEpochs: Int = 0, shuffle: Bool = true) {
         self.epochs = epochs
         self.steps = steps
         self.batchSize = batchSize
         self.optimizer = optimizer
         self.objective = objective
+        self.warmupEpochs = warmupEpochs
+        self.shuffle = shuffle
+    }
+
+    /// The objective of step `stepInPlan` (1-based): during a warm-up its KL weight is
+    /// β · (stepInPlan − 1) / (warmupEpochs · stepsPerEpoch), so the first step sees no KL.
+    public func objective(atStep stepInPlan: Int, stepsPerEpoch: Int) -> Objective {
+        guard warmupEpochs > 0 else { return objective }
+        var warmed = objective
+        let fraction = min(1, Double(stepInPlan - 1) / Double(warmupEpochs * stepsPerEpoch))
+        warmed.beta = Float(Double(objective.beta) * fraction)
+        return warmed
     }
 
     /// Epochs this plan runs over `count` images (the last may be partial with `steps`).
@@ -131,8 +149,13 @@ public final class Trainer {
             let stepsThisEpoch = plan.steps.map { min(stepsPerEpoch, $0 - (epochInPlan - 1) * stepsPerEpoch) }
                 ?? stepsPerEpoch
             let epoch = completedEpochs + 1
-            var shuffle = RandomStream(seed: seed, purpose: "shuffle", index: UInt64(epoch))
-            let order = shuffle.permutation(data.count)
+            let order: [Int]
+            if plan.shuffle {
+                var shuffle = RandomStream(seed: seed, purpose: "shuffle", index: UInt64(epoch))
+                order = shuffle.permutation(data.count)
+            } else {
+                order = Array(0..<data.count)
+            }
             var totals = LossTotals()
             for stepInEpoch in 0..<stepsThisEpoch {
                 let start = stepInEpoch * plan.batchSize
@@ -148,7 +171,9 @@ public final class Trainer {
                 var noise = RandomStream(seed: seed, purpose: "noise", index: UInt64(step))
                 // Each layer is updated as soon as back-propagation is done with it.
                 optimizer.beginStep()
-                let losses = model.trainingStep(images: batch, inFeatureRows: model.takesFeatureRows, objective: plan.objective,
+                let stepInPlan = (epochInPlan - 1) * stepsPerEpoch + stepInEpoch + 1
+                let objective = plan.objective(atStep: stepInPlan, stepsPerEpoch: stepsPerEpoch)
+                let losses = model.trainingStep(images: batch, inFeatureRows: model.takesFeatureRows, objective: objective,
                                                 layerFinished: { optimizer.update(parameters: $0) }) { buffer, count in
                     noise.fillGaussian(buffer, count: count)
                 }
@@ -163,8 +188,10 @@ public final class Trainer {
                                           elapsed: Date().timeIntervalSince(started)))
             }
             completedEpochs = epoch
+            // The test objective with the KL weight the epoch ended at.
+            let endObjective = plan.objective(atStep: epochInPlan * stepsPerEpoch + 1, stepsPerEpoch: stepsPerEpoch)
             let testTotals = test.map {
-                evaluate(on: $0, objective: plan.objective, streamIndex: UInt64(epoch), binarization: binarization)
+                evaluate(on: $0, objective: endObjective, streamIndex: UInt64(epoch), binarization: binarization)
             }
             let record = EpochRecord(epoch: epoch, steps: completedSteps,
                                        train: totals.meanTotal,
