@@ -47,8 +47,8 @@ import TestSupport
         #expect(manifold.axes?.xRange == -1.5...1.5)
 
         guard case .imageGrid(let evolution) = outputs[5] else { Issue.record("no evolution"); return }
-        #expect(evolution.rows == 3 && evolution.columns == 4 && evolution.images.count == 12)
-        #expect(evolution.rowLabels == ["epoch 1", "epoch 2", "epoch 3"])
+        #expect(evolution.rows == 4 && evolution.columns == 4 && evolution.images.count == 16)
+        #expect(evolution.rowLabels == ["untrained", "epoch 1", "epoch 2", "epoch 3"])
 
         guard case .table(let summary) = outputs[6], case .table(let evaluation) = outputs[7] else {
             Issue.record("no summary or evaluation table")
@@ -58,8 +58,8 @@ import TestSupport
         #expect(evaluation.rows.count == 1 && evaluation.rows[0][0] == "test")
     }
 
-    /// After many epochs the strip shows evenly spaced ones, the first and the last always,
-    /// and says so; by default at most ten rows.
+    /// After many epochs the strip shows evenly spaced ones, the untrained model and the last
+    /// epoch always, and says so; by default at most eleven rows.
     @Test func evolutionOfManyEpochsShowsEvenlySpacedRows() throws {
         let outputs = try Self.run("""
             ```swift-vae
@@ -77,10 +77,10 @@ import TestSupport
         }
         try #require(strips.count == 2)
         let (four, byDefault) = (strips[0], strips[1])
-        #expect(four.rowLabels == ["epoch 1", "epoch 5", "epoch 8", "epoch 12"])
+        #expect(four.rowLabels == ["untrained", "epoch 4", "epoch 8", "epoch 12"])
         #expect(four.rows == 4 && four.images.count == 8)
-        #expect(four.caption.contains("after 4 of the 12 epochs, evenly spaced"))
-        #expect(byDefault.rows == 10 && byDefault.rowLabels.first == "epoch 1" && byDefault.rowLabels.last == "epoch 12")
+        #expect(four.caption.contains("by the untrained model and after 3 of the 12 epochs, evenly spaced"))
+        #expect(byDefault.rows == 11 && byDefault.rowLabels.first == "untrained" && byDefault.rowLabels.last == "epoch 12")
     }
 
     @Test func latentOfMoreThanTwoDimensionsIsProjected() throws {

@@ -23,8 +23,10 @@ import Testing
         param epochs = 1
         seed 1
         data fashion-mnist train=100
-        model mlp encoder=[8] latent=2 decoder=[8]
+        model mlp encoder=[8] latent=2 decoder=[8] name=beta1
         train epochs=1
+        model mlp encoder=[8] latent=2 decoder=[8] name=beta4
+        train epochs=1 beta=4
         save weights vae.ckpt
         """
 

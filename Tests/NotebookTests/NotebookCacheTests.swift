@@ -375,9 +375,11 @@ import VAEEngine
         let trainer = Trainer(model: model, seed: 1)
         let expectations: [(Any, Set<String>)] = [
             // Session: `metrics` belongs to the block running, not to the state after it.
-            (SnapshotCoverage.sessionProperties, ["seed", "data", "dataName", "dataRequest", "binarization", "objective", "evolution",
-                                    "evaluations", "model", "trainer", "history", "checksums", "inputChecksums",
-                                    "savedPaths", "metrics"]),
+            (SnapshotCoverage.sessionProperties, ["seed", "data", "dataName", "dataRequest", "binarization", "models",
+                                                  "currentIndex", "checksums", "inputChecksums", "savedPaths", "metrics"]),
+            // A model's state: `model` and `trainer` are snapshotted as weights and trainer state.
+            (SnapshotCoverage.modelProperties, ["name", "model", "trainer", "objective", "warmedUp", "history", "evolution",
+                                                "evaluations", "likelihood"]),
             // Trainer: `batch` is scratch space refilled every step.
             (trainer, ["model", "seed", "completedEpochs", "completedSteps", "optimizer", "optimizerSpec", "batch"]),
             (Adam(parameters: model.parameters, learningRate: 1e-3),

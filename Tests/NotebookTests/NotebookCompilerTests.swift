@@ -53,20 +53,21 @@ import VAEEngine
             "nb.md:6:1", "nb.md:7:1", "nb.md:8:1", "nb.md:9:1",
             "nb.md:13:1", "nb.md:14:1", "nb.md:15:1", "nb.md:16:1", "nb.md:17:1",
         ])
-        #expect(commands[2].command == .data(DataRequest(name: "fashion-mnist", trainCount: 500, testCount: 100)))
-        #expect(commands[3].command == .model(ModelSpec(encoder: [64, 32], latent: 2, decoder: [32, 64],
-                                                         activation: .elu, initializer: .glorot(.uniform))))
-        #expect(commands[4].command == .train(TrainingPlan(
+        #expect(commands[2].command as? DataCommand == DataCommand(DataRequest(name: "fashion-mnist", trainCount: 500, testCount: 100)))
+        #expect(commands[3].command as? ModelCommand == ModelCommand(
+            spec: ModelSpec(encoder: [64, 32], latent: 2, decoder: [32, 64], activation: .elu, initializer: .glorot(.uniform)),
+            name: "model-1"))
+        #expect(commands[4].command as? TrainCommand == TrainCommand(plan: TrainingPlan(
             epochs: 3, batchSize: 50, optimizer: .sgd(learningRate: 1e-3, momentum: 0.9),
             objective: Objective(reconstruction: .bceClipped, kl: .monteCarlo, beta: 0.5, reduction: .mean))))
-        #expect(commands[7].command == .showReconstructions(count: 8, split: .train))
-        #expect(commands[8].command == .showSamples(count: 25))
+        #expect(commands[7].command as? ShowReconstructionsCommand == ShowReconstructionsCommand(count: 8, split: .train))
+        #expect(commands[8].command as? ShowSamplesCommand == ShowSamplesCommand(count: 25))
         #expect(commands[4].text.hasPrefix("train epochs=$epochs"))
     }
 
     @Test func parameterOverrideReplacesTheDeclaredValue() throws {
         let program = try Self.compile(Self.valid, overrides: ["epochs": "1"])
-        guard case .train(let plan) = program.blocks[1].commands[0].command else {
+        guard let plan = (program.blocks[1].commands[0].command as? TrainCommand)?.plan else {
             Issue.record("expected a train command")
             return
         }
@@ -87,8 +88,39 @@ import VAEEngine
 
     @Test func evaluateTakesAnOptionalImportanceSampleCount() throws {
         let program = try Self.compile(Self.block(Self.prelude + "train epochs=1\nevaluate test iwae=50\nevaluate train"))
-        let commands = program.blocks[0].commands.map(\.command).suffix(2)
-        #expect(Array(commands) == [.evaluate(split: .test, iwae: 50), .evaluate(split: .train, iwae: nil)])
+        let commands = program.blocks[0].commands.map { $0.command as? EvaluateCommand }.suffix(2)
+        #expect(Array(commands) == [EvaluateCommand(split: .test, iwae: 50), EvaluateCommand(split: .train, iwae: nil)])
+    }
+
+    @Test func modelsAreNamedInOrderAndUseSwitchesBetweenThem() throws {
+        let program = try Self.compile(Self.block("""
+            seed 1
+            data fashion-mnist train=100
+            model mlp encoder=[8] latent=2 decoder=[8]
+            train epochs=1
+            model mlp encoder=[8] latent=4 decoder=[8] name=wide
+            train epochs=1 beta=4 warmup=1 shuffle=false
+            use model-1
+            show manifold range=auto
+            show traversal
+            show reconstructions 4 sampled=true
+            plot losses models=[model-1, wide]
+            table models
+            """))
+        let commands = program.blocks[0].commands.map(\.command)
+        #expect((commands[2] as? ModelCommand)?.name == "model-1")
+        #expect((commands[4] as? ModelCommand)?.name == "wide")
+        let plan = (commands[5] as? TrainCommand)?.plan
+        #expect(plan?.warmupEpochs == 1 && plan?.shuffle == false && plan?.objective.beta == 4)
+        #expect(commands[6] as? UseCommand == UseCommand(model: "model-1"))
+        // `show manifold` checks the current model's latent: model-1's 2, not wide's 4.
+        #expect(commands[7] as? ShowManifoldCommand == ShowManifoldCommand(size: 20, range: nil))
+        #expect(commands[8] as? ShowTraversalCommand == ShowTraversalCommand(dimensions: nil, steps: 9, range: 3, image: 1))
+        #expect(commands[9] as? ShowReconstructionsCommand == ShowReconstructionsCommand(count: 4, split: .test, sampled: true))
+        #expect(commands[10] as? PlotLossesCommand == PlotLossesCommand(models: ["model-1", "wide"]))
+        #expect(commands[11] as? TableModelsCommand == TableModelsCommand(models: nil))
+        #expect(commands.map(\.effect) == [.declaration, .changesSession, .changesSession, .changesSession, .changesSession,
+                                           .changesSession, .changesSession] + Array(repeating: .readsSession, count: 5))
     }
 
     @Test func otherLanguagesAreNotRun() throws {
@@ -114,7 +146,7 @@ import VAEEngine
         BrokenCase(name: "unknown command without suggestion", markdown: block("frobnicate"),
                    expected: ["nb.md:4:1: error: unknown command 'frobnicate'"]),
         BrokenCase(name: "unknown option", markdown: block(prelude + "train epochs=1 bacth=10"),
-                   expected: ["nb.md:7:16: error: unknown option 'bacth' for 'train'; did you mean 'batch'?; its options are epochs, steps, batch, lr, optimizer, momentum, loss, kl, beta, reduction"]),
+                   expected: ["nb.md:7:16: error: unknown option 'bacth' for 'train'; did you mean 'batch'?; its options are epochs, steps, batch, lr, optimizer, momentum, loss, kl, beta, reduction, warmup, shuffle"]),
         BrokenCase(name: "wrong type", markdown: block(prelude + "train epochs=many"),
                    expected: ["nb.md:7:14: error: 'epochs' of 'train' must be an integer in 1...100000, found 'many'"]),
         BrokenCase(name: "out of range", markdown: block(prelude + "train epochs=0"),
@@ -144,9 +176,9 @@ import VAEEngine
         BrokenCase(name: "losses before training", markdown: block(prelude + "plot losses"),
                    expected: ["nb.md:7:1: error: 'plot losses' needs a 'train' command before it"]),
         BrokenCase(name: "unknown subcommand", markdown: block(prelude + "show reconstrutions 4"),
-                   expected: ["nb.md:7:6: error: unknown show 'reconstrutions'; did you mean 'reconstructions'?; expected one of: reconstructions, samples, manifold, evolution"]),
+                   expected: ["nb.md:7:6: error: unknown show 'reconstrutions'; did you mean 'reconstructions'?; expected one of: reconstructions, samples, manifold, evolution, traversal, interpolation"]),
         BrokenCase(name: "missing subcommand", markdown: block(prelude + "table"),
-                   expected: ["nb.md:7:6: error: 'table' needs what to table: losses"]),
+                   expected: ["nb.md:7:6: error: 'table' needs what to table: losses, models"]),
         BrokenCase(name: "unknown parameter reference", markdown: block("param epochs = 2\n" + prelude + "train epochs=$epoch"),
                    expected: ["nb.md:8:14: error: unknown parameter '$epoch'; did you mean 'epochs'?; declare it first with 'param epoch = …'"]),
         BrokenCase(name: "parameter of the wrong type", markdown: block("param size = big\n" + prelude + "train epochs=$size"),
@@ -193,6 +225,43 @@ import VAEEngine
                    expected: ["nb.md:7:14: error: expected a parameter name after '$'"]),
         BrokenCase(name: "param without a value", markdown: block("param epochs"),
                    expected: ["nb.md:4:7: error: expected 'param name = value'"]),
+        BrokenCase(name: "two models with one name", markdown: block(prelude + "model mlp encoder=[8] latent=2 decoder=[8] name=model-1"),
+                   expected: ["nb.md:7:49: error: a model named 'model-1' is built already; give this one another name=…"]),
+        BrokenCase(name: "a model name that is not a name", markdown: block("model mlp encoder=[8] latent=2 decoder=[8] name=4b"),
+                   expected: ["nb.md:4:49: error: 'name' of 'model' must be a name (a letter, then letters, digits, - or _), found '4b'"]),
+        BrokenCase(name: "use of an unknown model", markdown: block(prelude + "use modle-1"),
+                   expected: ["nb.md:7:5: error: no model named 'modle-1'; did you mean 'model-1'?; the notebook has built: model-1"]),
+        BrokenCase(name: "use before any model", markdown: block("use base"),
+                   expected: ["nb.md:4:1: error: 'use' needs a model; add a 'model' command before it"]),
+        BrokenCase(name: "overlay of an untrained model",
+                   markdown: block(prelude + "train epochs=1\nmodel mlp encoder=[8] latent=2 decoder=[8] name=b\nplot losses models=[model-1, b]"),
+                   expected: ["nb.md:9:20: error: the model 'b' is not trained by this point"]),
+        BrokenCase(name: "overlay of an unknown model", markdown: block(prelude + "train epochs=1\nplot losses models=[model-1, model-2]"),
+                   expected: ["nb.md:8:20: error: no model named 'model-2'; did you mean 'model-1'?; the notebook has built: model-1"]),
+        BrokenCase(name: "overlay without a list", markdown: block(prelude + "train epochs=1\nplot losses models=model-1"),
+                   expected: ["nb.md:8:20: error: 'models' of 'plot losses' must be a list of 1...10 names like [a, b], found 'model-1'"]),
+        BrokenCase(name: "training of the second model before its train", markdown: block(prelude + "train epochs=1\nmodel mlp encoder=[8] latent=2 decoder=[8] name=b\ntable losses"),
+                   expected: ["nb.md:9:1: error: 'table losses' needs the model 'b' trained; add a 'train' command before it"]),
+        BrokenCase(name: "table models before any model", markdown: block("table models"),
+                   expected: ["nb.md:4:1: error: 'table models' needs a model; add a 'model' command before it"]),
+        BrokenCase(name: "kl bars before data", markdown: block("model mlp encoder=[8] latent=2 decoder=[8]\nplot kl"),
+                   expected: ["nb.md:5:1: error: 'plot kl' needs data; add a 'data' command before it"]),
+        BrokenCase(name: "traversal beyond the latent", markdown: block(prelude + "show traversal dims=[1,3]"),
+                   expected: ["nb.md:7:21: error: dimension 3 is beyond the model's latent=2"]),
+        BrokenCase(name: "traversal of one step", markdown: block(prelude + "show traversal steps=1"),
+                   expected: ["nb.md:7:22: error: 'steps' of 'show traversal' must be an integer in 2...25, found 1"]),
+        BrokenCase(name: "interpolation of no pairs", markdown: block(prelude + "show interpolation pairs=0"),
+                   expected: ["nb.md:7:26: error: 'pairs' of 'show interpolation' must be an integer in 1...20, found 0"]),
+        BrokenCase(name: "negative warm-up", markdown: block(prelude + "train epochs=1 warmup=-1"),
+                   expected: ["nb.md:7:23: error: 'warmup' of 'train' must be an integer in 0...100000, found -1"]),
+        BrokenCase(name: "shuffle that is not a truth value", markdown: block(prelude + "train epochs=1 shuffle=no"),
+                   expected: ["nb.md:7:24: error: 'shuffle' of 'train' must be true or false, found 'no'"]),
+        BrokenCase(name: "sampled that is not a truth value", markdown: block(prelude + "show reconstructions 4 sampled=1"),
+                   expected: ["nb.md:7:32: error: 'sampled' of 'show reconstructions' must be true or false, found '1'"]),
+        BrokenCase(name: "a manifold range that is neither auto nor a number", markdown: block(prelude + "show manifold range=wide"),
+                   expected: ["nb.md:7:21: error: 'range' of 'show manifold' must be auto or a number in 0.1...10, found 'wide'"]),
+        BrokenCase(name: "a fitted manifold without data", markdown: block("model mlp encoder=[8] latent=2 decoder=[8]\nshow manifold range=auto"),
+                   expected: ["nb.md:5:21: error: 'show manifold range=auto' needs data; add a 'data' command before it"]),
         BrokenCase(name: "several errors at once, in file order",
                    markdown: block("seed 1\ntrian\n") + "\nprose\n\n```swift-vae\nshow samples 1000\n```\n",
                    expected: ["nb.md:5:1: error: unknown command 'trian'; did you mean 'train'?",
@@ -229,12 +298,12 @@ import VAEEngine
     @Test func convolutionalModelsAreCheckedAgainstTheImage() throws {
         let program = try Self.compile(Self.block("seed 1\ndata mnist binarize=static\n"
             + "model conv encoder=[32,64] latent=50 decoder=[64,32] kernel=3 stride=2"))
-        guard case .model(let spec) = program.blocks[0].commands[2].command else {
+        guard let spec = (program.blocks[0].commands[2].command as? ModelCommand)?.spec else {
             Issue.record("expected a model")
             return
         }
         #expect(spec.kind == .conv && spec.kernel == 3 && spec.stride == 2)
-        guard case .data(let request) = program.blocks[0].commands[1].command else { return }
+        guard let request = (program.blocks[0].commands[1].command as? DataCommand)?.request else { return }
         #expect(request.binarization == .threshold(0.5))
         let tooDeep = Self.errors(Self.block("model conv encoder=[8,8,8,8] latent=2 decoder=[8]"))
         #expect(tooDeep.count == 1)

@@ -34,11 +34,11 @@ struct CacheKeys {
     let stateAfter: [String]
 
     /// Bumped whenever a figure's computation changes, so cached figures are not reused.
-    static let figureCodeVersion = "figures/1"
-    static let format = "notebook-cache/2"
+    static let figureCodeVersion = "figures/2"
+    static let format = "notebook-cache/3"
 
     init(program: NotebookProgram, threads: Int, cpuArchitecture: String,
-         inputDigest: (Command) -> [String]) {
+         inputDigest: (any Command) -> [String]) {
         root = Self.hash([Self.format, EngineInfo.version, BLAS.configuration, BLAS.coreName, String(threads),
                           cpuArchitecture, String(program.seed)])
         var state = root
@@ -47,14 +47,13 @@ struct CacheKeys {
         for block in program.blocks {
             var blockSteps: [Step] = []
             for located in block.commands {
-                let command = located.command
-                let canonical = String(describing: command)
+                let canonical = located.canonical
                 let before = state
-                let changes = Self.changesSession(command)
-                if changes { state = Self.hash([state, canonical] + inputDigest(command)) }
+                let changes = located.command.effect == .changesSession
+                if changes { state = Self.hash([state, canonical] + inputDigest(located.command)) }
                 blockSteps.append(Step(stateBefore: before, stateAfter: state,
                                        outputs: Self.hash([before, Self.figureCodeVersion, canonical]),
-                                       changesSession: changes, isDeclaration: Self.isDeclaration(command)))
+                                       changesSession: changes, isDeclaration: located.command.effect == .declaration))
             }
             steps.append(blockSteps)
             stateAfter.append(state)
@@ -68,22 +67,6 @@ struct CacheKeys {
 
     /// One key for a whole block's outputs, for the run history.
     func blockOutputs(_ index: Int) -> String { Self.hash(steps[index].map(\.outputs)) }
-
-    /// Whether a command changes what later commands see; figures and tables only read.
-    static func changesSession(_ command: Command) -> Bool {
-        switch command {
-        case .data, .model, .train, .evaluate, .saveWeights, .loadWeights: true
-        case .parameter, .seed, .tableLosses, .plotLosses, .showReconstructions, .showSamples, .summary,
-             .plotLatent, .showManifold, .showEvolution: false
-        }
-    }
-
-    static func isDeclaration(_ command: Command) -> Bool {
-        switch command {
-        case .parameter, .seed: true
-        default: false
-        }
-    }
 
     /// SHA-256 of the parts, each prefixed by its length so no two lists hash alike.
     static func hash(_ parts: [String]) -> String {

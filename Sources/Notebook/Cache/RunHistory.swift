@@ -48,7 +48,7 @@ extension NotebookCache {
     func recordRun(of program: NotebookProgram, keys: CacheKeys, entries: Set<String>, finishedAt: String) {
         let run = RunHistory.Run(root: keys.root, blocks: program.blocks.indices.map { index in
             RunHistory.Block(commands: program.blocks[index].commands.map(\.text),
-                             canonical: program.blocks[index].commands.map { String(describing: $0.command) },
+                             canonical: program.blocks[index].commands.map(\.canonical),
                              stateBefore: keys.stateBefore(index), stateAfter: keys.stateAfter[index],
                              outputs: keys.blockOutputs(index),
                              commandOutputs: keys.steps[index].map(\.outputs))
@@ -75,7 +75,7 @@ extension NotebookCache {
         let before = history.blocks[index]
         let now = program.blocks[index].commands.map(\.text)
         if before.commands != now { return Self.describeChange(from: before.commands, to: now) }
-        if before.canonical != program.blocks[index].commands.map({ String(describing: $0.command) }) {
+        if before.canonical != program.blocks[index].commands.map(\.canonical) {
             return "a parameter's value changed"
         }
         if history.root != keys.root { return "the engine, BLAS, threads, CPU or seed changed" }

@@ -12,18 +12,26 @@ struct SessionSnapshot: Equatable {
     struct Header: Codable, Equatable {
         var seed: UInt64
         var data: DataChoice?
-        var objective: Objective
-        var evaluations: Int
-        var model: ModelSpec?
-        var trainer: TrainerCounters?
-        var history: [EpochRecord]
-        var evolutionEpochs: [Int]
+        var models: [ModelHeader]
+        var currentIndex: Int?
         var checksums: [String: String]
         var inputChecksums: [String: String]
         var savedPaths: [String]
         /// How many floats each array beside the header holds, in order.
         var arrayLengths: [Int]
+    }
 
+    /// One model's state; its weights, optimizer slots and evolution frames are arrays.
+    struct ModelHeader: Codable, Equatable {
+        var name: String
+        var spec: ModelSpec
+        var objective: Objective
+        var warmedUp: Bool
+        var evaluations: Int
+        var likelihood: LikelihoodEstimate?
+        var trainer: TrainerCounters
+        var history: [EpochRecord]
+        var evolutionEpochs: [Int]
     }
 
     /// The `data` command's choice, to read the dataset again.
@@ -44,7 +52,7 @@ struct SessionSnapshot: Equatable {
     }
 
     var header: Header
-    /// Model weights, then optimizer slots, then evolution frames' images.
+    /// Per model in order: its weights, then its optimizer slots, then its evolution frames' images.
     var arrays: [[Float]]
 }
 
@@ -52,29 +60,27 @@ extension SessionSnapshot {
     /// The snapshot of `session` now.
     init(_ session: Session) {
         var arrays: [[Float]] = []
-        var modelSpec: ModelSpec?
-        var counters: TrainerCounters?
-        if let model = session.model {
-            modelSpec = model.spec
-            arrays += model.parameterValues
+        var models: [ModelHeader] = []
+        for state in session.models {
+            arrays += state.model.parameterValues
+            let trainer = state.trainer.state
+            arrays += trainer.optimizer?.state.slots ?? []
+            for frame in state.evolution { arrays += frame.images }
+            models.append(ModelHeader(
+                name: state.name, spec: state.model.spec, objective: state.objective, warmedUp: state.warmedUp,
+                evaluations: state.evaluations, likelihood: state.likelihood,
+                trainer: TrainerCounters(completedEpochs: trainer.completedEpochs, completedSteps: trainer.completedSteps,
+                                         optimizer: trainer.optimizer?.spec,
+                                         optimizerStepCount: trainer.optimizer?.state.stepCount ?? 0,
+                                         optimizerSlotCount: trainer.optimizer?.state.slots.count ?? 0),
+                history: state.history, evolutionEpochs: state.evolution.map(\.epoch)))
         }
-        if let trainer = session.trainer {
-            let state = trainer.state
-            counters = TrainerCounters(completedEpochs: state.completedEpochs, completedSteps: state.completedSteps,
-                                       optimizer: state.optimizer?.spec,
-                                       optimizerStepCount: state.optimizer?.state.stepCount ?? 0,
-                                       optimizerSlotCount: state.optimizer?.state.slots.count ?? 0)
-            arrays += state.optimizer?.state.slots ?? []
-        }
-        for frame in session.evolution { arrays += frame.images }
         header = Header(
             seed: session.seed,
             data: session.dataRequest.map {
                 DataChoice(name: $0.name, trainCount: $0.trainCount, testCount: $0.testCount, binarization: $0.binarization)
             },
-            objective: session.objective, evaluations: session.evaluations, model: modelSpec, trainer: counters,
-            history: session.history,
-            evolutionEpochs: session.evolution.map(\.epoch),
+            models: models, currentIndex: session.currentIndex,
             checksums: session.checksums, inputChecksums: session.inputChecksums,
             savedPaths: session.savedPaths.sorted(),
             arrayLengths: arrays.map(\.count))
@@ -85,9 +91,6 @@ extension SessionSnapshot {
     /// blocks); without it only what the manifest needs is restored.
     func restore(datasets: DatasetLocations, loadData: Bool) throws -> Session {
         let session = Session(seed: header.seed)
-        session.objective = header.objective
-        session.evaluations = header.evaluations
-        session.history = header.history
         session.checksums = header.checksums
         session.inputChecksums = header.inputChecksums
         session.savedPaths = Set(header.savedPaths)
@@ -105,31 +108,38 @@ extension SessionSnapshot {
             defer { next += count }
             return Array(arrays[next..<(next + count)])
         }
-        if let spec = header.model {
-            let model = VAE(spec: spec)
+        for saved in header.models {
+            let model = VAE(spec: saved.spec)
             guard model.setParameterValues(try take(model.parameters.count)) else {
-                throw SnapshotError.inconsistent("weights do not fit the model")
+                throw SnapshotError.inconsistent("weights do not fit the model '\(saved.name)'")
             }
-            session.model = model
             let trainer = Trainer(model: model, seed: header.seed)
-            if let counters = header.trainer {
-                let slots = try take(counters.optimizerSlotCount)
-                let optimizer = counters.optimizer.map {
-                    (spec: $0, state: OptimizerState(stepCount: counters.optimizerStepCount, slots: slots))
-                }
-                do {
-                    try trainer.restore(TrainerState(completedEpochs: counters.completedEpochs,
-                                                     completedSteps: counters.completedSteps, optimizer: optimizer))
-                } catch {
-                    throw SnapshotError.inconsistent("optimizer state does not fit the model")
-                }
+            let counters = saved.trainer
+            let slots = try take(counters.optimizerSlotCount)
+            let optimizer = counters.optimizer.map {
+                (spec: $0, state: OptimizerState(stepCount: counters.optimizerStepCount, slots: slots))
             }
-            session.trainer = trainer
+            do {
+                try trainer.restore(TrainerState(completedEpochs: counters.completedEpochs,
+                                                 completedSteps: counters.completedSteps, optimizer: optimizer))
+            } catch {
+                throw SnapshotError.inconsistent("optimizer state does not fit the model '\(saved.name)'")
+            }
+            let state = ModelState(name: saved.name, model: model, trainer: trainer)
+            state.objective = saved.objective
+            state.warmedUp = saved.warmedUp
+            state.evaluations = saved.evaluations
+            state.likelihood = saved.likelihood
+            state.history = saved.history
+            for epoch in saved.evolutionEpochs {
+                state.evolution.append((epoch, try take(Session.evolutionPoints)))
+            }
+            session.models.append(state)
         }
-        let framePoints = Session.evolutionPoints
-        for epoch in header.evolutionEpochs {
-            session.evolution.append((epoch, try take(framePoints)))
+        guard header.currentIndex.map({ session.models.indices.contains($0) }) ?? true else {
+            throw SnapshotError.inconsistent("the current model is not among the models")
         }
+        session.currentIndex = header.currentIndex
         guard next == arrays.count else { throw SnapshotError.inconsistent("arrays left over") }
         return session
     }
@@ -151,5 +161,12 @@ enum SnapshotError: Error, CustomStringConvertible {
 public enum SnapshotCoverage {
     public static var sessionProperties: Set<String> {
         Set(Mirror(reflecting: Session(seed: 0)).children.compactMap(\.label))
+    }
+
+    /// The stored properties of one model's state, likewise.
+    public static var modelProperties: Set<String> {
+        let model = VAE(spec: ModelSpec(encoder: [], latent: 1, decoder: []))
+        return Set(Mirror(reflecting: ModelState(name: "", model: model, trainer: Trainer(model: model, seed: 0)))
+            .children.compactMap(\.label))
     }
 }

@@ -37,6 +37,8 @@ public final class Executor {
     let options: ExecutionOptions
     let progress: ProgressReporter
     let figures = FigureMaker()
+    /// Where the commands' files are.
+    let inputs: InputLocations
     /// The cache entries this run used or wrote, kept from pruning with the run.
     private var usedEntries: Set<String> = []
 
@@ -44,6 +46,7 @@ public final class Executor {
         self.program = program
         self.options = options
         self.progress = progress
+        self.inputs = program.inputLocations(datasets: options.datasets)
     }
 
     public func run() throws -> RunResult {
@@ -179,25 +182,28 @@ public final class Executor {
         }
     }
 
-    /// Runs one command; with a cache, a `train` may continue a cached shorter run, and a
-    /// `save weights` keeps a copy of the file it wrote.
+    /// Runs one command; with a cache, training may continue a cached shorter run, and the
+    /// files a command writes are kept in the cache so a cached run writes them again.
     private func execute(_ command: LocatedCommand, in session: Session, step: CacheKeys.Step,
                          reuse: Bool) throws -> (outputs: [BlockOutput], written: [NotebookCache.WrittenFile]) {
+        let context = ExecutionContext(session: session, figures: figures, inputs: inputs, progress: progress) {
+            [unowned self] plan in
+            guard let cache = options.cache, plan.warmupEpochs == 0 else { return try train(plan, in: session) }
+            // (A warm-up's KL weight follows the plan's own epochs, so a longer plan is not a
+            // continuation of a shorter one: warm-up plans always train whole.)
+            let key = TrainingContinuation.key(stateBefore: step.stateBefore, plan: plan)
+            return try train(plan, in: session, continuing: key, stateAfter: step.stateAfter, cache: cache, reuse: reuse)
+        }
         do {
-            var outputs: [BlockOutput]
-            if case .train(let plan) = command.command, let cache = options.cache {
-                let key = TrainingContinuation.key(stateBefore: step.stateBefore, plan: plan)
-                outputs = try train(plan, in: session, continuing: key, stateAfter: step.stateAfter,
-                                    cache: cache, reuse: reuse)
-            } else {
-                outputs = try execute(command.command, in: session)
-            }
+            let outputs = try command.command.run(in: context)
             var written: [NotebookCache.WrittenFile] = []
-            if case .saveWeights(let path) = command.command, let cache = options.cache,
-               let bytes = FileManager.default.contents(atPath: resolve(path).path) {
-                let digest = cache.storeBlob(bytes)
-                written.append(.init(path: path, digest: digest))
-                usedEntries.insert("blobs/\(digest)")
+            if let cache = options.cache {
+                for path in command.command.writtenPaths {
+                    guard let bytes = FileManager.default.contents(atPath: resolve(path).path) else { continue }
+                    let digest = cache.storeBlob(bytes)
+                    written.append(.init(path: path, digest: digest))
+                    usedEntries.insert("blobs/\(digest)")
+                }
             }
             return (outputs, written)
         } catch let error as DivergenceError {
@@ -209,6 +215,8 @@ public final class Executor {
         } catch let error as CheckpointError {
             throw ExecutionError(location: command.location, message: error.description)
         } catch let error as DiagnosticsError {
+            throw ExecutionError(location: command.location, message: error.description)
+        } catch let error as CommandProblem {
             throw ExecutionError(location: command.location, message: error.description)
         }
     }
@@ -230,18 +238,8 @@ public final class Executor {
     private struct SnapshotUnavailable: Error {}
 
     /// The digests of the files a session-changing command reads, for its cache key.
-    private func inputDigests(_ command: Command) -> [String] {
-        switch command {
-        case .data(let request):
-            return options.datasets.files(for: request).map { "\($0.lastPathComponent)=\(FileDigest.of($0))" }
-        case .loadWeights(let path):
-            // A checkpoint the notebook saved itself is an output of earlier blocks, which the
-            // state key already covers; one from elsewhere is an input.
-            let savedEarlier = program.blocks.flatMap(\.commands).contains { $0.command == .saveWeights(path: path) }
-            return savedEarlier ? [] : [FileDigest.of(resolve(path))]
-        default:
-            return []
-        }
+    private func inputDigests(_ command: any Command) -> [String] {
+        command.inputFiles(inputs).map { "\($0.lastPathComponent)=\(FileDigest.of($0))" }
     }
 
     /// Why block `ordinal` runs although a cache is in use, named for the progress line.
@@ -273,25 +271,24 @@ public final class Executor {
     }
 
     /// A path of the notebook, relative to the notebook's folder.
-    private func resolve(_ path: String) -> URL {
-        let folder = URL(fileURLWithPath: program.document.path).deletingLastPathComponent()
-        return URL(fileURLWithPath: path, relativeTo: folder)
-    }
+    private func resolve(_ path: String) -> URL { inputs.resolve(path) }
 
-    /// Trains the session's model by `plan`, recording every epoch; returns this plan's epochs.
+    /// Trains the current model by `plan`, recording every epoch; returns this plan's epochs.
     private func train(_ plan: TrainingPlan, in session: Session) throws -> [EpochRecord] {
-        let trainer = session.trainer!, data = session.data!
-        session.objective = plan.objective
+        let state = session.current, data = session.splits
+        let trainer = state.trainer
+        state.objective = plan.objective
+        if plan.warmupEpochs > 0 { state.warmedUp = true }
         let records = try trainer.train(plan, on: data.train, test: data.test,
                                         binarization: session.binarization) { [progress] step in
             progress.step(step)
         } epochFinished: { [progress, figures] record, epochInPlan in
             progress.epoch(record, epochInPlan: epochInPlan, of: plan.epochCount(images: data.train.count))
             // A frame of the fixed evolution points: forward passes only, own stream.
-            session.evolution.append((record.epoch, figures.evolutionFrame(model: trainer.model, seed: session.seed,
-                                                                            count: Session.evolutionPoints)))
+            state.evolution.append((record.epoch, figures.evolutionFrame(model: trainer.model, seed: session.seed,
+                                                                          count: Session.evolutionPoints)))
         }
-        session.history += records
+        state.history += records
         for record in records {
             session.metrics += Self.metrics(of: record)
         }
@@ -305,9 +302,9 @@ public final class Executor {
     /// optimizer state and the epoch and step counters that index the shuffle and noise
     /// streams, so the remaining epochs draw exactly what they would have in one go.
     private func train(_ plan: TrainingPlan, in session: Session, continuing key: String, stateAfter: String,
-                       cache: NotebookCache, reuse: Bool) throws -> [BlockOutput] {
-        let images = session.data!.train.count
-        let stepsBefore = session.trainer!.completedSteps
+                       cache: NotebookCache, reuse: Bool) throws -> [EpochRecord] {
+        let images = session.splits.train.count
+        let stepsBefore = session.current.trainer.completedSteps
         var earlier: [EpochRecord] = []
         var remaining = plan
         if reuse, let continuation = cache.continuation(key),
@@ -318,7 +315,7 @@ public final class Executor {
             restored.data = data
             restored.metrics = metrics
             session.replaceState(with: restored)
-            earlier = Array(session.history.suffix(continuation.trained.epochs))
+            earlier = Array(session.current.history.suffix(continuation.trained.epochs))
             for record in earlier { session.metrics += Self.metrics(of: record) }
             progress.note("  continues the cached run of \(continuation.trained.epochs) epoch"
                              + (continuation.trained.epochs == 1 ? "" : "s"))
@@ -326,109 +323,13 @@ public final class Executor {
         }
         let records = earlier + (try train(remaining, in: session))
         let trained = TrainingContinuation.Trained(epochs: records.count,
-                                                   steps: session.trainer!.completedSteps - stepsBefore)
+                                                   steps: session.current.trainer.completedSteps - stepsBefore)
         // The snapshot after this command (stored under `stateAfter` by the caller) is where a
         // longer run of the plan can start.
         if let kept = cache.storeContinuation(trained: trained, snapshotKey: stateAfter, key: key) {
             usedEntries.insert("continuations/\(key)")
             usedEntries.insert("snapshots/\(kept)")
         }
-        return [figures.trainingSummary(records)]
-    }
-
-    private func execute(_ command: Command, in session: Session) throws -> [BlockOutput] {
-        switch command {
-        case .parameter, .seed:
-            // Both were resolved when the notebook was compiled.
-            return []
-        case .data(let request):
-            let splits = try options.datasets.load(request)
-            session.data = splits
-            session.dataRequest = request
-            session.dataName = request.name
-            session.binarization = request.binarization
-            session.checksums.merge(splits.checksums) { _, new in new }
-            return [.text("\(request.name): \(splits.train.count) training and \(splits.test.count) test images of "
-                          + "\(splits.train.width)×\(splits.train.height) pixels")]
-        case .model(let spec):
-            let model = VAE(spec: spec)
-            model.initialize(seed: session.seed)
-            session.model = model
-            session.trainer = Trainer(model: model, seed: session.seed)
-            session.history = []
-            session.evolution = []
-            return [.text("\(spec.kind.rawValue.uppercased()) VAE with \(model.parameterCount.formatted()) parameters")]
-        case .train(let plan):
-            return [figures.trainingSummary(try train(plan, in: session))]
-        case .tableLosses:
-            return [figures.lossTable(session.history)]
-        case .plotLosses:
-            return [figures.lossChart(session.history)]
-        case .showReconstructions(let count, let split):
-            let data = split == .test ? session.data!.test : session.data!.train
-            return [figures.reconstructions(model: session.model!, data: data, count: count, split: split)]
-        case .showSamples(let count):
-            return [figures.samples(model: session.model!, count: count, seed: session.seed)]
-        case .summary:
-            return [figures.summary(session.model!)]
-        case .plotLatent(let split, let count):
-            let data = split == .test ? session.data!.test : session.data!.train
-            return [figures.latentScatter(model: session.model!, data: data, count: count, split: split)]
-        case .showManifold(let size, let range):
-            return [figures.manifold(model: session.model!, size: size, range: range)]
-        case .showEvolution(let count, let rows):
-            return [figures.evolution(session.evolution, count: count, rows: rows, model: session.model!)]
-        case .evaluate(let split, let iwae):
-            let data = split == .test ? session.data!.test : session.data!.train
-            session.evaluations += 1
-            let totals = session.trainer!.evaluate(on: data, objective: session.objective,
-                                                   streamIndex: UInt64(1_000_000 + session.evaluations),
-                                                   binarization: session.binarization)
-            session.metrics += [
-                Metric(name: "evaluate \(split.rawValue) loss", value: totals.meanTotal),
-                Metric(name: "evaluate \(split.rawValue) reconstruction", value: totals.meanReconstruction),
-                Metric(name: "evaluate \(split.rawValue) KL", value: totals.meanKL),
-            ]
-            var estimate: ImportanceWeightedEstimate?
-            if let samples = iwae {
-                // Its own stream ("iwae", the evaluation's number): adding it changes no other draw.
-                estimate = try ImportanceWeightedBound.estimate(
-                    model: session.model!, data: data, samples: samples,
-                    reconstruction: session.objective.reconstruction, seed: session.seed,
-                    streamIndex: UInt64(session.evaluations), binarization: session.binarization)
-                session.metrics.append(Metric(name: "evaluate \(split.rawValue) log-likelihood L_\(samples)",
-                                              value: estimate!.meanLogLikelihoodBound))
-            }
-            return [figures.evaluation(totals, split: split, dataName: data.name, estimate: estimate)]
-        case .saveWeights(let path):
-            let url = resolve(path)
-            try Checkpoint.save(session.model!, to: url)
-            session.savedPaths.insert(path)
-            return [.text("saved \(session.model!.parameterCount.formatted()) weights to \(path)")]
-        case .loadWeights(let path):
-            let url = resolve(path)
-            try Checkpoint.load(into: session.model!, from: url)
-            // A checkpoint from elsewhere is an input like a dataset: a changed file must show
-            // in the record. One this run saved is compared through the outputs it leads to.
-            if !session.savedPaths.contains(path), let bytes = try? Data(contentsOf: url) {
-                session.inputChecksums[path] = bytes.withUnsafeBytes { SHA256.hash($0).hex }
-            }
-            return [.text("loaded weights from \(path)")]
-        }
-    }
-}
-
-private extension Int {
-    /// Thousands separated by commas (`1,069,716`), independent of the locale.
-    func formatted() -> String {
-        let digits = String(self)
-        var groups: [String] = []
-        var end = digits.endIndex
-        while end > digits.startIndex {
-            let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
-            groups.insert(String(digits[start..<end]), at: 0)
-            end = start
-        }
-        return groups.joined(separator: ",")
+        return records
     }
 }

@@ -8,46 +8,174 @@ import VAEEngine
 /// change what training sees, and figures of the same kind show the same points
 /// at every stage of training, which makes progress visible.
 struct FigureMaker {
-    /// Losses are shown with two decimals: per-image losses are in the hundreds.
+    /// A loss as a table shows it: at least four significant digits (0.1620, 244.15, 12.345).
     static func format(_ value: Double?) -> String {
-        guard let value else { return "—" }
-        return String(format: "%.2f", value)
+        guard let value, value.isFinite else { return "—" }
+        return SignificantDigits.format(value)
     }
 
-    func trainingSummary(_ records: [EpochRecord]) -> BlockOutput {
+    /// The −ELBO per image in nats: the summed reconstruction plus the unweighted KL,
+    /// whatever the training optimised.
+    static func negativeELBO(reconstruction: Double?, kl: Double?) -> Double? {
+        guard let reconstruction, let kl else { return nil }
+        return reconstruction + kl
+    }
+
+    /// What the training optimised when it is not the −ELBO, for labels (`β = 4, per-pixel mean`);
+    /// nil when it is the −ELBO.
+    static func objectiveName(_ objective: Objective, warmup: Bool) -> String? {
+        var parts: [String] = []
+        if objective.beta != 1 { parts.append("β = \(compact(Double(objective.beta)))") }
+        if objective.reduction == .mean { parts.append("per-pixel mean") }
+        if warmup { parts.append("KL warm-up") }
+        return parts.isEmpty ? nil : "objective (" + parts.joined(separator: ", ") + ")"
+    }
+
+    func trainingSummary(_ records: [EpochRecord], objective: Objective, warmup: Bool, model: String?) -> BlockOutput {
         guard let last = records.last else { return .text("no epochs") }
-        var text = "trained \(records.count) epoch\(records.count == 1 ? "" : "s") (\(last.steps) steps in all): "
-            + "train loss \(Self.format(last.train))"
-        if let test = last.test { text += ", test loss \(Self.format(test))" }
+        var text = (model.map { "'\($0)': " } ?? "")
+            + "trained \(records.count) epoch\(records.count == 1 ? "" : "s") (\(last.steps) steps in all): "
+            + "train −ELBO \(Self.format(Self.negativeELBO(reconstruction: last.trainReconstruction, kl: last.trainKL)))"
+        if let test = Self.negativeELBO(reconstruction: last.testReconstruction, kl: last.testKL) {
+            text += ", test −ELBO \(Self.format(test))"
+        }
+        if let name = Self.objectiveName(objective, warmup: warmup) {
+            text += "; train \(name) \(Self.format(last.train))"
+        }
         return .text(text)
     }
 
-    func lossTable(_ history: [EpochRecord]) -> BlockOutput {
-        let rows = history.map { record in
-            [String(record.epoch), Self.format(record.train), Self.format(record.trainReconstruction),
-             Self.format(record.trainKL), Self.format(record.test), Self.format(record.testReconstruction),
-             Self.format(record.testKL)]
+    func lossTable(_ state: ModelState) -> BlockOutput {
+        let objective = Self.objectiveName(state.objective, warmup: state.warmedUp)
+        let rows = state.history.map { record in
+            var row = [String(record.epoch),
+                       Self.format(Self.negativeELBO(reconstruction: record.trainReconstruction, kl: record.trainKL)),
+                       Self.format(record.trainReconstruction), Self.format(record.trainKL),
+                       Self.format(Self.negativeELBO(reconstruction: record.testReconstruction, kl: record.testKL)),
+                       Self.format(record.testReconstruction), Self.format(record.testKL)]
+            if objective != nil { row += [Self.format(record.train), Self.format(record.test)] }
+            return row
         }
-        return .table(TableOutput(title: "Loss per epoch (per image)",
-                                  columns: ["Epoch", "Train loss", "Train reconstruction", "Train KL",
-                                            "Test loss", "Test reconstruction", "Test KL"],
-                                  rows: rows))
+        var columns = ["Epoch", "Train −ELBO", "Train reconstruction", "Train KL",
+                       "Test −ELBO", "Test reconstruction", "Test KL"]
+        if let objective { columns += ["Train \(objective)", "Test \(objective)"] }
+        return .table(TableOutput(title: "Loss per epoch (per image, nats)" + Self.modelSuffix(state),
+                                  columns: columns, rows: rows))
     }
 
-    func lossChart(_ history: [EpochRecord]) -> BlockOutput {
-        var series = [LineChartOutput.Series(name: "train",
-                                             points: history.map { .init(x: Double($0.epoch), y: $0.train) })]
-        let testPoints = history.compactMap { record in record.test.map { LineChartOutput.Point(x: Double(record.epoch), y: $0) } }
+    /// " of 'name'" for a model the notebook named, so a lone model's titles stay as they were.
+    static func modelSuffix(_ state: ModelState) -> String {
+        state.name.hasPrefix("model-") ? "" : " of '\(state.name)'"
+    }
+
+    func lossChart(_ state: ModelState) -> BlockOutput {
+        let history = state.history
+        var series = [LineChartOutput.Series(name: "train", points: history.compactMap { record in
+            Self.negativeELBO(reconstruction: record.trainReconstruction, kl: record.trainKL)
+                .map { LineChartOutput.Point(x: Double(record.epoch), y: $0) }
+        })]
+        let testPoints = history.compactMap { record in
+            Self.negativeELBO(reconstruction: record.testReconstruction, kl: record.testKL)
+                .map { LineChartOutput.Point(x: Double(record.epoch), y: $0) }
+        }
         if !testPoints.isEmpty { series.append(.init(name: "test", points: testPoints)) }
-        return .lineChart(LineChartOutput(title: "Loss per epoch", xLabel: "epoch",
-                                          yLabel: "loss per image (−ELBO)", series: series))
+        return .lineChart(LineChartOutput(title: "Loss per epoch" + Self.modelSuffix(state), xLabel: "epoch",
+                                          yLabel: "−ELBO per image (nats)", series: series))
     }
 
-    /// The first `count` images of a split above their reconstructions, ten to a row.
-    func reconstructions(model: VAE, data: ImageDataset, count: Int, split: Command.Split) -> BlockOutput {
+    /// Several models' curves overlaid: a colour per model, train dashed, test solid.
+    func lossChart(comparing states: [ModelState]) -> BlockOutput {
+        var series: [LineChartOutput.Series] = []
+        for state in states {
+            let train = state.history.compactMap { record in
+                Self.negativeELBO(reconstruction: record.trainReconstruction, kl: record.trainKL)
+                    .map { LineChartOutput.Point(x: Double(record.epoch), y: $0) }
+            }
+            let test = state.history.compactMap { record in
+                Self.negativeELBO(reconstruction: record.testReconstruction, kl: record.testKL)
+                    .map { LineChartOutput.Point(x: Double(record.epoch), y: $0) }
+            }
+            series.append(.init(name: "\(state.name) train", points: train, group: state.name, dashed: true))
+            if !test.isEmpty { series.append(.init(name: "\(state.name) test", points: test, group: state.name, dashed: false)) }
+        }
+        return .lineChart(LineChartOutput(title: "Loss per epoch: " + states.map(\.name).joined(separator: ", "),
+                                          xLabel: "epoch", yLabel: "−ELBO per image (nats)", series: series))
+    }
+
+    /// One row per model: size, training, the test −ELBO and its parts, the objective where
+    /// it differs, the last log-likelihood estimate and the active units on the test split.
+    func modelTable(_ states: [ModelState], test: ImageDataset, binarization: Binarization) -> BlockOutput {
+        let showsObjective = states.contains { Self.objectiveName($0.objective, warmup: $0.warmedUp) != nil }
+        let likelihoodSamples = Set(states.compactMap { $0.likelihood?.samples })
+        var columns = ["Model", "Parameters", "Epochs", "Test −ELBO", "Reconstruction", "KL"]
+        if showsObjective { columns += ["Objective", "Test objective"] }
+        columns += [likelihoodSamples.count == 1 ? "log p(x) ≥ L_\(likelihoodSamples.first!)" : "log p(x) ≥ L_K",
+                    "Active units"]
+        let rows = states.map { state -> [String] in
+            let last = state.history.last
+            var row = [state.name, state.model.parameterCount.formatted(), String(last?.epoch ?? 0),
+                       Self.format(Self.negativeELBO(reconstruction: last?.testReconstruction, kl: last?.testKL)),
+                       Self.format(last?.testReconstruction), Self.format(last?.testKL)]
+            if showsObjective {
+                let name = Self.objectiveName(state.objective, warmup: state.warmedUp)
+                row += [name.map { String($0.dropFirst("objective (".count).dropLast()) } ?? "−ELBO",
+                        name == nil ? "" : Self.format(last?.test)]
+            }
+            let likelihood = state.likelihood.map {
+                Self.format($0.value) + (likelihoodSamples.count > 1 ? " (K = \($0.samples))" : "")
+                    + ($0.split == .train ? " (train)" : "")
+            }
+            row.append(likelihood ?? "—")
+            let diagnostics = try? LatentDiagnostics.compute(model: state.model, data: test)
+            row.append(diagnostics.map { "\($0.activeUnits) of \(state.model.spec.latent)" } ?? "—")
+            return row
+        }
+        return .table(TableOutput(title: "Models compared (per test image, nats)", columns: columns, rows: rows))
+    }
+
+    /// The KL of each latent dimension, largest first, active units highlighted.
+    func klBars(_ diagnostics: LatentDiagnostics, split: Split, model: String?) -> BlockOutput {
+        let order = diagnostics.klPerDimension.indices.sorted {
+            diagnostics.klPerDimension[$0] > diagnostics.klPerDimension[$1]
+                || (diagnostics.klPerDimension[$0] == diagnostics.klPerDimension[$1] && $0 < $1)
+        }
+        let bars = order.map { index in
+            BarChartOutput.Bar(label: "z\(index + 1)", value: diagnostics.klPerDimension[index],
+                               highlighted: diagnostics.isActive[index])
+        }
+        let latent = diagnostics.klPerDimension.count
+        return .barChart(BarChartOutput(
+            title: "KL per latent dimension" + (model.map { " of '\($0)'" } ?? ""),
+            caption: "Mean KL(q(z_j|x) ‖ N(0, 1)) over \(diagnostics.count) \(split.rawValue) images, sorted; "
+                + "\(diagnostics.activeUnits) of \(latent) dimensions are active (coloured): the variance over the images "
+                + "of their posterior mean exceeds \(Self.compact(diagnostics.threshold)). Total KL \(Self.format(diagnostics.totalKL)) nats.",
+            xLabel: "latent dimension", yLabel: "KL (nats)", bars: bars, threshold: nil))
+    }
+
+    /// The first `count` images of a split above their reconstructions, ten to a row:
+    /// decoded from the posterior mean, or with `sampledWithSeed` from z = μ + σ·ε, ε drawn
+    /// from the stream `("reconstruction-sample", 0)`.
+    func reconstructions(model: VAE, data: ImageDataset, count: Int, split: Split, sampledWithSeed seed: UInt64? = nil) -> BlockOutput {
         let shown = min(count, data.count)
         let originals = BatchLoader.matrix(data, indices: Array(0..<shown))
-        let reconstructed = model.reconstruct(originals)
+        let reconstructed: Matrix
+        if let seed {
+            let moments = model.posteriorMoments(originals)
+            let latent = model.spec.latent
+            var stream = RandomStream(seed: seed, purpose: "reconstruction-sample", index: 0)
+            let noise = Matrix(rows: shown, columns: latent)
+            stream.fillGaussian(noise.data, count: noise.count)
+            let points = Matrix(rows: shown, columns: latent)
+            for image in 0..<shown {
+                for j in 0..<latent {
+                    let mean = moments[image, j], logVariance = moments[image, latent + j]
+                    points[image, j] = mean + exp(0.5 * logVariance) * noise[image, j]
+                }
+            }
+            reconstructed = model.decodeProbabilities(points)
+        } else {
+            reconstructed = model.reconstruct(originals)
+        }
         let perRow = min(shown, 10)
         let pairRows = (shown + perRow - 1) / perRow
         var images: [[Float]] = []
@@ -56,11 +184,12 @@ struct FigureMaker {
             let range = (pairRow * perRow)..<min((pairRow + 1) * perRow, shown)
             images += range.map { row(originals, $0) }
             images += range.map { row(reconstructed, $0) }
-            labels += ["original", "reconstruction"]
+            labels += ["original", seed == nil ? "reconstruction" : "sampled"]
         }
+        let how = seed == nil ? "through the posterior mean" : "decoded from one z drawn from the posterior q(z|x) each"
         return .imageGrid(ImageGridOutput(
-            title: "Reconstructions",
-            caption: "The first \(shown) \(split.rawValue) images (odd rows) and their reconstructions through the posterior mean (even rows).",
+            title: seed == nil ? "Reconstructions" : "Reconstructions (sampled z)",
+            caption: "The first \(shown) \(split.rawValue) images (odd rows) and their reconstructions \(how) (even rows).",
             rows: 2 * pairRows, columns: perRow, imageWidth: data.width, imageHeight: data.height,
             images: images, rowLabels: labels))
     }
@@ -105,22 +234,30 @@ struct FigureMaker {
     }
 
     /// The evaluation table; with an importance-weighted estimate, its L_K in a column of its own.
-    func evaluation(_ totals: LossTotals, split: Command.Split, dataName: String,
-                    estimate: ImportanceWeightedEstimate? = nil) -> BlockOutput {
-        var columns = ["Split", "Loss (−ELBO)", "Reconstruction", "KL"]
-        var row = [split.rawValue, Self.format(totals.meanTotal), Self.format(totals.meanReconstruction),
-                   Self.format(totals.meanKL)]
+    /// The evaluation table: the −ELBO and its parts, the objective when training optimised
+    /// something else, and with an importance-weighted estimate its L_K.
+    func evaluation(_ totals: LossTotals, split: Split, objective: Objective, estimate: ImportanceWeightedEstimate?,
+                    model: String?) -> BlockOutput {
+        var columns = ["Split", "−ELBO", "Reconstruction", "KL"]
+        var row = [split.rawValue,
+                   Self.format(Self.negativeELBO(reconstruction: totals.meanReconstruction, kl: totals.meanKL)),
+                   Self.format(totals.meanReconstruction), Self.format(totals.meanKL)]
+        if let name = Self.objectiveName(objective, warmup: false) {
+            columns.append(name.prefix(1).uppercased() + name.dropFirst())
+            row.append(Self.format(totals.meanTotal))
+        }
         if let estimate {
             columns.append("log p(x) ≥ L_\(estimate.samples)")
             row.append(Self.format(estimate.meanLogLikelihoodBound))
         }
-        return .table(TableOutput(title: "Evaluation on \(totals.count) \(split.rawValue) images (per image)",
+        return .table(TableOutput(title: "Evaluation" + (model.map { " of '\($0)'" } ?? "")
+                                    + " on \(totals.count) \(split.rawValue) images (per image, nats)",
                                   columns: columns, rows: [row]))
     }
 
     /// The first `count` images of a split encoded to their means; the plane of the first two
     /// principal components when the latent has more than two dimensions.
-    func latentScatter(model: VAE, data: ImageDataset, count: Int, split: Command.Split) -> BlockOutput {
+    func latentScatter(model: VAE, data: ImageDataset, count: Int, split: Split) -> BlockOutput {
         let shown = min(count, data.count)
         let means = model.encodeMeans(BatchLoader.matrix(data, indices: Array(0..<shown)))
         let latent = model.spec.latent
@@ -149,23 +286,109 @@ struct FigureMaker {
             xLabel: axisNames.0, yLabel: axisNames.1, points: points, classNames: data.classNames))
     }
 
-    /// Decodes a `size × size` grid of points over [-range, range]² (top row at +range).
-    func manifold(model: VAE, size: Int, range: Double) -> BlockOutput {
+    /// Decodes a `size × size` grid of points over `xRange × yRange` (top row at the top of `yRange`).
+    func manifold(model: VAE, size: Int, xRange: ClosedRange<Double>, yRange: ClosedRange<Double>,
+                  fitted: String? = nil) -> BlockOutput {
         let points = Matrix(rows: size * size, columns: 2)
-        func coordinate(_ index: Int) -> Double { -range + 2 * range * Double(index) / Double(size - 1) }
+        func coordinate(_ index: Int, _ range: ClosedRange<Double>) -> Double {
+            range.lowerBound + (range.upperBound - range.lowerBound) * Double(index) / Double(size - 1)
+        }
         for row in 0..<size {
             for column in 0..<size {
-                points[row * size + column, 0] = Float(coordinate(column))
-                points[row * size + column, 1] = Float(coordinate(size - 1 - row))
+                points[row * size + column, 0] = Float(coordinate(column, xRange))
+                points[row * size + column, 1] = Float(coordinate(size - 1 - row, yRange))
+            }
+        }
+        let decoded = model.decodeProbabilities(points)
+        let span = xRange == yRange && xRange.lowerBound == -xRange.upperBound
+            ? "spanning [−\(Self.compact(xRange.upperBound)), \(Self.compact(xRange.upperBound))] on both axes"
+            : "spanning z₁ ∈ [\(Self.compact(xRange.lowerBound)), \(Self.compact(xRange.upperBound))], "
+                + "z₂ ∈ [\(Self.compact(yRange.lowerBound)), \(Self.compact(yRange.upperBound))]"
+        return .imageGrid(ImageGridOutput(
+            title: "Latent manifold",
+            caption: "Images decoded from a \(size)×\(size) grid of latent points \(span)\(fitted ?? "").",
+            rows: size, columns: size, imageWidth: model.spec.imageWidth, imageHeight: model.spec.imageHeight,
+            images: (0..<(size * size)).map { row(decoded, $0) },
+            axes: GridAxes(xLabel: "z₁", yLabel: "z₂", xRange: xRange, yRange: yRange)))
+    }
+
+    /// The manifold over the window where `data`'s posterior means lie: per axis from the
+    /// 1st to the 99th percentile, so a few outlying images do not shrink the picture.
+    func manifold(model: VAE, size: Int, fittedTo data: ImageDataset) -> BlockOutput {
+        let means = model.encodeMeans(BatchLoader.matrix(data, indices: Array(0..<data.count)))
+        func window(_ column: Int) -> ClosedRange<Double> {
+            let values = (0..<means.rows).map { Double(means[$0, column]) }.sorted()
+            let low = values[Int((Double(values.count - 1) * 0.01).rounded())]
+            let high = values[Int((Double(values.count - 1) * 0.99).rounded())]
+            let rounded = (Self.roundOutward(low, down: true), Self.roundOutward(high, down: false))
+            return rounded.0 < rounded.1 ? rounded.0...rounded.1 : (rounded.0 - 0.5)...(rounded.1 + 0.5)
+        }
+        return manifold(model: model, size: size, xRange: window(0), yRange: window(1),
+                        fitted: ", fitted to the 1st–99th percentiles of the posterior means of \(data.count) \(data.name) images")
+    }
+
+    /// `value` rounded away from the window's middle to a tenth, so tick labels stay short.
+    static func roundOutward(_ value: Double, down: Bool) -> Double {
+        (down ? (value * 10).rounded(.down) : (value * 10).rounded(.up)) / 10
+    }
+
+    /// Latent traversals around the posterior mean of test image `image`: one row per
+    /// dimension (0-based), that dimension moved over mean ± `range` in `steps` points.
+    /// Without `dimensions`, the ten dimensions with the most KL on `data`, largest first.
+    func traversal(model: VAE, data: ImageDataset, dimensions: [Int]?, steps: Int,
+                   range: Double, image: Int) throws -> BlockOutput {
+        let latent = model.spec.latent
+        let chosen: [Int]
+        if let dimensions {
+            chosen = dimensions
+        } else {
+            let diagnostics = try LatentDiagnostics.compute(model: model, data: data)
+            chosen = Array(diagnostics.klPerDimension.indices.sorted {
+                diagnostics.klPerDimension[$0] > diagnostics.klPerDimension[$1]
+                    || (diagnostics.klPerDimension[$0] == diagnostics.klPerDimension[$1] && $0 < $1)
+            }.prefix(10))
+        }
+        let mean = model.encodeMeans(BatchLoader.matrix(data, indices: [image]))
+        let points = Matrix(rows: chosen.count * steps, columns: latent)
+        for (row, dimension) in chosen.enumerated() {
+            for step in 0..<steps {
+                let offset = -range + 2 * range * Double(step) / Double(steps - 1)
+                for j in 0..<latent { points[row * steps + step, j] = mean[0, j] }
+                points[row * steps + step, dimension] = mean[0, dimension] + Float(offset)
             }
         }
         let decoded = model.decodeProbabilities(points)
         return .imageGrid(ImageGridOutput(
-            title: "Latent manifold",
-            caption: "Images decoded from a \(size)×\(size) grid of latent points spanning [−\(Self.compact(range)), \(Self.compact(range))] on both axes.",
-            rows: size, columns: size, imageWidth: model.spec.imageWidth, imageHeight: model.spec.imageHeight,
-            images: (0..<(size * size)).map { row(decoded, $0) },
-            axes: GridAxes(xLabel: "z₁", yLabel: "z₂", xRange: -range...range, yRange: -range...range)))
+            title: "Latent traversal",
+            caption: "Test image \(image + 1) encoded to its posterior mean, then one dimension per row moved from "
+                + "−\(Self.compact(range)) to +\(Self.compact(range)) around it, the others held"
+                + (dimensions == nil ? "; the \(chosen.count) dimensions with the most KL, largest first." : "."),
+            rows: chosen.count, columns: steps, imageWidth: model.spec.imageWidth, imageHeight: model.spec.imageHeight,
+            images: (0..<(chosen.count * steps)).map { row(decoded, $0) },
+            rowLabels: chosen.map { "z\($0 + 1)" }))
+    }
+
+    /// Rows decoding the line between the posterior means of test images 2i and 2i+1 (0-based).
+    func interpolation(model: VAE, data: ImageDataset, pairs: Int, steps: Int) -> BlockOutput {
+        let latent = model.spec.latent
+        let means = model.encodeMeans(BatchLoader.matrix(data, indices: Array(0..<(2 * pairs))))
+        let points = Matrix(rows: pairs * steps, columns: latent)
+        for pair in 0..<pairs {
+            for step in 0..<steps {
+                let t = Float(step) / Float(steps - 1)
+                for j in 0..<latent {
+                    points[pair * steps + step, j] = (1 - t) * means[2 * pair, j] + t * means[2 * pair + 1, j]
+                }
+            }
+        }
+        let decoded = model.decodeProbabilities(points)
+        return .imageGrid(ImageGridOutput(
+            title: "Latent interpolation",
+            caption: "Each row decodes \(steps) evenly spaced points on the line between the posterior means of two test "
+                + "images (1 and 2, 3 and 4, …), ends included.",
+            rows: pairs, columns: steps, imageWidth: model.spec.imageWidth, imageHeight: model.spec.imageHeight,
+            images: (0..<(pairs * steps)).map { row(decoded, $0) },
+            rowLabels: (0..<pairs).map { "\(2 * $0 + 1) → \(2 * $0 + 2)" }))
     }
 
     /// The fixed evolution points `("evolution", 0)` decoded by the model as it is now.
@@ -179,14 +402,15 @@ struct FigureMaker {
 
     func evolution(_ frames: [(epoch: Int, images: [[Float]])], count: Int, rows: Int, model: VAE) -> BlockOutput {
         let shown = Self.evenlySpaced(frames.count, atMost: rows).map { frames[$0] }
+        let trained = frames.filter { $0.epoch > 0 }.count
         let which = shown.count == frames.count
-            ? "after each epoch"
-            : "after \(shown.count) of the \(frames.count) epochs, evenly spaced"
+            ? "by the untrained model and after each epoch"
+            : "by the untrained model and after \(shown.filter { $0.epoch > 0 }.count) of the \(trained) epochs, evenly spaced"
         return .imageGrid(ImageGridOutput(
             title: "Training evolution",
-            caption: "The same \(count) latent points z ~ N(0, I) decoded \(which), first epoch at the top.",
+            caption: "The same \(count) latent points z ~ N(0, I) decoded \(which), untrained at the top.",
             rows: shown.count, columns: count, imageWidth: model.spec.imageWidth, imageHeight: model.spec.imageHeight,
-            images: shown.flatMap { $0.images.prefix(count) }, rowLabels: shown.map { "epoch \($0.epoch)" }))
+            images: shown.flatMap { $0.images.prefix(count) }, rowLabels: shown.map { $0.epoch == 0 ? "untrained" : "epoch \($0.epoch)" }))
     }
 
     /// At most `limit` indices of `0..<count`, evenly spaced, the first and the last included:

@@ -1,7 +1,7 @@
 import NotebookResults
 import VAEEngine
 
-/// The state a notebook builds up as its blocks run: data, model, trainer and history.
+/// The state a notebook builds up as its blocks run: the data and every model built so far.
 final class Session {
     var seed: UInt64
     var data: DatasetSplits?
@@ -9,16 +9,10 @@ final class Session {
     /// The `data` command that loaded `data`, so a restored session can read it again.
     var dataRequest: DataRequest?
     var binarization: Binarization = .none
-    /// The objective of the latest training, used by `evaluate`.
-    var objective = Objective()
-    /// Decoded images of the fixed evolution points, one frame per finished epoch.
-    var evolution: [(epoch: Int, images: [[Float]])] = []
-    /// How many `evaluate` commands ran, to key their noise streams.
-    var evaluations = 0
-    var model: VAE?
-    var trainer: Trainer?
-    /// Every finished epoch since the current model was built.
-    var history: [EpochRecord] = []
+    /// Every model built so far, in the order the notebook built them.
+    var models: [ModelState] = []
+    /// The position in `models` of the model figure and training commands act on.
+    var currentIndex: Int?
     /// How many latent points each evolution frame decodes.
     static let evolutionPoints = 16
     /// Dataset file → SHA-256 of every dataset loaded, for the manifest.
@@ -36,6 +30,17 @@ final class Session {
         self.seed = seed
     }
 
+    /// The model figure and training commands act on (the compiler has checked there is one).
+    var current: ModelState { models[currentIndex!] }
+
+    /// The model called `name` (the compiler has checked it exists).
+    func model(named name: String) -> ModelState { models.first { $0.name == name }! }
+
+    /// The loaded data (the compiler has checked a `data` command came first).
+    var splits: DatasetSplits { data! }
+
+    func split(_ split: Split) -> ImageDataset { split == .test ? splits.test : splits.train }
+
     /// Takes every property of `other`: a session restored from the cache in this one's place.
     func replaceState(with other: Session) {
         seed = other.seed
@@ -43,15 +48,48 @@ final class Session {
         dataName = other.dataName
         dataRequest = other.dataRequest
         binarization = other.binarization
-        objective = other.objective
-        evolution = other.evolution
-        evaluations = other.evaluations
-        model = other.model
-        trainer = other.trainer
-        history = other.history
+        models = other.models
+        currentIndex = other.currentIndex
         checksums = other.checksums
         inputChecksums = other.inputChecksums
         savedPaths = other.savedPaths
         metrics = other.metrics
     }
 }
+
+/// One model of a notebook with everything it has been through: its own optimizer state,
+/// history, evolution frames and evaluations, so models built side by side never share draws.
+final class ModelState {
+    let name: String
+    let model: VAE
+    let trainer: Trainer
+    /// The objective of the latest training, used by `evaluate`.
+    var objective = Objective()
+    /// Whether any training used a KL warm-up, so tables name the objective honestly.
+    var warmedUp = false
+    /// Every finished epoch of this model.
+    var history: [EpochRecord] = []
+    /// Decoded images of the fixed evolution points: the untrained model (epoch 0), then one
+    /// frame per finished epoch.
+    var evolution: [(epoch: Int, images: [[Float]])] = []
+    /// How many `evaluate` commands ran on this model, to key their noise streams.
+    var evaluations = 0
+    /// The latest importance-weighted estimate: samples K and the mean L_K per image.
+    var likelihood: LikelihoodEstimate?
+
+    init(name: String, model: VAE, trainer: Trainer) {
+        self.name = name
+        self.model = model
+        self.trainer = trainer
+    }
+}
+
+/// An `evaluate … iwae=K` result kept for `table models`.
+struct LikelihoodEstimate: Codable, Equatable {
+    var split: Split
+    var samples: Int
+    var value: Double
+}
+
+/// The two parts of a dataset a command can read.
+public enum Split: String, Sendable, Equatable, Codable, CaseIterable { case train, test }

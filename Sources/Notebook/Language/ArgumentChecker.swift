@@ -58,6 +58,12 @@ enum ArgumentChecker {
         return ok ? arguments : nil
     }
 
+    /// Whether `word` can name something: a letter, then letters, digits, `-` or `_`.
+    static func isName(_ word: String) -> Bool {
+        guard let first = word.unicodeScalars.first, first.properties.isAlphabetic, first.isASCII else { return false }
+        return word.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }
+    }
+
     /// `value` as a value of `argument`'s type, with `$name` references replaced from `parameters`.
     ///
     /// `reference` names the parameter the value came from, so messages can say so.
@@ -115,6 +121,31 @@ enum ArgumentChecker {
                 integers.append(try convert(item, to: element, in: schema, parameters: parameters, via: reference).integer!)
             }
             return .integers(integers)
+        case .name:
+            guard case .scalar(let token) = value, case .word(let word) = token.kind else { throw wrongKind }
+            guard isName(word) else { throw problem("\(what) must be \(argument.type.noun), found '\(word)'\(origin)") }
+            return .word(word)
+        case .nameList(let count):
+            guard case .list(let items, _, _) = value else { throw wrongKind }
+            guard count.contains(items.count) else {
+                throw problem("\(what) must have \(count.lowerBound)...\(count.upperBound) names, found \(items.count)\(origin)")
+            }
+            let element = ArgumentSchema(argument.name, .name, argument.summary)
+            var names: [String] = []
+            for item in items {
+                names.append(try convert(item, to: element, in: schema, parameters: parameters, via: reference).word!)
+            }
+            return .words(names)
+        case .boolean:
+            guard case .scalar(let token) = value, case .word(let word) = token.kind, word == "true" || word == "false" else {
+                throw wrongKind
+            }
+            return .boolean(word == "true")
+        case .realOrAuto(let range):
+            if case .scalar(let token) = value, case .word("auto") = token.kind { return .auto }
+            guard case .scalar(let token) = value, case .number(let text, let number) = token.kind else { throw wrongKind }
+            guard range.contains(number) else { throw problem("\(what) must be \(argument.type.noun), found \(text)\(origin)") }
+            return .real(number)
         }
     }
 }

@@ -6,6 +6,10 @@ enum TypedValue: Equatable {
     case real(Double)
     case word(String)
     case integers([Int])
+    case words([String])
+    case boolean(Bool)
+    /// `auto` for a `realOrAuto` argument.
+    case auto
 
     var integer: Int? { if case .integer(let v) = self { v } else { nil } }
     var real: Double? {
@@ -17,6 +21,8 @@ enum TypedValue: Equatable {
     }
     var word: String? { if case .word(let v) = self { v } else { nil } }
     var integers: [Int]? { if case .integers(let v) = self { v } else { nil } }
+    var words: [String]? { if case .words(let v) = self { v } else { nil } }
+    var boolean: Bool? { if case .boolean(let v) = self { v } else { nil } }
 }
 
 /// A command's arguments after checking: the values written, and the schema's defaults for the rest.
@@ -57,6 +63,10 @@ struct CheckedArguments {
     func real(_ name: String) -> Double { unwrap(value(name)?.real, name) }
     func word(_ name: String) -> String { unwrap(value(name)?.word, name) }
     func integers(_ name: String) -> [Int] { unwrap(value(name)?.integers, name) }
+    func words(_ name: String) -> [String] { unwrap(value(name)?.words, name) }
+    func boolean(_ name: String) -> Bool { unwrap(value(name)?.boolean, name) }
+    /// A `realOrAuto` argument: nil for `auto`.
+    func realOrAuto(_ name: String) -> Double? { value(name)?.real }
 
     private func unwrap<Value>(_ value: Value?, _ name: String) -> Value {
         guard let value else { preconditionFailure("'\(name)' of '\(schema.name)' has no value of the type asked for") }

@@ -1,63 +1,88 @@
+import Foundation
 import NotebookResults
 import VAEEngine
 
-/// A checked, typed command of the notebook language, ready to execute.
+/// A checked, typed command of the notebook language, ready to run.
 ///
-/// A new command adds a case here, its definition in `Commands/` (registered in
-/// `CommandRegistry.commands`) and what it does in the Executor.
-public enum Command: Sendable, Equatable {
-    /// `param name = value`: declares a parameter; has no effect when run.
-    case parameter(name: String, value: String)
-    case seed(UInt64)
-    case data(DataRequest)
-    case model(ModelSpec)
-    case train(TrainingPlan)
-    case tableLosses
-    case plotLosses
-    case showReconstructions(count: Int, split: Split)
-    case showSamples(count: Int)
-    case summary
-    case plotLatent(split: Split, count: Int)
-    /// A `size × size` grid decoded from a 2-D latent over `[-range, range]²`.
-    case showManifold(size: Int, range: Double)
-    /// The same latent points decoded after every epoch so far.
-    /// `rows`: at most this many epochs are shown, evenly spaced, the first and last included.
-    case showEvolution(count: Int, rows: Int)
-    /// `iwae`: importance samples per image for the log-likelihood estimate L_K, if asked.
-    case evaluate(split: Split, iwae: Int?)
-    /// Paths are as written, relative to the notebook's folder.
-    case saveWeights(path: String)
-    case loadWeights(path: String)
+/// Each command is one file in `Commands/`: its definition (schema, checks, how a line
+/// compiles) and the value it compiles to, a type conforming to `Command` that says what it
+/// does to the session and what it shows. The executor and the cache ask a command, never
+/// switch over the language.
+public protocol Command: Sendable {
+    /// What running it does to the session, for the cache.
+    var effect: CommandEffect { get }
 
-    public enum Split: String, Sendable, Equatable, CaseIterable { case train, test }
+    /// Runs the command in `context`; returns what it shows.
+    func run(in context: ExecutionContext) throws -> [BlockOutput]
+
+    /// Paths (relative to the notebook) the command writes; a run that takes the command from
+    /// the cache writes them again from the cache's copies.
+    var writtenPaths: [String] { get }
+
+    /// Files outside the run the command reads: their digests are part of its cache key and
+    /// `notebook preview` watches them.
+    func inputFiles(_ inputs: InputLocations) -> [URL]
+
+    /// Whether `other` is the same command with the same values.
+    func isEqual(to other: any Command) -> Bool
 }
 
-/// The dataset a `data` command asks for, with optional subset sizes.
-public struct DataRequest: Sendable, Equatable {
-    public var name: String
-    public var trainCount: Int?
-    public var testCount: Int?
-    public var binarization: Binarization
+extension Command {
+    public var writtenPaths: [String] { [] }
+    public func inputFiles(_ inputs: InputLocations) -> [URL] { [] }
+}
 
-    public init(name: String, trainCount: Int? = nil, testCount: Int? = nil, binarization: Binarization = .none) {
-        self.name = name
-        self.trainCount = trainCount
-        self.testCount = testCount
-        self.binarization = binarization
+extension Command where Self: Equatable {
+    public func isEqual(to other: any Command) -> Bool { (other as? Self) == self }
+}
+
+/// What running a command does, which decides how the cache treats it.
+public enum CommandEffect: Sendable, Equatable {
+    /// Settled when the notebook is compiled (`param`, `seed`); nothing runs.
+    case declaration
+    /// Changes what later commands see (data, models, weights, random streams): the cache
+    /// stores a snapshot of the session after it and chains the state key through it.
+    case changesSession
+    /// Only reads the session (figures, tables): its outputs are cached under the state before it.
+    case readsSession
+}
+
+/// Where a command's input files are, for `Command.inputFiles`.
+public struct InputLocations: Sendable {
+    public var datasets: DatasetLocations
+    /// The folder relative paths of the notebook are resolved against.
+    public var notebookFolder: URL
+    /// Paths a command of the notebook writes: reading one back reads an output of the run.
+    public var writtenByNotebook: Set<String>
+
+    public init(datasets: DatasetLocations, notebookFolder: URL, writtenByNotebook: Set<String>) {
+        self.datasets = datasets
+        self.notebookFolder = notebookFolder
+        self.writtenByNotebook = writtenByNotebook
     }
+
+    public func resolve(_ path: String) -> URL { URL(fileURLWithPath: path, relativeTo: notebookFolder) }
 }
 
 /// A command with where it came from.
 public struct LocatedCommand: Sendable, Equatable {
-    public var command: Command
+    public var command: any Command
     public var location: SourceLocation
     /// The command's text as written (trimmed, without comment).
     public var text: String
 
-    public init(command: Command, location: SourceLocation, text: String) {
+    public init(command: any Command, location: SourceLocation, text: String) {
         self.command = command
         self.location = location
         self.text = text
+    }
+
+    /// The command in canonical form: its type and values after `$param` substitution with
+    /// defaults filled in, so spacing, comments and option order drop out (a cache key part).
+    public var canonical: String { String(reflecting: command) }
+
+    public static func == (lhs: LocatedCommand, rhs: LocatedCommand) -> Bool {
+        lhs.command.isEqual(to: rhs.command) && lhs.location == rhs.location && lhs.text == rhs.text
     }
 }
 
@@ -85,6 +110,17 @@ public struct NotebookProgram: Sendable, Equatable {
         lhs.document == rhs.document && lhs.blocks == rhs.blocks && lhs.seed == rhs.seed
             && lhs.parameters.map(\.name) == rhs.parameters.map(\.name)
             && lhs.parameters.map(\.value) == rhs.parameters.map(\.value) && lhs.tolerance == rhs.tolerance
+    }
+
+    /// The folder relative paths of the notebook are resolved against.
+    public var folder: URL { URL(fileURLWithPath: document.path).deletingLastPathComponent() }
+
+    /// Every path a command of the notebook writes.
+    public var writtenPaths: Set<String> { Set(blocks.flatMap(\.commands).flatMap(\.command.writtenPaths)) }
+
+    /// Where the notebook's commands find their input files.
+    public func inputLocations(datasets: DatasetLocations) -> InputLocations {
+        InputLocations(datasets: datasets, notebookFolder: folder, writtenByNotebook: writtenPaths)
     }
 }
 

@@ -8,6 +8,14 @@ public enum ArgumentType: Sendable, Equatable {
     case integerList(count: ClosedRange<Int>, each: ClosedRange<Int>)
     /// A file path, bare (`vae.ckpt`) or quoted (`"my weights.ckpt"`).
     case path
+    /// A name the notebook gives something (a model): a letter, then letters, digits, `-` or `_`.
+    case name
+    /// A list of names like `[beta1, beta4]`.
+    case nameList(count: ClosedRange<Int>)
+    /// `true` or `false`.
+    case boolean
+    /// A number in the range, or the word `auto` (the command then chooses from the data).
+    case realOrAuto(ClosedRange<Double>)
 
     var noun: String {
         switch self {
@@ -17,6 +25,10 @@ public enum ArgumentType: Sendable, Equatable {
         case .integerList(let count, let each):
             return "a list like [512,256] of \(count.lowerBound)...\(count.upperBound) integers in \(each.lowerBound)...\(each.upperBound)"
         case .path: return "a file path"
+        case .name: return "a name (a letter, then letters, digits, - or _)"
+        case .nameList(let count): return "a list of \(count.lowerBound)...\(count.upperBound) names like [a, b]"
+        case .boolean: return "true or false"
+        case .realOrAuto(let range): return "auto or a number in \(Self.format(range.lowerBound))...\(Self.format(range.upperBound))"
         }
     }
 

@@ -6,12 +6,35 @@ import VAEEngine
 /// Commands read and change it as the compiler walks the notebook in order, so "a model
 /// before training" is checked before anything runs.
 struct StaticState {
+    /// A model the notebook has built by this point.
+    struct BuiltModel {
+        var name: String
+        var spec: ModelSpec
+        var hasTrained = false
+    }
+
     var hasData = false
-    var model: ModelSpec?
-    var hasTrained = false
+    /// Every model built so far, in order.
+    var models: [BuiltModel] = []
+    /// The position in `models` of the current model.
+    var currentIndex: Int?
     var seed: UInt64?
     /// Checkpoint paths a `save weights` earlier in the notebook will have written.
     var savedPaths: Set<String> = []
+
+    /// The current model's architecture.
+    var model: ModelSpec? { currentIndex.map { models[$0].spec } }
+
+    /// Whether the current model has been trained.
+    var hasTrained: Bool {
+        get { currentIndex.map { models[$0].hasTrained } ?? false }
+        set { if let index = currentIndex { models[index].hasTrained = newValue } }
+    }
+
+    func model(named name: String) -> BuiltModel? { models.first { $0.name == name } }
+
+    /// The name a model built now gets when the notebook gives none: `model-1`, `model-2`, …
+    var nextDefaultName: String { "model-\(models.count + 1)" }
 }
 
 /// Something a command needs an earlier command to have made.
@@ -20,7 +43,7 @@ enum Prerequisite: Sendable, Equatable {
     case model
     /// A `data` command.
     case data
-    /// A `train` command since the last `model`.
+    /// A `train` command of the current model.
     case training
 
     /// Why `command` cannot come here, or nil when `state` meets the prerequisite.
@@ -28,7 +51,11 @@ enum Prerequisite: Sendable, Equatable {
         switch self {
         case .model: state.model != nil ? nil : "'\(command)' needs a model; add a 'model' command before it"
         case .data: state.hasData ? nil : "'\(command)' needs data; add a 'data' command before it"
-        case .training: state.hasTrained ? nil : "'\(command)' needs a 'train' command before it"
+        case .training:
+            state.hasTrained ? nil
+                : state.models.count > 1 && state.currentIndex != nil
+                ? "'\(command)' needs the model '\(state.models[state.currentIndex!].name)' trained; add a 'train' command before it"
+                : "'\(command)' needs a 'train' command before it"
         }
     }
 }

@@ -2,6 +2,9 @@ import NotebookResults
 
 /// A command of the language: its schema, and how a line naming it compiles to a typed `Command`.
 ///
+/// Adding a command is one file in `Commands/` (its definition and its `Command` value)
+/// and one line in `CommandRegistry.commands`.
+///
 /// Almost every command is a `CommandDefinition`; only `param`, whose syntax is not
 /// arguments of a schema, compiles its line itself.
 protocol LanguageCommand: Sendable {
@@ -10,7 +13,7 @@ protocol LanguageCommand: Sendable {
 
     /// The typed command for a line naming this command, or nil after reporting its problems in `line`.
     /// `positionals` are the line's values after the command's name words.
-    func compile(_ positionals: [ValueSyntax], _ line: inout LineContext) -> Command?
+    func compile(_ positionals: [ValueSyntax], _ line: inout LineContext) -> (any Command)?
 }
 
 /// A command whose arguments are checked against its schema, then built into its typed `Command`.
@@ -23,13 +26,13 @@ protocol CommandDefinition: LanguageCommand {
 
     /// The typed command from checked arguments, after the prerequisites are met; records the
     /// command's effect on `line.state`, or returns nil after reporting a problem in `line`.
-    func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> Command?
+    func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> (any Command)?
 }
 
 extension CommandDefinition {
     var prerequisites: [Prerequisite] { [] }
 
-    func compile(_ positionals: [ValueSyntax], _ line: inout LineContext) -> Command? {
+    func compile(_ positionals: [ValueSyntax], _ line: inout LineContext) -> (any Command)? {
         guard let arguments = ArgumentChecker.check(schema, positionals: positionals, &line) else { return nil }
         for prerequisite in prerequisites {
             if let problem = prerequisite.problem(for: schema.name, in: line.state) { return line.failCommand(problem) }
@@ -54,8 +57,13 @@ enum CommandRegistry {
         PlotLatentDefinition(),
         ShowManifoldDefinition(),
         ShowEvolutionDefinition(),
+        ShowTraversalDefinition(),
+        ShowInterpolationDefinition(),
+        PlotKLDefinition(),
         SummaryDefinition(),
         EvaluateDefinition(),
+        UseDefinition(),
+        TableModelsDefinition(),
         SaveWeightsDefinition(),
         LoadWeightsDefinition(),
     ]

@@ -1,3 +1,4 @@
+import Foundation
 import NotebookResults
 import VAEEngine
 
@@ -13,7 +14,7 @@ struct DataDefinition: CommandDefinition {
                   ArgumentSchema("threshold", .real(0...1), default: "0.5", "the threshold of binarize=static")],
         example: "data fashion-mnist train=2000 test=500")
 
-    func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> Command? {
+    func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> (any Command)? {
         let binarization: Binarization
         switch arguments.word("binarize") {
         case "static": binarization = .threshold(Float(arguments.real("threshold")))
@@ -24,7 +25,45 @@ struct DataDefinition: CommandDefinition {
             return line.fail("'threshold' applies only to binarize=static", at: span)
         }
         line.state.hasData = true
-        return .data(DataRequest(name: arguments.word("dataset"), trainCount: arguments.value("train")?.integer,
-                                 testCount: arguments.value("test")?.integer, binarization: binarization))
+        return DataCommand(DataRequest(name: arguments.word("dataset"), trainCount: arguments.value("train")?.integer,
+                                       testCount: arguments.value("test")?.integer, binarization: binarization))
+    }
+}
+
+/// The dataset a `data` command asks for, with optional subset sizes.
+public struct DataRequest: Sendable, Equatable {
+    public var name: String
+    public var trainCount: Int?
+    public var testCount: Int?
+    public var binarization: Binarization
+
+    public init(name: String, trainCount: Int? = nil, testCount: Int? = nil, binarization: Binarization = .none) {
+        self.name = name
+        self.trainCount = trainCount
+        self.testCount = testCount
+        self.binarization = binarization
+    }
+}
+
+/// Loads the dataset into the session; every later command reads it.
+public struct DataCommand: Command, Equatable {
+    public var request: DataRequest
+
+    public init(_ request: DataRequest) { self.request = request }
+
+    public var effect: CommandEffect { .changesSession }
+
+    public func inputFiles(_ inputs: InputLocations) -> [URL] { inputs.datasets.files(for: request) }
+
+    public func run(in context: ExecutionContext) throws -> [BlockOutput] {
+        let session = context.session
+        let splits = try context.datasets.load(request)
+        session.data = splits
+        session.dataRequest = request
+        session.dataName = request.name
+        session.binarization = request.binarization
+        session.checksums.merge(splits.checksums) { _, new in new }
+        return [.text("\(request.name): \(splits.train.count) training and \(splits.test.count) test images of "
+                      + "\(splits.train.width)×\(splits.train.height) pixels")]
     }
 }

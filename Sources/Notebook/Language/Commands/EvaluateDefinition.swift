@@ -1,19 +1,63 @@
 import NotebookResults
+import VAEEngine
 
-/// `evaluate`: the loss over a whole split; needs a model and data.
+/// `evaluate`: the −ELBO over a whole split and, if asked, the importance-weighted bound.
 struct EvaluateDefinition: CommandDefinition {
     let schema = CommandSchema(
         name: "evaluate",
-        summary: "The loss on a whole split: −ELBO, reconstruction and KL per image; with iwae=K also the "
+        summary: "The current model on a whole split: the −ELBO with its reconstruction and KL per image (and the training objective when it differs); with iwae=K also the "
             + "importance-weighted log-likelihood estimate L_K ≤ log p(x) (Burda, Grosse & Salakhutdinov 2016).",
-        positionals: [ArgumentSchema("split", .choice(Command.Split.allCases.map(\.rawValue)), default: "test", "which split")],
+        positionals: [ArgumentSchema("split", .choice(Split.allCases.map(\.rawValue)), default: "test", "which split")],
         options: [ArgumentSchema("iwae", .integer(1...5000), absent: "—",
                                  "importance samples per image for L_K, on its own random stream (K × images decoder passes)")],
         example: "evaluate test iwae=100")
 
     let prerequisites: [Prerequisite] = [.model, .data]
 
-    func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> Command? {
-        .evaluate(split: Command.Split(rawValue: arguments.word("split"))!, iwae: arguments.value("iwae")?.integer)
+    func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> (any Command)? {
+        EvaluateCommand(split: Split(rawValue: arguments.word("split"))!, iwae: arguments.value("iwae")?.integer)
+    }
+}
+
+/// Evaluates the current model on a split.
+public struct EvaluateCommand: Command, Equatable {
+    public var split: Split
+    /// Importance samples per image for the log-likelihood estimate L_K, if asked.
+    public var iwae: Int?
+
+    public init(split: Split, iwae: Int? = nil) {
+        self.split = split
+        self.iwae = iwae
+    }
+
+    /// Each evaluation draws from the next stream of its model, so it changes the session.
+    public var effect: CommandEffect { .changesSession }
+
+    public func run(in context: ExecutionContext) throws -> [BlockOutput] {
+        let session = context.session, state = session.current
+        let data = session.split(split)
+        state.evaluations += 1
+        let totals = state.trainer.evaluate(on: data, objective: state.objective,
+                                            streamIndex: UInt64(1_000_000 + state.evaluations),
+                                            binarization: session.binarization)
+        session.metrics += [
+            Metric(name: "evaluate \(split.rawValue) loss", value: totals.meanTotal),
+            Metric(name: "evaluate \(split.rawValue) reconstruction", value: totals.meanReconstruction),
+            Metric(name: "evaluate \(split.rawValue) KL", value: totals.meanKL),
+        ]
+        var estimate: ImportanceWeightedEstimate?
+        if let samples = iwae {
+            // Its own stream ("iwae", the evaluation's number): adding it changes no other draw.
+            let bound = try ImportanceWeightedBound.estimate(
+                model: state.model, data: data, samples: samples,
+                reconstruction: state.objective.reconstruction, seed: session.seed,
+                streamIndex: UInt64(state.evaluations), binarization: session.binarization)
+            session.metrics.append(Metric(name: "evaluate \(split.rawValue) log-likelihood L_\(samples)",
+                                          value: bound.meanLogLikelihoodBound))
+            state.likelihood = LikelihoodEstimate(split: split, samples: samples, value: bound.meanLogLikelihoodBound)
+            estimate = bound
+        }
+        return [context.figures.evaluation(totals, split: split, objective: state.objective, estimate: estimate,
+                                           model: session.models.count > 1 ? state.name : nil)]
     }
 }

@@ -1,10 +1,10 @@
 import NotebookResults
 import VAEEngine
 
-/// `model`: builds a VAE; it replaces any earlier model, which must then be trained again.
+/// `model`: builds a VAE, which becomes the current model; earlier models stay, for `use`.
 struct ModelDefinition: CommandDefinition {
     let schema = CommandSchema(
-        name: "model", summary: "Builds a VAE: an encoder to mean and log-variance, a decoder to pixel logits.",
+        name: "model", summary: "Builds a VAE (an encoder to mean and log-variance, a decoder to pixel logits); it becomes the current model, and earlier ones stay available to `use` and comparisons.",
         positionals: [ArgumentSchema("kind", .choice(["mlp", "conv"]), "the architecture family")],
         options: [ArgumentSchema("encoder", .integerList(count: 0...8, each: 1...8192),
                                  "hidden layer sizes (mlp) or filter counts (conv) of the encoder"),
@@ -15,10 +15,11 @@ struct ModelDefinition: CommandDefinition {
                   ArgumentSchema("stride", .integer(1...4), default: "2", "convolution stride (conv)"),
                   ArgumentSchema("activation", .choice(Activation.allCases.map(\.rawValue)), default: "relu",
                                  "hidden-layer activation"),
-                  ArgumentSchema("init", .choice(Initializer.names), default: "he", "weight initializer")],
-        example: "model mlp encoder=[400] latent=20 decoder=[400]")
+                  ArgumentSchema("init", .choice(Initializer.names), default: "he", "weight initializer"),
+                  ArgumentSchema("name", .name, absent: "—", "what tables, legends and `use` call it (left out, the N-th model built is model-N)")],
+        example: "model mlp encoder=[400] latent=20 decoder=[400] name=baseline")
 
-    func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> Command? {
+    func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> (any Command)? {
         // The schema's choices are the engine's names, so these conversions cannot fail.
         let kind = ModelSpec.Kind(rawValue: arguments.word("kind"))!
         let spec = ModelSpec(kind: kind, encoder: arguments.integers("encoder"), latent: arguments.integer("latent"),
@@ -35,8 +36,42 @@ struct ModelDefinition: CommandDefinition {
         } else if let problem = ConvolutionalArchitecture.problem(with: spec, kernel: spec.kernel, stride: spec.stride) {
             return line.failCommand(problem)
         }
-        line.state.model = spec
-        line.state.hasTrained = false
-        return .model(spec)
+        let name = arguments.value("name")?.word ?? line.state.nextDefaultName
+        if line.state.model(named: name) != nil {
+            let message = "a model named '\(name)' is built already; give this one another name=…"
+            if let span = arguments.span(of: "name") { return line.fail(message, at: span) }
+            return line.failCommand(message)
+        }
+        line.state.models.append(.init(name: name, spec: spec))
+        line.state.currentIndex = line.state.models.count - 1
+        return ModelCommand(spec: spec, name: name)
+    }
+}
+
+/// Builds and initializes a model and makes it the current one.
+public struct ModelCommand: Command, Equatable {
+    public var spec: ModelSpec
+    public var name: String
+
+    public init(spec: ModelSpec, name: String) {
+        self.spec = spec
+        self.name = name
+    }
+
+    public var effect: CommandEffect { .changesSession }
+
+    public func run(in context: ExecutionContext) -> [BlockOutput] {
+        let session = context.session
+        let model = VAE(spec: spec)
+        // Every model starts from the notebook's seed: two models of one architecture start
+        // alike, and a model trains to the same bits whatever was built before it.
+        model.initialize(seed: session.seed)
+        let state = ModelState(name: name, model: model, trainer: Trainer(model: model, seed: session.seed))
+        state.evolution = [(0, context.figures.evolutionFrame(model: model, seed: session.seed,
+                                                               count: Session.evolutionPoints))]
+        session.models.append(state)
+        session.currentIndex = session.models.count - 1
+        let named = session.models.count > 1 || name != "model-1" ? " '\(name)'" : ""
+        return [.text("\(spec.kind.rawValue.uppercased()) VAE\(named) with \(model.parameterCount.formatted()) parameters")]
     }
 }

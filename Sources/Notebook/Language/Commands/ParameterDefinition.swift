@@ -8,7 +8,7 @@ struct ParameterDefinition: LanguageCommand {
         name: "param", summary: "Declares a parameter that `notebook run -p name=value` can override; use it as `$name`.",
         positionals: [], options: [], example: "param epochs = 10")
 
-    func compile(_ positionals: [ValueSyntax], _ line: inout LineContext) -> Command? {
+    func compile(_ positionals: [ValueSyntax], _ line: inout LineContext) -> (any Command)? {
         let syntax = line.syntax
         guard positionals.isEmpty, syntax.options.count == 1 else {
             let column = positionals.first?.column ?? syntax.options.dropFirst().first?.key.column ?? syntax.endColumn
@@ -26,10 +26,24 @@ struct ParameterDefinition: LanguageCommand {
         do throws(LineProblem) {
             let (value, text) = try line.parameters.value(of: name, declared: option.value)
             line.parameters.declare(.init(name: name, value: value, text: text))
-            return .parameter(name: name, value: text)
+            return ParameterCommand(name: name, value: text)
         } catch {
             line.report(error)
             return nil
         }
     }
+}
+
+/// A declared parameter; settled when the notebook is compiled, so running it does nothing.
+public struct ParameterCommand: Command, Equatable {
+    public var name: String
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+
+    public var effect: CommandEffect { .declaration }
+    public func run(in context: ExecutionContext) -> [BlockOutput] { [] }
 }

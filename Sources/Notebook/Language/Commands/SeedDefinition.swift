@@ -7,7 +7,7 @@ struct SeedDefinition: CommandDefinition {
         positionals: [ArgumentSchema("value", .integer(0...Int.max), "the seed")],
         options: [], example: "seed 42")
 
-    func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> Command? {
+    func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> (any Command)? {
         let seed = UInt64(arguments.integer("value"))
         if line.state.seed != nil {
             return line.failCommand("the seed is already set; a notebook has one seed")
@@ -16,6 +16,16 @@ struct SeedDefinition: CommandDefinition {
             return line.failCommand("'seed' must come before 'data' and 'model' so every draw depends on it")
         }
         line.state.seed = seed
-        return .seed(seed)
+        return SeedCommand(seed: seed)
     }
+}
+
+/// The notebook's seed; the compiler hands it to the program, so running it does nothing.
+public struct SeedCommand: Command, Equatable {
+    public var seed: UInt64
+
+    public init(seed: UInt64) { self.seed = seed }
+
+    public var effect: CommandEffect { .declaration }
+    public func run(in context: ExecutionContext) -> [BlockOutput] { [] }
 }

@@ -3,14 +3,38 @@ import NotebookResults
 /// `show reconstructions`: images beside their reconstructions; needs a model and data.
 struct ShowReconstructionsDefinition: CommandDefinition {
     let schema = CommandSchema(
-        name: "show reconstructions", summary: "Images beside their reconstructions through the posterior mean.",
+        name: "show reconstructions", summary: "Images above their reconstructions, decoded from the posterior mean or, with sampled=true, from a z drawn from the posterior.",
         positionals: [ArgumentSchema("count", .integer(1...100), default: "10", "how many images")],
-        options: [ArgumentSchema("from", .choice(Command.Split.allCases.map(\.rawValue)), default: "test", "which split")],
-        example: "show reconstructions 10 from=test")
+        options: [ArgumentSchema("from", .choice(Split.allCases.map(\.rawValue)), default: "test", "which split"),
+                  ArgumentSchema("sampled", .boolean, default: "false",
+                                 "decode z = μ + σ·ε with ε ~ N(0, I) from its own stream, as the TF1 and PyTorch tutorials do")],
+        example: "show reconstructions 10 from=test sampled=true")
 
     let prerequisites: [Prerequisite] = [.model, .data]
 
-    func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> Command? {
-        .showReconstructions(count: arguments.integer("count"), split: Command.Split(rawValue: arguments.word("from"))!)
+    func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> (any Command)? {
+        ShowReconstructionsCommand(count: arguments.integer("count"), split: Split(rawValue: arguments.word("from"))!,
+                                   sampled: arguments.boolean("sampled"))
+    }
+}
+
+/// The current model's reconstructions of a split's first images.
+public struct ShowReconstructionsCommand: Command, Equatable {
+    public var count: Int
+    public var split: Split
+    public var sampled: Bool
+
+    public init(count: Int, split: Split, sampled: Bool = false) {
+        self.count = count
+        self.split = split
+        self.sampled = sampled
+    }
+
+    public var effect: CommandEffect { .readsSession }
+
+    public func run(in context: ExecutionContext) -> [BlockOutput] {
+        let session = context.session
+        return [context.figures.reconstructions(model: session.current.model, data: session.split(split), count: count,
+                                                split: split, sampledWithSeed: sampled ? session.seed : nil)]
     }
 }

@@ -9,7 +9,20 @@ struct ShowSamplesDefinition: CommandDefinition {
 
     let prerequisites: [Prerequisite] = [.model]
 
-    func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> Command? {
-        .showSamples(count: arguments.integer("count"))
+    func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> (any Command)? {
+        ShowSamplesCommand(count: arguments.integer("count"))
+    }
+}
+
+/// Prior samples of the current model.
+public struct ShowSamplesCommand: Command, Equatable {
+    public var count: Int
+
+    public init(count: Int) { self.count = count }
+
+    public var effect: CommandEffect { .readsSession }
+
+    public func run(in context: ExecutionContext) -> [BlockOutput] {
+        [context.figures.samples(model: context.session.current.model, count: count, seed: context.session.seed)]
     }
 }

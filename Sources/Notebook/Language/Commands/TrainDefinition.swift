@@ -1,10 +1,10 @@
 import NotebookResults
 import VAEEngine
 
-/// `train`: trains the model for some epochs or steps; loss figures need it.
+/// `train`: trains the current model for some epochs or steps; loss figures need it.
 struct TrainDefinition: CommandDefinition {
     let schema = CommandSchema(
-        name: "train", summary: "Trains the model for some epochs, evaluating on the test split after each.",
+        name: "train", summary: "Trains the current model for some epochs, evaluating on the test split after each.",
         positionals: [],
         options: [ArgumentSchema("epochs", .integer(1...100_000), absent: "—", "passes over the training images (or give steps)"),
                   ArgumentSchema("steps", .integer(1...10_000_000), absent: "—", "optimizer steps instead of epochs (the last epoch may be partial)"),
@@ -16,12 +16,15 @@ struct TrainDefinition: CommandDefinition {
                   ArgumentSchema("kl", .choice(KLEstimator.allCases.map(\.rawValue)), default: "analytic", "KL estimator"),
                   ArgumentSchema("beta", .real(0...1e6), default: "1", "weight of the KL term"),
                   ArgumentSchema("reduction", .choice(Objective.Reduction.allCases.map(\.rawValue)), default: "sum",
-                                 "sum over pixels, or their mean")],
+                                 "sum over pixels, or their mean"),
+                  ArgumentSchema("warmup", .integer(0...100_000), default: "0",
+                                 "epochs over which the KL weight rises linearly from 0 to beta, step by step (Bowman et al. 2016)"),
+                  ArgumentSchema("shuffle", .boolean, default: "true", "a new order of the training images every epoch, or always the stored order")],
         example: "train epochs=5 batch=128 lr=1e-3")
 
     let prerequisites: [Prerequisite] = [.model, .data]
 
-    func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> Command? {
+    func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> (any Command)? {
         let rate = Float(arguments.real("lr"))
         let optimizer: OptimizerSpec
         switch arguments.word("optimizer") {
@@ -48,7 +51,25 @@ struct TrainDefinition: CommandDefinition {
         }
         line.state.hasTrained = true
         // With steps, the plan ignores epochs; 1 only fills the field.
-        return .train(TrainingPlan(epochs: epochs ?? 1, steps: steps, batchSize: arguments.integer("batch"),
-                                   optimizer: optimizer, objective: objective))
+        return TrainCommand(plan: TrainingPlan(epochs: epochs ?? 1, steps: steps, batchSize: arguments.integer("batch"),
+                                               optimizer: optimizer, objective: objective,
+                                               warmupEpochs: arguments.integer("warmup"),
+                                               shuffle: arguments.boolean("shuffle")))
+    }
+}
+
+/// Trains the current model by a plan.
+public struct TrainCommand: Command, Equatable {
+    public var plan: TrainingPlan
+
+    public init(plan: TrainingPlan) { self.plan = plan }
+
+    public var effect: CommandEffect { .changesSession }
+
+    public func run(in context: ExecutionContext) throws -> [BlockOutput] {
+        let model = context.session.current
+        let records = try context.train(plan)
+        return [context.figures.trainingSummary(records, objective: plan.objective, warmup: plan.warmupEpochs > 0,
+                                                model: context.session.models.count > 1 ? model.name : nil)]
     }
 }
