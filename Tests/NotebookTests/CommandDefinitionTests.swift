@@ -91,8 +91,15 @@ extension NotebookCompilerTests {
             for schema in CommandSchema.all {
                 for argument in schema.positionals + schema.options {
                     guard case .absent(let word) = argument.omitted else { continue }
-                    let others = schema.example.split(separator: " ").filter { !$0.hasPrefix(argument.name + "=") }
-                    let line = others.joined(separator: " ") + " \(argument.name)=\(word)"
+                    let line: String
+                    if schema.positionals.count == 1, schema.positionals[0] == argument {
+                        // The one positional, written as the reference's word in its place.
+                        let options = schema.example.split(separator: " ").filter { $0.contains("=") }.map(String.init)
+                        line = ([schema.name, word] + options).joined(separator: " ")
+                    } else {
+                        let others = schema.example.split(separator: " ").filter { !$0.hasPrefix(argument.name + "=") }
+                        line = others.joined(separator: " ") + " \(argument.name)=\(word)"
+                    }
                     do {
                         _ = try Self.command(line)
                         Issue.record("'\(line)' compiles")

@@ -184,6 +184,30 @@ import Testing
         #expect(byKL.rowLabels == bars.bars.map(\.label))
     }
 
+    /// The PyTorch example saves sampled reconstructions of the first test images after every
+    /// epoch; the reconstruction evolution shows them, the untrained model's first.
+    @Test func reconstructionsOfEveryEpoch() throws {
+        let result = try ExecutorFigureTests.run("""
+            ```swift-vae
+            \(Self.data)
+            model mlp encoder=[16] latent=2 decoder=[16]
+            train epochs=3 batch=50
+            show evolution 6 of=reconstructions
+            show evolution 6 rows=3 of=reconstructions
+            show reconstructions 6
+            ```
+            """)
+        let grids = Self.grids(Self.outputs(result, block: 0))
+        try #require(grids.count == 3)
+        let (all, three, reconstructions) = (grids[0], grids[1], grids[2])
+        #expect(all.rowLabels == ["original", "untrained", "epoch 1", "epoch 2", "epoch 3"])
+        #expect(all.columns == 6 && all.images.count == 30)
+        #expect(three.rowLabels == ["original", "untrained", "epoch 2", "epoch 3"] || three.rowLabels == ["original", "untrained", "epoch 1", "epoch 3"])
+        // The top row is the test images themselves, as `show reconstructions` shows them.
+        #expect(Array(all.images.prefix(6)) == Array(reconstructions.images.prefix(6)))
+        #expect(all.images[6..<12] != all.images[24..<30])
+    }
+
     @Test func aFittedManifoldSpansWhereTheMeansLie() throws {
         let result = try ExecutorFigureTests.run("""
             ```swift-vae

@@ -378,7 +378,7 @@ import VAEEngine
             (SnapshotCoverage.sessionProperties, ["seed", "data", "dataName", "dataRequest", "binarization", "models",
                                                   "currentIndex", "checksums", "inputChecksums", "savedPaths", "metrics"]),
             // A model's state: `model` and `trainer` are snapshotted as weights and trainer state.
-            (SnapshotCoverage.modelProperties, ["name", "model", "trainer", "objective", "warmedUp", "history", "evolution",
+            (SnapshotCoverage.modelProperties, ["name", "model", "trainer", "objective", "warmedUp", "history", "evolution", "reconstructionEvolution",
                                                 "evaluations", "likelihood"]),
             // Trainer: `batch` is scratch space refilled every step.
             (trainer, ["model", "seed", "completedEpochs", "completedSteps", "optimizer", "optimizerSpec", "batch"]),

@@ -262,6 +262,8 @@ import VAEEngine
                    expected: ["nb.md:7:21: error: 'range' of 'show manifold' must be auto or a number in 0.1...10, found 'wide'"]),
         BrokenCase(name: "a fitted manifold without data", markdown: block("model mlp encoder=[8] latent=2 decoder=[8]\nshow manifold range=auto"),
                    expected: ["nb.md:5:21: error: 'show manifold range=auto' needs data; add a 'data' command before it"]),
+        BrokenCase(name: "more reconstructions than the evolution keeps", markdown: block(prelude + "train epochs=1\nshow evolution 12 of=reconstructions"),
+                   expected: ["nb.md:8:16: error: the reconstruction evolution keeps the first 8 test images; ask for at most 8"]),
         BrokenCase(name: "several errors at once, in file order",
                    markdown: block("seed 1\ntrian\n") + "\nprose\n\n```swift-vae\nshow samples 1000\n```\n",
                    expected: ["nb.md:5:1: error: unknown command 'trian'; did you mean 'train'?",

@@ -32,6 +32,7 @@ struct SessionSnapshot: Equatable {
         var trainer: TrainerCounters
         var history: [EpochRecord]
         var evolutionEpochs: [Int]
+        var reconstructionEvolutionEpochs: [Int]
     }
 
     /// The `data` command's choice, to read the dataset again.
@@ -52,7 +53,8 @@ struct SessionSnapshot: Equatable {
     }
 
     var header: Header
-    /// Per model in order: its weights, then its optimizer slots, then its evolution frames' images.
+    /// Per model in order: its weights, then its optimizer slots, then its evolution frames' images,
+    /// then its reconstruction evolution frames' images.
     var arrays: [[Float]]
 }
 
@@ -66,6 +68,7 @@ extension SessionSnapshot {
             let trainer = state.trainer.state
             arrays += trainer.optimizer?.state.slots ?? []
             for frame in state.evolution { arrays += frame.images }
+            for frame in state.reconstructionEvolution { arrays += frame.images }
             models.append(ModelHeader(
                 name: state.name, spec: state.model.spec, objective: state.objective, warmedUp: state.warmedUp,
                 evaluations: state.evaluations, likelihood: state.likelihood,
@@ -73,7 +76,8 @@ extension SessionSnapshot {
                                          optimizer: trainer.optimizer?.spec,
                                          optimizerStepCount: trainer.optimizer?.state.stepCount ?? 0,
                                          optimizerSlotCount: trainer.optimizer?.state.slots.count ?? 0),
-                history: state.history, evolutionEpochs: state.evolution.map(\.epoch)))
+                history: state.history, evolutionEpochs: state.evolution.map(\.epoch),
+                reconstructionEvolutionEpochs: state.reconstructionEvolution.map(\.epoch)))
         }
         header = Header(
             seed: session.seed,
@@ -133,6 +137,9 @@ extension SessionSnapshot {
             state.history = saved.history
             for epoch in saved.evolutionEpochs {
                 state.evolution.append((epoch, try take(Session.evolutionPoints)))
+            }
+            for epoch in saved.reconstructionEvolutionEpochs {
+                state.reconstructionEvolution.append((epoch, try take(Session.evolutionReconstructions)))
             }
             session.models.append(state)
         }

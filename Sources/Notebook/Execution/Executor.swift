@@ -279,6 +279,12 @@ public final class Executor {
         let trainer = state.trainer
         state.objective = plan.objective
         if plan.warmupEpochs > 0 { state.warmedUp = true }
+        let reconstructed = Array(0..<min(Session.evolutionReconstructions, data.test.count))
+        if state.reconstructionEvolution.isEmpty, !reconstructed.isEmpty {
+            // The untrained model's frame, taken before its first training.
+            state.reconstructionEvolution.append((0, figures.reconstructionFrame(model: trainer.model, data: data.test,
+                                                                                 indices: reconstructed, seed: session.seed)))
+        }
         let records = try trainer.train(plan, on: data.train, test: data.test,
                                         binarization: session.binarization) { [progress] step in
             progress.step(step)
@@ -287,6 +293,10 @@ public final class Executor {
             // A frame of the fixed evolution points: forward passes only, own stream.
             state.evolution.append((record.epoch, figures.evolutionFrame(model: trainer.model, seed: session.seed,
                                                                           count: Session.evolutionPoints)))
+            if !reconstructed.isEmpty {
+                state.reconstructionEvolution.append((record.epoch, figures.reconstructionFrame(
+                    model: trainer.model, data: data.test, indices: reconstructed, seed: session.seed)))
+            }
         }
         state.history += records
         for record in records {

@@ -160,19 +160,8 @@ struct FigureMaker {
         let originals = BatchLoader.matrix(data, indices: Array(0..<shown))
         let reconstructed: Matrix
         if let seed {
-            let moments = model.posteriorMoments(originals)
-            let latent = model.spec.latent
-            var stream = RandomStream(seed: seed, purpose: "reconstruction-sample", index: 0)
-            let noise = Matrix(rows: shown, columns: latent)
-            stream.fillGaussian(noise.data, count: noise.count)
-            let points = Matrix(rows: shown, columns: latent)
-            for image in 0..<shown {
-                for j in 0..<latent {
-                    let mean = moments[image, j], logVariance = moments[image, latent + j]
-                    points[image, j] = mean + exp(0.5 * logVariance) * noise[image, j]
-                }
-            }
-            reconstructed = model.decodeProbabilities(points)
+            reconstructed = model.decodeProbabilities(sampledLatent(model: model, images: originals, seed: seed,
+                                                                    purpose: "reconstruction-sample"))
         } else {
             reconstructed = model.reconstruct(originals)
         }
@@ -398,6 +387,51 @@ struct FigureMaker {
         stream.fillGaussian(latent.data, count: latent.count)
         let decoded = model.decodeProbabilities(latent)
         return (0..<count).map { row(decoded, $0) }
+    }
+
+    /// Test images `indices` reconstructed from z = μ + σ·ε with ε from the stream
+    /// `("evolution-reconstruction", 0)`: the same ε every epoch, as a tutorial that saves its
+    /// sampled reconstructions after each epoch shows them, minus the noise between epochs.
+    func reconstructionFrame(model: VAE, data: ImageDataset, indices: [Int], seed: UInt64) -> [[Float]] {
+        let images = BatchLoader.matrix(data, indices: indices)
+        let decoded = model.decodeProbabilities(sampledLatent(model: model, images: images, seed: seed,
+                                                              purpose: "evolution-reconstruction"))
+        return indices.indices.map { row(decoded, $0) }
+    }
+
+    /// z = μ + σ·ε for each image, ε from the stream `(purpose, 0)`.
+    func sampledLatent(model: VAE, images: Matrix, seed: UInt64, purpose: String) -> Matrix {
+        let moments = model.posteriorMoments(images)
+        let latent = model.spec.latent, count = images.rows
+        var stream = RandomStream(seed: seed, purpose: purpose, index: 0)
+        let noise = Matrix(rows: count, columns: latent)
+        stream.fillGaussian(noise.data, count: noise.count)
+        let points = Matrix(rows: count, columns: latent)
+        for image in 0..<count {
+            for j in 0..<latent {
+                let mean = moments[image, j], logVariance = moments[image, latent + j]
+                points[image, j] = mean + exp(0.5 * logVariance) * noise[image, j]
+            }
+        }
+        return points
+    }
+
+    /// The first test images above their reconstructions by the untrained model and after
+    /// the epochs so far (at most `rows` frames, evenly spaced).
+    func reconstructionEvolution(_ frames: [(epoch: Int, images: [[Float]])], originals data: ImageDataset,
+                                 count: Int, rows: Int, model: VAE) -> BlockOutput {
+        let shown = Self.evenlySpaced(frames.count, atMost: rows).map { frames[$0] }
+        let originals = BatchLoader.matrix(data, indices: Array(0..<count))
+        let trained = frames.filter { $0.epoch > 0 }.count
+        let which = shown.count == frames.count ? "after each epoch"
+            : "after \(shown.filter { $0.epoch > 0 }.count) of the \(trained) epochs, evenly spaced"
+        return .imageGrid(ImageGridOutput(
+            title: "Reconstructions during training",
+            caption: "The first \(count) test images (top row), then their reconstructions from one z drawn from the "
+                + "posterior (the same ε every time) by the untrained model and \(which).",
+            rows: shown.count + 1, columns: count, imageWidth: model.spec.imageWidth, imageHeight: model.spec.imageHeight,
+            images: (0..<count).map { row(originals, $0) } + shown.flatMap { $0.images.prefix(count) },
+            rowLabels: ["original"] + shown.map { $0.epoch == 0 ? "untrained" : "epoch \($0.epoch)" }))
     }
 
     func evolution(_ frames: [(epoch: Int, images: [[Float]])], count: Int, rows: Int, model: VAE) -> BlockOutput {

@@ -15,6 +15,8 @@ final class Session {
     var currentIndex: Int?
     /// How many latent points each evolution frame decodes.
     static let evolutionPoints = 16
+    /// How many test images each reconstruction evolution frame reconstructs (the first ones).
+    static let evolutionReconstructions = 8
     /// Dataset file → SHA-256 of every dataset loaded, for the manifest.
     var checksums: [String: String] = [:]
     /// Checkpoint path (as written in the notebook) → SHA-256 of every checkpoint loaded
@@ -72,6 +74,9 @@ final class ModelState {
     /// Decoded images of the fixed evolution points: the untrained model (epoch 0), then one
     /// frame per finished epoch.
     var evolution: [(epoch: Int, images: [[Float]])] = []
+    /// The first test images reconstructed through a fixed sampled z: before the model's first
+    /// training (epoch 0), then one frame per finished epoch.
+    var reconstructionEvolution: [(epoch: Int, images: [[Float]])] = []
     /// How many `evaluate` commands ran on this model, to key their noise streams.
     var evaluations = 0
     /// The latest importance-weighted estimate: samples K and the mean L_K per image.
