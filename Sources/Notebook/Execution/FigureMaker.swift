@@ -68,16 +68,18 @@ struct FigureMaker {
         state.name.hasPrefix("model-") ? "" : " of '\(state.name)'"
     }
 
-    func lossChart(_ state: ModelState) -> BlockOutput {
-        let history = state.history
-        var series = [LineChartOutput.Series(name: "train", points: history.compactMap { record in
-            Self.negativeELBO(reconstruction: record.trainReconstruction, kl: record.trainKL)
-                .map { LineChartOutput.Point(x: Double(record.epoch), y: $0) }
-        })]
-        let testPoints = history.compactMap { record in
-            Self.negativeELBO(reconstruction: record.testReconstruction, kl: record.testKL)
+    /// The −ELBO per epoch on the training or the test images.
+    static func negativeELBOPoints(_ history: [EpochRecord], test: Bool) -> [LineChartOutput.Point] {
+        history.compactMap { record in
+            negativeELBO(reconstruction: test ? record.testReconstruction : record.trainReconstruction,
+                         kl: test ? record.testKL : record.trainKL)
                 .map { LineChartOutput.Point(x: Double(record.epoch), y: $0) }
         }
+    }
+
+    func lossChart(_ state: ModelState) -> BlockOutput {
+        var series = [LineChartOutput.Series(name: "train", points: Self.negativeELBOPoints(state.history, test: false))]
+        let testPoints = Self.negativeELBOPoints(state.history, test: true)
         if !testPoints.isEmpty { series.append(.init(name: "test", points: testPoints)) }
         return .lineChart(LineChartOutput(title: "Loss per epoch" + Self.modelSuffix(state), xLabel: "epoch",
                                           yLabel: "−ELBO per image (nats)", series: series))
@@ -87,14 +89,8 @@ struct FigureMaker {
     func lossChart(comparing states: [ModelState]) -> BlockOutput {
         var series: [LineChartOutput.Series] = []
         for state in states {
-            let train = state.history.compactMap { record in
-                Self.negativeELBO(reconstruction: record.trainReconstruction, kl: record.trainKL)
-                    .map { LineChartOutput.Point(x: Double(record.epoch), y: $0) }
-            }
-            let test = state.history.compactMap { record in
-                Self.negativeELBO(reconstruction: record.testReconstruction, kl: record.testKL)
-                    .map { LineChartOutput.Point(x: Double(record.epoch), y: $0) }
-            }
+            let train = Self.negativeELBOPoints(state.history, test: false)
+            let test = Self.negativeELBOPoints(state.history, test: true)
             series.append(.init(name: "\(state.name) train", points: train, group: state.name, dashed: true))
             if !test.isEmpty { series.append(.init(name: "\(state.name) test", points: test, group: state.name, dashed: false)) }
         }
@@ -133,13 +129,15 @@ struct FigureMaker {
         return .table(TableOutput(title: "Models compared (per test image, nats)", columns: columns, rows: rows))
     }
 
+    /// The latent dimensions (0-based) from the most KL to the least; ties in dimension order.
+    static func dimensionsByKL(_ diagnostics: LatentDiagnostics) -> [Int] {
+        let kl = diagnostics.klPerDimension
+        return kl.indices.sorted { kl[$0] > kl[$1] || (kl[$0] == kl[$1] && $0 < $1) }
+    }
+
     /// The KL of each latent dimension, largest first, active units highlighted.
     func klBars(_ diagnostics: LatentDiagnostics, split: Split, model: String?) -> BlockOutput {
-        let order = diagnostics.klPerDimension.indices.sorted {
-            diagnostics.klPerDimension[$0] > diagnostics.klPerDimension[$1]
-                || (diagnostics.klPerDimension[$0] == diagnostics.klPerDimension[$1] && $0 < $1)
-        }
-        let bars = order.map { index in
+        let bars = Self.dimensionsByKL(diagnostics).map { index in
             BarChartOutput.Bar(label: "z\(index + 1)", value: diagnostics.klPerDimension[index],
                                highlighted: diagnostics.isActive[index])
         }
@@ -332,10 +330,7 @@ struct FigureMaker {
             chosen = dimensions
         } else {
             let diagnostics = try LatentDiagnostics.compute(model: model, data: data)
-            chosen = Array(diagnostics.klPerDimension.indices.sorted {
-                diagnostics.klPerDimension[$0] > diagnostics.klPerDimension[$1]
-                    || (diagnostics.klPerDimension[$0] == diagnostics.klPerDimension[$1] && $0 < $1)
-            }.prefix(10))
+            chosen = Array(Self.dimensionsByKL(diagnostics).prefix(10))
         }
         let mean = model.encodeMeans(BatchLoader.matrix(data, indices: [image]))
         let points = Matrix(rows: chosen.count * steps, columns: latent)

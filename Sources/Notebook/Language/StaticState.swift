@@ -33,6 +33,13 @@ struct StaticState {
 
     func model(named name: String) -> BuiltModel? { models.first { $0.name == name } }
 
+    /// Why `name` names no model here, with a suggestion and the models there are.
+    func unknownModel(_ name: String) -> String {
+        let known = models.map(\.name)
+        return "no model named '\(name)'\(Suggestion.hint(for: name, in: known)); the notebook has built: "
+            + known.joined(separator: ", ")
+    }
+
     /// The name a model built now gets when the notebook gives none: `model-1`, `model-2`, …
     var nextDefaultName: String { "model-\(models.count + 1)" }
 }

@@ -17,11 +17,7 @@ struct PlotLossesDefinition: CommandDefinition {
         }
         let span = arguments.span(of: "models")!
         for name in names {
-            guard let model = line.state.model(named: name) else {
-                let known = line.state.models.map(\.name)
-                return line.fail("no model named '\(name)'\(Suggestion.hint(for: name, in: known))"
-                                 + (known.isEmpty ? "" : "; the notebook has built: " + known.joined(separator: ", ")), at: span)
-            }
+            guard let model = line.state.model(named: name) else { return line.fail(line.state.unknownModel(name), at: span) }
             if !model.hasTrained { return line.fail("the model '\(name)' is not trained by this point", at: span) }
         }
         if Set(names).count != names.count { return line.fail("a model is named twice in models=[…]", at: span) }

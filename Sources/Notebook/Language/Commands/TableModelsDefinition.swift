@@ -13,9 +13,7 @@ struct TableModelsDefinition: CommandDefinition {
     func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> (any Command)? {
         let names = arguments.value("models")?.words
         for name in names ?? [] where line.state.model(named: name) == nil {
-            let known = line.state.models.map(\.name)
-            return line.fail("no model named '\(name)'\(Suggestion.hint(for: name, in: known)); the notebook has built: "
-                             + known.joined(separator: ", "), at: arguments.span(of: "models")!)
+            return line.fail(line.state.unknownModel(name), at: arguments.span(of: "models")!)
         }
         return TableModelsCommand(models: names)
     }

@@ -12,10 +12,7 @@ struct UseDefinition: CommandDefinition {
     func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> (any Command)? {
         let name = arguments.word("model")
         guard let index = line.state.models.firstIndex(where: { $0.name == name }) else {
-            let known = line.state.models.map(\.name)
-            return line.fail("no model named '\(name)'\(Suggestion.hint(for: name, in: known)); the notebook has built: "
-                             + known.joined(separator: ", "),
-                             at: arguments.span(of: "model")!)
+            return line.fail(line.state.unknownModel(name), at: arguments.span(of: "model")!)
         }
         line.state.currentIndex = index
         return UseCommand(model: name)
