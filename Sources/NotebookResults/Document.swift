@@ -21,15 +21,38 @@ public struct Document: Sendable, Equatable, Codable {
     public var segments: [Segment]
     /// The YAML front matter, if the file starts with one.
     public var frontMatter: FrontMatter
+    /// What the Markdown stage found wrong in the prose (a footnote reference without a
+    /// definition). The compiler reports them with its own errors, so a document that
+    /// reaches a run has none; they are not encoded.
+    public var problems: [Problem] = []
 
     public init(path: String, title: String?, summary: String? = nil, headings: [Heading] = [],
-                segments: [Segment], frontMatter: FrontMatter = .empty) {
+                segments: [Segment], frontMatter: FrontMatter = .empty, problems: [Problem] = []) {
         self.path = path
         self.title = title
         self.summary = summary
         self.headings = headings
         self.segments = segments
         self.frontMatter = frontMatter
+        self.problems = problems
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case path, title, summary, headings, segments, frontMatter
+    }
+
+    /// A problem in the prose, at the position of the text it is about.
+    public struct Problem: Sendable, Equatable, Codable {
+        public var location: SourceLocation
+        public var message: String
+        /// How many characters the text it is about spans.
+        public var length: Int
+
+        public init(location: SourceLocation, message: String, length: Int) {
+            self.location = location
+            self.message = message
+            self.length = length
+        }
     }
 
     public enum Segment: Sendable, Equatable, Codable {

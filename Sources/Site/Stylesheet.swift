@@ -5,7 +5,8 @@
 /// blocks are tinted; a block's outputs sit in a box joined to the bottom of its
 /// code, like a notebook cell. Figures scale down with the column (`max-width: 100%`)
 /// and charts draw with `currentColor`, so they follow the theme. Tables use tabular
-/// figures with numbers right-aligned.
+/// figures with numbers right-aligned; tables and footnotes from the prose get rules of
+/// their own.
 public let siteStylesheet = """
 :root {
   color-scheme: light dark;
@@ -103,6 +104,28 @@ th, td { padding: 0.3rem 0.75rem; border-bottom: 1px solid var(--border); text-a
 thead th { border-bottom: 2px solid var(--border); }
 th.number, td.number { text-align: right; }
 tbody tr:last-child td { border-bottom: 0; }
+
+/* Tables written in the prose (GFM pipe tables, no class): ruled cells, a tinted header,
+   the column alignment of their delimiter row (`align`, which the rules above would
+   override), and a horizontal scroll of their own when wider than the column. */
+table:not([class]) { display: block; width: max-content; max-width: 100%; overflow-x: auto; margin: 0 0 1rem; }
+table:not([class]) th, table:not([class]) td,
+table:not([class]) tbody tr:last-child td { border: 1px solid var(--border); }
+table:not([class]) thead th { background: var(--surface); font-weight: 600; }
+th[align="left"], td[align="left"] { text-align: left; }
+th[align="center"], td[align="center"] { text-align: center; }
+th[align="right"], td[align="right"] { text-align: right; }
+
+/* Footnotes: superscript numbers, and their texts in a quiet list at the end of the page. */
+sup.footnote-ref { font-size: 0.75em; line-height: 0; }
+sup.footnote-ref a { padding: 0 0.1em; text-decoration: none; }
+sup.footnote-ref a:hover, a.footnote-backref:hover { text-decoration: underline; }
+section.footnotes { margin-top: 2.5rem; padding-top: 0.75rem; border-top: 1px solid var(--border); font-size: 0.875rem; color: var(--muted); }
+section.footnotes ol { margin: 0; padding-left: 1.5rem; }
+section.footnotes li > :last-child { margin-bottom: 0.5rem; }
+section.footnotes li:target { color: var(--text); }
+a.footnote-backref { text-decoration: none; }
+del { text-decoration-thickness: 1px; }
 
 /* The reproducibility footer. */
 .run-manifest { margin-top: 3rem; padding-top: 1rem; border-top: 1px solid var(--border); font-size: 0.875rem; color: var(--muted); }

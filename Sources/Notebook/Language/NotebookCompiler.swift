@@ -30,6 +30,9 @@ public struct NotebookCompiler {
     }
 
     mutating func run() throws -> NotebookProgram {
+        for problem in document.problems {
+            log.add(problem.message, at: problem.location, length: problem.length)
+        }
         let notebookTolerance = ToleranceSettings.frontMatter(of: document, &log)
         var blocks: [BlockProgram] = []
         for block in document.runnableBlocks {

@@ -3,7 +3,8 @@ import CCmark
 
 /// The Markdown stage: turns a notebook's Markdown into a `Document` with cmark.
 ///
-/// This is the only file that touches cmark (CommonMark 0.30). It parses the whole file,
+/// This file and the GFM extensions (`GFMExtensions` and its passes) are the only ones
+/// that touch cmark (CommonMark 0.30). It parses the whole file,
 /// takes every code block out of the tree (fenced with backticks or tildes, or indented,
 /// wherever it is nested) with its position, puts a marker in its place, renders the rest
 /// to HTML once and cuts the HTML at the markers. Every cmark object is freed before
@@ -17,6 +18,9 @@ import CCmark
 ///   closes them, so the page stays well-formed when it puts the block's HTML between
 ///   the two segments. Segments holding only whitespace are left out.
 /// - Maths (`$…$`, `$$…$$`) follows Pandoc's rules; see `MathScanner` and `MathPlaceholders`.
+/// - GitHub's pipe tables, footnotes and strikethrough are added on top of cmark's tree;
+///   see `GFMExtensions`. A footnote reference without a definition is a problem on the
+///   `Document` (`Document.problems`), which the compiler reports with its other errors.
 /// - Line endings (CRLF, CR) become `\n` and a byte-order mark is dropped; line numbers
 ///   are those of the file. Columns are 1-based byte columns, as cmark counts them; the
 ///   text before a code block on its lines is ASCII (container markers, spaces, tabs), so
@@ -40,12 +44,17 @@ public enum MarkdownParser {
         var text = SourceText(normalizing: markdown)
         let nonce = makeNonce(absentFrom: text.bytes)
         var maths = MathPlaceholders(nonce: nonce)
+        // Footnote definitions leave the flow before anything else sees them (cmark would
+        // take `[^1]: url` for a link reference definition); see `GFMExtensions`.
+        var extensions = GFMExtensions(nonce: nonce, path: path, source: text)
+        text = extensions.takeFootnoteDefinitions(from: text)
         if text.bytes.contains(MarkdownByte.dollar) {
             let layout = CmarkTree(text.bytes).mathLayout()
             text = maths.rewrite(text, regions: layout.regions, codeLines: layout.codeLines)
         }
 
         let tree = CmarkTree(text.bytes)
+        extensions.apply(to: tree, text: text)
         var title: String?
         var summary: String?
         var titleHeading: OpaquePointer?
@@ -91,12 +100,13 @@ public enum MarkdownParser {
         }
         let contentsMarker = "<!--\(nonce)T-->"
         if let titleHeading { tree.insert(html: contentsMarker, after: titleHeading) }
+        extensions.appendFootnotes(to: tree, maths: &maths)
 
         let html = maths.restore(in: tree.renderHTML(), as: .html)
         if let declared = frontMatter.value("title")?.value, !declared.isEmpty { title = declared }
         return Document(path: path, title: title, summary: summary, headings: headings,
                         segments: segments(of: html, markers: markers, blocks: blocks, contentsMarker: contentsMarker),
-                        frontMatter: frontMatter)
+                        frontMatter: frontMatter, problems: extensions.problems)
     }
 
     // MARK: - Segments
@@ -228,7 +238,7 @@ public enum MarkdownParser {
 }
 
 /// A cmark document tree, freed with the value.
-private final class CmarkTree {
+final class CmarkTree {
     let root: OpaquePointer
 
     init(_ bytes: [UInt8]) {
