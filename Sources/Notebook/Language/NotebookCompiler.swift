@@ -31,6 +31,7 @@ public struct NotebookCompiler {
 
     mutating func run() throws -> NotebookProgram {
         let notebookTolerance = ToleranceSettings.frontMatter(of: document, &log)
+        FrontMatterSettings.check(document.frontMatter, parameters: &parameters, &log)
         var blocks: [BlockProgram] = []
         for block in document.runnableBlocks {
             var commands: [LocatedCommand] = []
