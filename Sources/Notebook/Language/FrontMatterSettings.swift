@@ -7,7 +7,8 @@ enum FrontMatterSettings {
     /// The top-level keys this tool reads, with what they take, for the reference.
     static let keys: [(key: String, accepts: String, summary: String)] = [
         ("title", "text", "The page title, instead of the first level-1 heading."),
-        ("check", "`tolerance`, `pixel-tolerance`", "The notebook's tolerances for `notebook check`, as `key: value` lines below it."),
+        ("check", CheckTolerance.optionNames.map { "`\($0)`" }.joined(separator: ", "),
+         "The notebook's tolerances for `notebook check`, as `key: value` lines below it."),
         ("params", "`name: value` lines", "Declares parameters as `param name = value` does: `-p name=value` overrides them and commands use them as `$name`."),
     ]
 
