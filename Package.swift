@@ -33,6 +33,8 @@ let package = Package(
         // The preview's HTTP server: the lightest maintained one on this machine's list
         // (a clean build of it takes 13 s in debug, 24 s in release on 2 cores).
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        // YAML for notebooks' front matter, with the line and column of every node for errors.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // System libraries: a module map and a one-line shim each.
@@ -51,7 +53,8 @@ let package = Package(
         // TeX maths to MathML, for prose and for titles; no dependencies.
         .target(name: "TeXMathML"),
         // Markdown (the only importer of CCmark), Language and Execution.
-        .target(name: "Notebook", dependencies: ["VAEEngine", "CCmark", "NotebookResults", "TeXMathML"]),
+        .target(name: "Notebook", dependencies: ["VAEEngine", "CCmark", "NotebookResults", "TeXMathML",
+                                                .product(name: "Yams", package: "Yams")]),
         // Records for `check`: made from results alone, compared with tolerances.
         .target(name: "Record", dependencies: ["NotebookResults", "Checksums"]),
         // Pages and figures from results; never the engine, cmark or BLAS.

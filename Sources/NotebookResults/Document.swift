@@ -72,6 +72,17 @@ public struct Document: Sendable, Equatable, Codable {
 
     /// The runnable (`swift-vae`) blocks in reading order.
     public var runnableBlocks: [CodeBlock] { codeBlocks.filter(\.isRunnable) }
+
+    /// This document with `cell` set on the code block whose `index` is `blockIndex`.
+    public func settingCell(_ cell: CellDisplay?, ofBlock blockIndex: Int) -> Document {
+        var copy = self
+        copy.segments = segments.map { segment in
+            guard case .code(var block) = segment, block.index == blockIndex else { return segment }
+            block.cell = cell
+            return .code(block)
+        }
+        return copy
+    }
 }
 
 /// A section heading of the prose, with the anchor its HTML element carries.
@@ -92,9 +103,11 @@ public struct Heading: Sendable, Equatable, Codable {
 
 /// One code block of the notebook with the positions needed to report errors inside it.
 public struct CodeBlock: Sendable, Equatable, Codable {
-    /// The language word of the info string (`swift-vae`, `python`, or empty).
+    /// The language word of the info string (`swift-vae`, `python`, or empty); Quarto's
+    /// ```` ```{swift-vae} ```` gives the word inside the braces.
     public var language: String
-    /// The rest of the info string after the language word (e.g. `{#train}`).
+    /// The rest of the info string after the language word (e.g. `{#train}`); for
+    /// ```` ```{swift-vae tolerance=1e-2} ```` the rest inside the braces, braced: `{tolerance=1e-2}`.
     public var attributes: String
     /// The block's text, lines separated by `\n`, without the fences.
     public var source: String
@@ -107,9 +120,12 @@ public struct CodeBlock: Sendable, Equatable, Codable {
     public var contentColumn: Int
     /// The ordinal of this block among all code blocks of the document, from 0.
     public var index: Int
+    /// How the page shows a runnable block with `#|` cell options, set by the Language stage
+    /// in the program's document; nil for a block without them (and in JSON written before them).
+    public var cell: CellDisplay?
 
     public init(language: String, attributes: String, source: String, fenceLocation: SourceLocation,
-                firstContentLine: Int, contentColumn: Int, index: Int) {
+                firstContentLine: Int, contentColumn: Int, index: Int, cell: CellDisplay? = nil) {
         self.language = language
         self.attributes = attributes
         self.source = source
@@ -117,6 +133,7 @@ public struct CodeBlock: Sendable, Equatable, Codable {
         self.firstContentLine = firstContentLine
         self.contentColumn = contentColumn
         self.index = index
+        self.cell = cell
     }
 
     /// The language word that marks a block to run.

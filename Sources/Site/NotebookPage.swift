@@ -15,7 +15,9 @@ import NotebookResults
 /// block becomes `<pre class="code" data-language="…"><code>…</code></pre>`; a runnable
 /// block with outputs is wrapped with them in `<div class="cell">`, the outputs in
 /// `<div class="outputs">` right after the code. Outputs are matched to blocks by
-/// `BlockResult.blockIndex == CodeBlock.index`.
+/// `BlockResult.blockIndex == CodeBlock.index`. A block's `CodeBlock.cell` (its `#|` cell
+/// options) leaves its option lines out of the code, hides the code (`echo: false`) or the
+/// outputs (`output: false`), and gives the cell `div` an `id` (`label:`).
 ///
 /// - Parameters:
 ///   - run: the document, its block results and the manifest.
@@ -38,14 +40,22 @@ public func renderNotebookPage(_ run: RunResult, stylesheetHref: String = "style
         case .contents:
             body += contents
         case .code(let block):
-            let code = renderCodeBlock(block)
-            let outputs = block.isRunnable ? outputsByBlock[block.index] ?? [] : []
-            if outputs.isEmpty {
-                body += code + "\n"
+            // Cell options (`#| echo: false`, …) as the Language stage settled them.
+            let cell = block.isRunnable ? block.cell ?? .default : .default
+            let code = cell.echo ? renderCodeBlock(block, leavingOutLines: cell.optionLineCount) : nil
+            let outputs = block.isRunnable && cell.output ? outputsByBlock[block.index] ?? [] : []
+            let id = cell.label.map { " id=\"\(escapeHTMLAttribute($0))\"" } ?? ""
+            if outputs.isEmpty, id.isEmpty {
+                if let code { body += code + "\n" }
             } else {
-                body += "<div class=\"cell\">\n\(code)\n<div class=\"outputs\">\n"
-                body += outputs.map(renderBlockOutput).joined(separator: "\n")
-                body += "\n</div>\n</div>\n"
+                body += "<div class=\"cell\"\(id)>\n"
+                if let code { body += code + "\n" }
+                if !outputs.isEmpty {
+                    body += "<div class=\"outputs\">\n"
+                    body += outputs.map(renderBlockOutput).joined(separator: "\n")
+                    body += "\n</div>\n"
+                }
+                body += "</div>\n"
             }
         }
     }
@@ -83,10 +93,17 @@ public func notebookTitle(_ document: Document) -> String {
     return name.isEmpty ? "Notebook" : name
 }
 
-/// One code block as `<pre class="code">`, its language in `data-language`.
-private func renderCodeBlock(_ block: CodeBlock) -> String {
+/// One code block as `<pre class="code">`, its language in `data-language`, without its
+/// first `leavingOutLines` lines (its `#|` cell options); nil when nothing is left of a block
+/// that had options.
+private func renderCodeBlock(_ block: CodeBlock, leavingOutLines optionLines: Int = 0) -> String? {
     let language = block.language.isEmpty ? "" : " data-language=\"\(escapeHTMLAttribute(block.language))\""
     var source = Substring(block.source)
+    if optionLines > 0 {
+        source = source.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(optionLines)
+            .joined(separator: "\n")[...]
+        if source.allSatisfy(\.isWhitespace) { return nil }
+    }
     while source.last == "\n" { source.removeLast() }
     return "<pre class=\"code\"\(language)><code>\(escapeHTMLText(String(source)))</code></pre>"
 }

@@ -48,5 +48,17 @@ import Testing
                 Issue.record("example '\(example.source)' does not compile: \(error)")
             }
         }
+        // The cell and front matter sections show whole notebooks.
+        let notebooks = document.codeBlocks.filter { $0.language == "markdown" }
+        #expect(notebooks.count == 2)
+        for notebook in notebooks {
+            do {
+                let program = try NotebookCompiler.compile(MarkdownParser.parse(notebook.source, path: "example.md"),
+                                                           source: notebook.source)
+                #expect(!program.blocks.isEmpty)
+            } catch {
+                Issue.record("example notebook does not compile: \(error)\n\(notebook.source)")
+            }
+        }
     }
 }

@@ -39,6 +39,6 @@ public enum LanguageReference {
             }
             text += "```swift-vae\n\(schema.example)\n```\n"
         }
-        return text
+        return text + cellsAndFrontMatter()
     }
 }

@@ -34,6 +34,9 @@ public struct NotebookCompiler {
             log.add(problem.message, at: problem.location, length: problem.length)
         }
         let notebookTolerance = ToleranceSettings.frontMatter(of: document, &log)
+        FrontMatterSettings.check(document.frontMatter, parameters: &parameters, &log)
+        var labels = CellOptions.Labels(headingAnchors: Set(document.headings.map(\.anchor)))
+        var shown = document
         var blocks: [BlockProgram] = []
         for block in document.runnableBlocks {
             var commands: [LocatedCommand] = []
@@ -43,12 +46,16 @@ public struct NotebookCompiler {
                     commands.append(command)
                 }
             }
+            let (cell, tolerance) = CellOptions.read(
+                block, tolerance: ToleranceSettings.block(block, starting: notebookTolerance, &log), labels: &labels, &log)
+            if cell != nil { shown = shown.settingCell(cell, ofBlock: block.index) }
             blocks.append(BlockProgram(blockIndex: block.index, location: block.fenceLocation, commands: commands,
-                                       tolerance: ToleranceSettings.block(block, starting: notebookTolerance, &log)))
+                                       tolerance: tolerance))
         }
         try parameters.checkOverridesAreDeclared(in: document.path)
         if !log.diagnostics.isEmpty { throw NotebookErrors(log.diagnostics) }
-        return NotebookProgram(document: document, blocks: blocks,
+        // The program's document carries each block's cell options, for the page.
+        return NotebookProgram(document: shown, blocks: blocks,
                                parameters: parameters.declarations.map { ($0.name, $0.text) }, seed: state.seed ?? 0,
                                tolerance: notebookTolerance)
     }

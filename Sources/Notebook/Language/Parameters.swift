@@ -14,6 +14,8 @@ struct ParameterTable {
         var value: ValueSyntax
         /// The value as used, for the program's parameter list.
         var text: String
+        /// Where `params:` of the front matter declares it; nil for a `param` line.
+        var frontMatterLocation: SourceLocation? = nil
     }
 
     /// `-p name=value` pairs from the command line.
@@ -68,6 +70,17 @@ struct ParameterTable {
         let known = names.isEmpty ? "the notebook declares no parameters" : "it declares: " + names.joined(separator: ", ")
         throw ParameterOverrideError(description:
             "-p \(name): \(path) has no parameter '\(name)'\(Suggestion.hint(for: name, in: names)); \(known)")
+    }
+
+    /// The value a front matter parameter's YAML text stands for: the value it is as written
+    /// on a `param` line, or else (text with spaces, say) a string.
+    static func valueSyntax(ofText text: String) -> ValueSyntax {
+        if let tokens = try? Lexer.tokens(in: text), !tokens.isEmpty,
+           let parsed = try? SyntaxParser.parse([Token(kind: .word("p"), column: 0, length: 0)] + tokens),
+           parsed.positionals.count == 1, parsed.options.isEmpty {
+            return parsed.positionals[0]
+        }
+        return .scalar(Token(kind: .string(text), column: 0, length: text.count))
     }
 
     /// `value`, moved to where `place` is written.

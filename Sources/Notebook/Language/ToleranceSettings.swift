@@ -1,21 +1,30 @@
 import NotebookResults
 
 /// Reads the check tolerances of the front matter and of block attributes, reporting unknown options and bad values.
+/// (`#| tolerance: …` cell options are read with the other cell options, in `CellOptions`.)
 enum ToleranceSettings {
     /// The `check:` options of the front matter; unknown options and bad values are errors.
     static func frontMatter(of document: Document, _ log: inout DiagnosticLog) -> CheckTolerance {
         var tolerance = CheckTolerance.default
         for entry in document.frontMatter.entries {
-            if entry.key == "check", !entry.value.isEmpty {
-                log.add("'check' takes its options on the lines below it, such as '  tolerance: 1e-3'",
-                        at: entry.valueLocation, length: entry.value.count)
+            if entry.key == "check", entry.shape == .list || !entry.value.isEmpty {
+                log.add("'check' takes its options on the lines below it, such as '  tolerance: 1e-3'"
+                        + (entry.shape == .list ? ", not a list" : ""),
+                        at: entry.valueLocation, length: max(1, entry.value.count))
             }
             guard entry.key.hasPrefix("check.") else { continue }
             let name = String(entry.key.dropFirst("check.".count))
+            // Deeper keys belong to an option already reported as a mapping.
+            guard !name.contains(".") else { continue }
             guard CheckTolerance.optionNames.contains(name) else {
                 log.add("unknown check option '\(name)'\(Suggestion.hint(for: name, in: CheckTolerance.optionNames))"
                         + "; options: " + CheckTolerance.optionNames.joined(separator: ", "),
                         at: entry.keyLocation, length: name.count)
+                continue
+            }
+            guard entry.shape == .scalar else {
+                log.add("'\(name)' must be a number from 0 to 1, such as 1e-3, not \(entry.shape.noun)",
+                        at: entry.valueLocation, length: 1)
                 continue
             }
             if let problem = tolerance.set(name, from: entry.value) {

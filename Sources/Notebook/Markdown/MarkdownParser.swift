@@ -153,8 +153,7 @@ public enum MarkdownParser {
         if source.hasSuffix("\n") { source.removeLast() }
 
         let fenced = isFenced(startLine: text.text(ofLine: line, fromColumn: column), info: info, literal: source)
-        let language = String(info.prefix { $0 != " " && $0 != "\t" })
-        let attributes = trimmed(String(info.dropFirst(language.count)))
+        let (language, attributes) = FenceInfo.split(info)
         return CodeBlock(
             language: language,
             attributes: attributes,

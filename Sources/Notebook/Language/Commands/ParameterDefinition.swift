@@ -16,8 +16,9 @@ struct ParameterDefinition: LanguageCommand {
         }
         let option = syntax.options[0]
         let name = option.key.text
-        if line.parameters.declaration(named: name) != nil {
-            return line.fail("parameter '\(name)' is already declared", at: option.key.column, length: option.key.length)
+        if let earlier = line.parameters.declaration(named: name) {
+            let place = earlier.frontMatterLocation.map { " under 'params' in the front matter (line \($0.line))" } ?? ""
+            return line.fail("parameter '\(name)' is already declared\(place)", at: option.key.column, length: option.key.length)
         }
         if case .scalar(let token) = option.value, case .reference = token.kind {
             return line.fail("a parameter's value must be written out, not refer to another parameter",
