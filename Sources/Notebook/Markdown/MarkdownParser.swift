@@ -318,3 +318,8 @@ private final class CmarkTree {
         return String(cString: html)
     }
 }
+
+extension MarkdownParser {
+    /// The loaded cmark library's version (`cmark_version_string()`), for `notebook --version`.
+    public static var cmarkVersion: String { String(cString: cmark_version_string()) }
+}
