@@ -51,10 +51,15 @@ public enum MarkdownParser {
         var titleHeading: OpaquePointer?
         var codeNodes: [OpaquePointer] = []
         var sectionNodes: [OpaquePointer] = []
+        var images: [ImageReference] = []
         tree.walk { event, node in
             guard event == CMARK_EVENT_ENTER else { return }
             let type = cmark_node_get_type(node)
-            if type == CMARK_NODE_CODE_BLOCK {
+            if type == CMARK_NODE_IMAGE {
+                images.append(ImageReference(source: string(cmark_node_get_url(node)),
+                                             location: SourceLocation(file: path, line: Int(cmark_node_get_start_line(node)),
+                                                                      column: Int(cmark_node_get_start_column(node)))))
+            } else if type == CMARK_NODE_CODE_BLOCK {
                 codeNodes.append(node)
             } else if type == CMARK_NODE_HEADING {
                 let level = cmark_node_get_heading_level(node)
@@ -96,7 +101,7 @@ public enum MarkdownParser {
         if let declared = frontMatter.value("title")?.value, !declared.isEmpty { title = declared }
         return Document(path: path, title: title, summary: summary, headings: headings,
                         segments: segments(of: html, markers: markers, blocks: blocks, contentsMarker: contentsMarker),
-                        frontMatter: frontMatter)
+                        frontMatter: frontMatter, images: images)
     }
 
     // MARK: - Segments
