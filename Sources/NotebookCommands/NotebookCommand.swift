@@ -1,14 +1,40 @@
 import ArgumentParser
 import Foundation
+import Notebook
 
 /// The root command: `notebook run|check|build`; `execute` runs one command line in process.
 public struct NotebookCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "notebook",
         abstract: "Run Markdown notebooks that train variational autoencoders and publish them as a static site.",
-        subcommands: [RunCommand.self, CheckCommand.self, BuildCommand.self, PreviewCommand.self, CleanCommand.self])
+        subcommands: [RunCommand.self, CheckCommand.self, BuildCommand.self, ParamsCommand.self, PreviewCommand.self,
+                      CleanCommand.self])
 
     public init() {}
+
+    // Not `CommandConfiguration(version:)`, which would list `--version` in every
+    // subcommand's help too.
+    @Flag(name: .customLong("version"), help: "Show the versions of notebook, its engine, cmark and OpenBLAS.")
+    public var showsVersion = false
+
+    /// The version of `notebook` itself (the command line and the site it writes).
+    public static let toolVersion = "0.6.0"
+
+    /// What `notebook --version` prints: the tool's version on the first line, then the
+    /// engine's, cmark's and OpenBLAS' (as loaded), as a bug report wants them.
+    public static var versionText: String {
+        """
+        notebook \(toolVersion)
+        engine \(ComponentVersions.engine)
+        cmark \(ComponentVersions.cmark)
+        OpenBLAS \(ComponentVersions.blas) (kernels for \(ComponentVersions.blasCore))
+        """
+    }
+
+    /// The subcommands' names, for suggestions.
+    static var subcommandNames: [String] {
+        configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
+    }
 
     /// What one command line came to: its exit code and the text to print at the end.
     ///
@@ -36,6 +62,7 @@ public struct NotebookCommand: ParsableCommand {
     /// on standard output) or a usage error in its own words (exit 2). Errors thrown by
     /// a subcommand's work go through `CommandFailure(converting:)`.
     public static func execute(_ arguments: [String]) -> Outcome {
+        if let unknown = unknownSubcommand(in: arguments) { return failed(unknown) }
         var command: any ParsableCommand
         do {
             command = try parseAsRoot(arguments)
@@ -45,6 +72,9 @@ public struct NotebookCommand: ParsableCommand {
         if let subcommand = command as? any ReportingCommand {
             return outcome { try subcommand.execute() }
         }
+        if let root = command as? NotebookCommand, root.showsVersion {
+            return Outcome(exitCode: 0, output: versionText, message: "")
+        }
         // The root without a subcommand, or `notebook help run`: they only throw help requests.
         do {
             try command.run()
@@ -52,6 +82,43 @@ public struct NotebookCommand: ParsableCommand {
         } catch {
             return parserOutcome(error)
         }
+    }
+
+    /// A first argument that is a word but no subcommand's name (`notebook rnu x.md`), as a
+    /// usage error with the closest name. The root takes no arguments of its own, so any
+    /// word there is meant as a subcommand.
+    static func unknownSubcommand(in arguments: [String]) -> CommandFailure? {
+        guard let first = arguments.first, !first.hasPrefix("-"), !subcommandNames.contains(first) else { return nil }
+        var message = "error: unknown command '\(first)'"
+        if let suggestion = closestName(to: first, in: subcommandNames) { message += "; did you mean '\(suggestion)'?" }
+        message += "\nThe commands are: " + subcommandNames.filter { $0 != "help" }.joined(separator: ", ")
+            + ". See 'notebook --help'."
+        return .usage(message)
+    }
+
+    /// The name in `names` nearest `word` by edit distance (transpositions count as one),
+    /// when it is near enough to be a typo.
+    static func closestName(to word: String, in names: [String]) -> String? {
+        let scored = names.map { (name: $0, distance: editDistance(word.lowercased(), $0)) }
+        guard let best = scored.min(by: { $0.distance < $1.distance }) else { return nil }
+        return best.distance <= max(1, min(best.name.count, word.count) / 2) ? best.name : nil
+    }
+
+    /// Optimal string alignment distance between `a` and `b`.
+    private static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
+        var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { d[i][0] = i }
+        for j in 0...b.count { d[0][j] = j }
+        for i in 1...a.count {
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
+            }
+        }
+        return d[a.count][b.count]
     }
 
     /// An error of ArgumentParser's: a help request, or a usage error with its message.

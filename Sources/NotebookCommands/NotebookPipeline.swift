@@ -17,10 +17,21 @@ enum NotebookPipeline {
         }
     }
 
+    /// Fails when a local image the prose shows is missing, so the notebook does not run
+    /// for nothing: publishing would refuse it.
+    static func checkImages(_ program: NotebookProgram) throws {
+        do {
+            _ = try SiteImages.files(for: program.document)
+        } catch {
+            throw CommandFailure.notebook(error.description)
+        }
+    }
+
     /// Runs `program`; with a cache, `reuse` takes from it what it holds (false runs cold
     /// and only fills it, as `check` and `--record` do).
     static func execute(_ program: NotebookProgram, threads: Int, quiet: Bool, overrides: [String: String],
                         command: String, cache: NotebookCache? = nil, reuse: Bool = true) throws -> RunResult {
+        let sourceDate = try SourceDateEpoch.date()
         let executor = Executor(program: program,
                                 options: ExecutionOptions(blasThreads: threads,
                                                           datasets: .fromEnvironment(ProcessInfo.processInfo.environment),
@@ -28,7 +39,8 @@ enum NotebookPipeline {
                                                           cache: cache, reuseCache: reuse),
                                 progress: .automatic(quiet: quiet))
         do {
-            return try executor.run()
+            let result = try executor.run()
+            return sourceDate.map { SourceDateEpoch.applying($0, to: result) } ?? result
         } catch let error as ExecutionError {
             throw CommandFailure.notebook(error.description)
         }
@@ -41,6 +53,8 @@ enum NotebookPipeline {
             written = try SitePublisher.publish(results, to: URL(fileURLWithPath: folder))
         } catch let error as SiteError {
             throw CommandFailure.notebook("error: could not write the site: \(error)")
+        } catch let errors as ImageReferenceErrors {
+            throw CommandFailure.notebook(errors.description + "\nerror: nothing was written to \(folder)")
         }
         if !quiet {
             for page in written {

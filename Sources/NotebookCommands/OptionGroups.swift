@@ -38,8 +38,16 @@ public struct ParameterOptions: ParsableArguments {
 public struct SiteOptions: ParsableArguments {
     public init() {}
 
+    /// The folder written when `--output` is not given.
+    public static let defaultOutput = "site"
+
     @Option(name: .customLong("output"), help: "The site folder to write.")
-    public var output: String = "site"
+    public var output: String = SiteOptions.defaultOutput
+
+    /// `--output DIR` when it is not the default, for a page's reproducing command.
+    public var reproducingWords: [String] {
+        output == Self.defaultOutput ? [] : ["--output", output]
+    }
 }
 
 /// What `--threads` means when it is not given, for `RunnerOptions`.
@@ -93,6 +101,11 @@ public struct RunnerOptions<Default: ThreadsDefault>: ParsableArguments {
 extension RunnerOptions where Default == FixedThreads {
     /// `--threads`, or the fixed default.
     public var threadCount: Int { threads ?? FixedThreads.count }
+
+    /// `--threads N` when it is not the default, for a page's reproducing command.
+    public var reproducingWords: [String] {
+        threadCount == FixedThreads.count ? [] : ["--threads", String(threadCount)]
+    }
 }
 
 /// `--cache DIR`, `--no-cache` and `--cache-size`: where block outputs and session

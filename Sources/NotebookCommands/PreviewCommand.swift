@@ -86,6 +86,11 @@ enum PreviewServer {
             await server.appendRoute("GET *") { request in
                 let name = String(request.path.drop { $0 == "/" })
                 guard let page = session.page(name) else {
+                    if let image = session.image(name.removingPercentEncoding ?? name) {
+                        return HTTPResponse(statusCode: .ok, headers: [.contentType: imageType(name),
+                                                                       HTTPHeader("Cache-Control"): "no-store"],
+                                            body: image)
+                    }
                     return HTTPResponse(statusCode: .notFound, body: Data("no such page\n".utf8))
                 }
                 return response(page, type: name.hasSuffix(".css") ? "text/css; charset=utf-8" : "text/html; charset=utf-8")
@@ -111,6 +116,18 @@ enum PreviewServer {
             done.signal()
         }
         done.wait()
+    }
+
+    /// The media type of an image file by its extension.
+    private static func imageType(_ name: String) -> String {
+        switch URL(fileURLWithPath: name).pathExtension.lowercased() {
+        case "png": "image/png"
+        case "jpg", "jpeg": "image/jpeg"
+        case "gif": "image/gif"
+        case "svg": "image/svg+xml"
+        case "webp": "image/webp"
+        default: "application/octet-stream"
+        }
     }
 
     private static func response(_ text: String, type: String) -> HTTPResponse {

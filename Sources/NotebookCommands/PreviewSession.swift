@@ -18,6 +18,8 @@ final class PreviewSession: @unchecked Sendable {
     private var entries: [PageSummary] = []
     private var lastGood: [String: RunResult] = [:]
     private var watched: [URL] = []
+    /// The local images the notebooks' prose shows, site path → file, served as they are now.
+    private var images: [String: URL] = [:]
     private(set) var version = 0
 
     init(notebooks: [String], overrides: [String: String], threads: Int, quiet: Bool,
@@ -40,6 +42,12 @@ final class PreviewSession: @unchecked Sendable {
         }
     }
 
+    /// The bytes of the local image at site path `name` (`figs/a.png`), read when asked.
+    func image(_ name: String) -> Data? {
+        guard let file = lock.withLock({ images[name] }) else { return nil }
+        return FileManager.default.contents(atPath: file.path)
+    }
+
     var currentVersion: Int { lock.withLock { version } }
 
     /// The notebooks and every file they read, to poll for changes.
@@ -50,6 +58,7 @@ final class PreviewSession: @unchecked Sendable {
         var newPages: [String: String] = [:]
         var newEntries: [PageSummary] = []
         var newWatched: [URL] = []
+        var newImages: [String: URL] = [:]
         let next = currentVersion + 1
         for path in notebooks {
             let name = SitePublisher.pageName(forNotebook: path)
@@ -57,6 +66,10 @@ final class PreviewSession: @unchecked Sendable {
             do {
                 let program = try NotebookPipeline.compile(path, overrides: overrides)
                 newWatched += NotebookInputs.files(of: program, datasets: datasets)
+                // A missing image is left to 'run' to report; the preview shows what exists.
+                let shown = (try? SiteImages.files(for: program.document)) ?? [:]
+                newImages.merge(shown) { first, _ in first }
+                newWatched += shown.values
                 let result = try NotebookPipeline.execute(program, threads: threads, quiet: quiet, overrides: overrides,
                                                           command: "notebook preview \(path)", cache: try cacheFor(path))
                 lock.withLock { lastGood[path] = result }
@@ -79,6 +92,7 @@ final class PreviewSession: @unchecked Sendable {
             pages = newPages
             entries = newEntries
             watched = newWatched
+            images = newImages
             version = next
         }
     }

@@ -25,8 +25,10 @@ public struct RunCommand: ReportingCommand {
     public var record = false
 
     public func execute() throws -> String? {
+        _ = try SourceDateEpoch.date()
         let overrides = try parameters.overrides()
         let program = try NotebookPipeline.compile(notebook, overrides: overrides)
+        try NotebookPipeline.checkImages(program)
         // A record is made cold, so what it holds never depends on what a cache held.
         let result = try NotebookPipeline.execute(program, threads: runner.threadCount, quiet: runner.quiet,
                                                   overrides: overrides, command: reproducingCommand(),
@@ -48,7 +50,7 @@ public struct RunCommand: ReportingCommand {
     func reproducingCommand() -> String {
         var words = ["notebook", "run", notebook]
         for pair in parameters.parameters { words += ["-p", pair] }
-        if runner.threadCount != FixedThreads.count { words += ["--threads", String(runner.threadCount)] }
+        words += site.reproducingWords + runner.reproducingWords
         return words.joined(separator: " ")
     }
 }

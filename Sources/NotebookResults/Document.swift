@@ -25,20 +25,50 @@ public struct Document: Sendable, Equatable, Codable {
     /// definition). The compiler reports them with its own errors, so a document that
     /// reaches a run has none; they are not encoded.
     public var problems: [Problem] = []
+    /// The images the prose shows (`![alt](figs/a.png)`), in reading order, for the site
+    /// to copy the local ones; empty in results written before it existed.
+    public var images: [ImageReference] = []
 
     public init(path: String, title: String?, summary: String? = nil, headings: [Heading] = [],
-                segments: [Segment], frontMatter: FrontMatter = .empty, problems: [Problem] = []) {
+                segments: [Segment], frontMatter: FrontMatter = .empty, images: [ImageReference] = [],
+                problems: [Problem] = []) {
         self.path = path
         self.title = title
         self.summary = summary
         self.headings = headings
         self.segments = segments
         self.frontMatter = frontMatter
+        self.images = images
         self.problems = problems
     }
 
     private enum CodingKeys: String, CodingKey {
-        case path, title, summary, headings, segments, frontMatter
+        case path, title, summary, headings, segments, frontMatter, images
+    }
+
+    /// Decodes a document; one written before `images` existed has none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        path = try container.decode(String.self, forKey: .path)
+        title = try container.decodeIfPresent(String.self, forKey: .title)
+        summary = try container.decodeIfPresent(String.self, forKey: .summary)
+        headings = try container.decode([Heading].self, forKey: .headings)
+        segments = try container.decode([Segment].self, forKey: .segments)
+        frontMatter = try container.decode(FrontMatter.self, forKey: .frontMatter)
+        images = try container.decodeIfPresent([ImageReference].self, forKey: .images) ?? []
+    }
+
+    /// Encodes a document; `images` only when there are some, so a document without
+    /// images is written as before it existed.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(path, forKey: .path)
+        try container.encodeIfPresent(title, forKey: .title)
+        try container.encodeIfPresent(summary, forKey: .summary)
+        try container.encode(headings, forKey: .headings)
+        try container.encode(segments, forKey: .segments)
+        try container.encode(frontMatter, forKey: .frontMatter)
+        if !images.isEmpty { try container.encode(images, forKey: .images) }
     }
 
     /// A problem in the prose, at the position of the text it is about.
@@ -146,5 +176,18 @@ public struct CodeBlock: Sendable, Equatable, Codable {
         SourceLocation(file: fenceLocation.file,
                        line: firstContentLine + lineOffset,
                        column: contentColumn + columnOffset)
+    }
+}
+
+/// An image the prose refers to, with where its reference starts in the Markdown file.
+public struct ImageReference: Sendable, Equatable, Codable {
+    /// The image's URL as cmark reads it (`figs/a.png`, `https://…`); percent-encoded.
+    public var source: String
+    /// Where `![` starts.
+    public var location: SourceLocation
+
+    public init(source: String, location: SourceLocation) {
+        self.source = source
+        self.location = location
     }
 }

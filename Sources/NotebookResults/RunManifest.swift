@@ -28,6 +28,8 @@ public struct RunManifest: Sendable, Equatable, Codable {
     /// Other files the run read (checkpoints loaded by `load weights`), path → SHA-256 (hex).
     public var inputChecksums: [String: String]
     public var command: String
+    /// Wall-clock seconds of the run; negative when left out on purpose (a reproducible
+    /// build with `SOURCE_DATE_EPOCH`), and then not shown.
     public var seconds: Double
     public var finishedAt: String
 

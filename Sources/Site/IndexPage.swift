@@ -19,7 +19,8 @@ public struct PageSummary: Sendable, Equatable, Codable {
 }
 
 /// Renders the site's index: a list of its notebooks, in the order given, each with
-/// its title as a link, its summary and when it last ran.
+/// its title as a link (its TeX maths as MathML, see `renderTitleHTML`), its summary and
+/// when it last ran.
 ///
 /// Like notebook pages, the index is a complete HTML5 document with no script and
 /// only relative links.
@@ -30,7 +31,7 @@ public func renderIndexPage(_ pages: [PageSummary], title: String = "Notebooks",
         list = "<p class=\"empty\">No notebooks yet. Run <code>notebook run NOTEBOOK.md</code> to add one.</p>"
     } else {
         let items = pages.map { page in
-            var item = "<li>\n<h2><a href=\"\(escapeHTMLAttribute(page.href))\">\(escapeHTMLText(page.title))</a></h2>\n"
+            var item = "<li>\n<h2><a href=\"\(escapeHTMLAttribute(page.href))\">\(renderTitleHTML(page.title))</a></h2>\n"
             if !page.summary.isEmpty { item += "<p>\(escapeHTMLText(page.summary))</p>\n" }
             if !page.lastRun.isEmpty { item += "<p class=\"last-run\">Last run \(escapeHTMLText(page.lastRun))</p>\n" }
             return item + "</li>"

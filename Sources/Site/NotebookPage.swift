@@ -138,7 +138,8 @@ private func renderManifestFooter(_ manifest: RunManifest, results: [BlockResult
     if !manifest.inputChecksums.isEmpty {
         rows.append(("Checkpoints loaded (SHA-256)", renderChecksums(manifest.inputChecksums)))
     }
-    rows.append(("Run time", escapeHTMLText(formatDuration(manifest.seconds))))
+    // A reproducible build (SOURCE_DATE_EPOCH) leaves the run time out: it differs every run.
+    if manifest.seconds >= 0 { rows.append(("Run time", escapeHTMLText(formatDuration(manifest.seconds)))) }
     let cached = results.enumerated().compactMap { ordinal, result in
         result.computedAt.map { "<li>block \(ordinal + 1), computed \(escapeHTMLText($0))</li>" }
     }

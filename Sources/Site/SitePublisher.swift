@@ -9,14 +9,35 @@ public enum SitePublisher {
         URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent + ".html"
     }
 
-    /// Writes the runs' pages, and the index of every page the folder's manifest lists
-    /// with these added; returns the page files written, in name order.
+    /// Writes the runs' pages with the local images their prose shows (at the same
+    /// relative paths, see `SiteImages`), and the index of every page the folder's
+    /// manifest lists with these added; returns the page files written, in name order.
     ///
-    /// - Throws: `SiteError`; the folder's previous files are then unchanged.
+    /// - Throws: `ImageReferenceErrors` (every missing image of every run) before anything
+    ///   is written, or `SiteError`; the folder's previous files are then unchanged.
     @discardableResult
     public static func publish(_ runs: [RunResult], to folder: URL) throws -> [URL] {
         var pages: [String: String] = [:]
         var entries: [PageSummary] = []
+        var images: [String: URL] = [:]
+        var imageErrors: [ImageReferenceError] = []
+        for run in runs {
+            do {
+                images.merge(try SiteImages.files(for: run.document)) { first, _ in first }
+            } catch {
+                imageErrors += error.errors
+            }
+        }
+        guard imageErrors.isEmpty else { throw ImageReferenceErrors(errors: imageErrors) }
+        var assets: [String: Data] = [:]
+        for (path, file) in images {
+            do {
+                assets[path] = try Data(contentsOf: file)
+            } catch {
+                throw SiteError.cannotWrite(path: folder.appendingPathComponent(path).path,
+                                            reason: "cannot read \(file.path): \(error.localizedDescription)")
+            }
+        }
         for run in runs {
             let name = pageName(forNotebook: run.document.path)
             pages[name] = renderNotebookPage(run)
@@ -25,7 +46,7 @@ public enum SitePublisher {
         let manifest = try SiteManifest.read(from: folder).updating(with: entries)
         pages["index.html"] = renderIndexPage(manifest.pages)
         pages[SiteManifest.fileName] = manifest.encoded()
-        try SiteWriter(outputDirectory: folder).write(pages: pages)
+        try SiteWriter(outputDirectory: folder).write(pages: pages, assets: assets)
         return pages.keys.filter { $0.hasSuffix(".html") && $0 != "index.html" }.sorted()
             .map { folder.appendingPathComponent($0) }
     }

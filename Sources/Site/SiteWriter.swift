@@ -28,14 +28,17 @@ public struct SiteWriter: Sendable {
         self.outputDirectory = outputDirectory
     }
 
-    /// Writes `style.css` and `pages` (file name → HTML) into the output folder.
+    /// Writes `style.css`, `pages` (file name → HTML) and `assets` (a relative path such as
+    /// `figs/a.png` → its bytes, in sub-folders created as needed) into the output folder.
     ///
     /// - Throws: `SiteError` naming the path and the reason; the folder's previous
     ///   files are then unchanged.
-    public func write(pages: [String: String]) throws {
+    public func write(pages: [String: String], assets: [String: Data] = [:]) throws {
         for name in pages.keys.sorted() { try Self.validate(pageName: name) }
-        var files = [(name: Self.stylesheetName, contents: siteStylesheet)]
-        files += pages.sorted { $0.key < $1.key }.map { (name: $0.key, contents: $0.value) }
+        for path in assets.keys.sorted() { try Self.validate(assetPath: path, pages: pages) }
+        var files = [(name: Self.stylesheetName, contents: Data(siteStylesheet.utf8))]
+        files += pages.sorted { $0.key < $1.key }.map { (name: $0.key, contents: Data($0.value.utf8)) }
+        files += assets.sorted { $0.key < $1.key }.map { (name: $0.key, contents: $0.value) }
 
         let directory = outputDirectory.standardizedFileURL
         try createDirectoryIfMissing(directory)
@@ -50,7 +53,11 @@ public struct SiteWriter: Sendable {
         for file in files {
             let staged = temporary.appendingPathComponent(file.name)
             do {
-                try Data(file.contents.utf8).write(to: staged)
+                if file.name.contains("/") {
+                    try FileManager.default.createDirectory(at: staged.deletingLastPathComponent(),
+                                                            withIntermediateDirectories: true)
+                }
+                try file.contents.write(to: staged)
             } catch {
                 throw SiteError.cannotWrite(path: directory.appendingPathComponent(file.name).path,
                                             reason: reason(for: error))
@@ -63,6 +70,15 @@ public struct SiteWriter: Sendable {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: destination.path, isDirectory: &isDirectory), isDirectory.boolValue {
                 throw SiteError.cannotReplace(path: destination.path, reason: "a folder is in the way")
+            }
+        }
+        // The folders of assets exist before the first file is replaced.
+        for file in files where file.name.contains("/") {
+            let parent = directory.appendingPathComponent(file.name).deletingLastPathComponent()
+            do {
+                try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+            } catch {
+                throw SiteError.cannotWrite(path: parent.path, reason: reason(for: error))
             }
         }
         for file in files {
@@ -85,6 +101,19 @@ public struct SiteWriter: Sendable {
         }
         if name == stylesheetName {
             throw SiteError.invalidPageName(name: name, reason: "the name is reserved for the site's stylesheet")
+        }
+    }
+
+    /// Rejects asset paths that are not relative paths of plain names inside the output
+    /// folder, or that would replace a page or the stylesheet.
+    private static func validate(assetPath path: String, pages: [String: String]) throws {
+        let components = path.split(separator: "/", omittingEmptySubsequences: false)
+        if path.isEmpty || path.contains("\0") || path.hasPrefix("/")
+            || components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
+            throw SiteError.invalidPageName(name: path, reason: "a file of the site must be a relative path inside it")
+        }
+        if path.hasPrefix(".site-tmp-") || path == stylesheetName || pages[path] != nil {
+            throw SiteError.invalidPageName(name: path, reason: "the name is the site's own")
         }
     }
 

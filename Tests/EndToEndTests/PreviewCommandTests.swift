@@ -11,7 +11,7 @@ import TestSupport
     static let notebook = """
         # Preview
 
-        Some prose.
+        Some prose. ![a figure](figs/a.svg)
 
         ```swift-vae
         seed 3
@@ -53,6 +53,9 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("preview.md")
         try Self.notebook.write(to: path, atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("figs"), withIntermediateDirectories: true)
+        try "<svg xmlns=\"http://www.w3.org/2000/svg\"/>".write(to: folder.appendingPathComponent("figs/a.svg"),
+                                                                 atomically: true, encoding: .utf8)
 
         let process = Process()
         process.executableURL = NotebookBinary.url
@@ -79,6 +82,9 @@ import TestSupport
         let first = try #require(Self.fetch(page))
         #expect(first.contains("Some prose."))
         #expect(first.contains("<script>"))  // only served pages reload
+        // The prose's local images are served beside the page, as a build publishes them.
+        let image = page.deletingLastPathComponent().appendingPathComponent("figs/a.svg")
+        #expect(Self.fetch(image) == "<svg xmlns=\"http://www.w3.org/2000/svg\"/>")
 
         try Self.notebook.replacingOccurrences(of: "Some prose.", with: "Edited while previewing.")
             .write(to: path, atomically: true, encoding: .utf8)

@@ -52,7 +52,8 @@ import Testing
 
     /// ArgumentParser's own errors keep its message and exit 2.
     @Test(arguments: [
-        (["bogus"], "Error: Unexpected argument 'bogus'"),
+        // (A word where a subcommand belongs is `QuartoJupyterHabitsTests`' unknown command.)
+        (["--bogus"], "Error: Unknown option '--bogus'"),
         (["run"], "Error: Missing expected argument '<notebook>'"),
         (["run", "a.md", "--bogus"], "Error: Unknown option '--bogus'"),
         (["check", "a.md", "--threads", "many"], "Error: The value 'many' is invalid for '--threads <threads>'"),

@@ -20,6 +20,7 @@ import Testing
     @Test func buildHelp() { expectSnapshot(Self.help(BuildCommand.self), named: "help-build.txt") }
     @Test func cleanHelp() { expectSnapshot(Self.help(CleanCommand.self), named: "help-clean.txt") }
     @Test func previewHelp() { expectSnapshot(Self.help(PreviewCommand.self), named: "help-preview.txt") }
+    @Test func paramsHelp() { expectSnapshot(Self.help(ParamsCommand.self), named: "help-params.txt") }
 
     /// `--help` (and no arguments at all) through `execute`: the same text on standard output, exit 0.
     @Test(arguments: [

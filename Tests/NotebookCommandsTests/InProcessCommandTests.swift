@@ -100,7 +100,7 @@ import TestSupport
     }
 
     /// `main()` is `execute` printed: the binary's status, standard output and standard error match.
-    @Test(arguments: [["run", "--threads", "0", "tiny.md"], ["check", "nowhere.md"], ["build", "--help"], ["bogus"]])
+    @Test(arguments: [["run", "--threads", "0", "tiny.md"], ["check", "nowhere.md"], ["build", "--help"], ["bogus"], ["--version"], ["rnu", "tiny.md"]])
     func theBinaryGivesTheSameOutcome(arguments: [String]) throws {
         let folder = try folder(with: ["tiny.md": Self.validNotebook])
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -60,10 +60,15 @@ public enum MarkdownParser {
         var titleHeading: OpaquePointer?
         var codeNodes: [OpaquePointer] = []
         var sectionNodes: [OpaquePointer] = []
+        var images: [ImageReference] = []
         tree.walk { event, node in
             guard event == CMARK_EVENT_ENTER else { return }
             let type = cmark_node_get_type(node)
-            if type == CMARK_NODE_CODE_BLOCK {
+            if type == CMARK_NODE_IMAGE {
+                images.append(ImageReference(source: string(cmark_node_get_url(node)),
+                                             location: SourceLocation(file: path, line: Int(cmark_node_get_start_line(node)),
+                                                                      column: Int(cmark_node_get_start_column(node)))))
+            } else if type == CMARK_NODE_CODE_BLOCK {
                 codeNodes.append(node)
             } else if type == CMARK_NODE_HEADING {
                 let level = cmark_node_get_heading_level(node)
@@ -106,7 +111,7 @@ public enum MarkdownParser {
         if let declared = frontMatter.value("title")?.value, !declared.isEmpty { title = declared }
         return Document(path: path, title: title, summary: summary, headings: headings,
                         segments: segments(of: html, markers: markers, blocks: blocks, contentsMarker: contentsMarker),
-                        frontMatter: frontMatter, problems: extensions.problems)
+                        frontMatter: frontMatter, images: images, problems: extensions.problems)
     }
 
     // MARK: - Segments
@@ -326,4 +331,9 @@ final class CmarkTree {
         defer { cmark_get_default_mem_allocator().pointee.free(html) }
         return String(cString: html)
     }
+}
+
+extension MarkdownParser {
+    /// The loaded cmark library's version (`cmark_version_string()`), for `notebook --version`.
+    public static var cmarkVersion: String { String(cString: cmark_version_string()) }
 }
