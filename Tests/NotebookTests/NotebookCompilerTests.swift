@@ -82,7 +82,7 @@ import VAEEngine
         do {
             _ = try Self.compile(Self.valid, overrides: ["epoch": "1"])
         } catch {
-            #expect("\(error)" == "-p epoch: nb.md has no parameter 'epoch'; did you mean 'epochs'?; it declares: epochs")
+            #expect("\(error)" == "-p epoch: nb.md has no parameter 'epoch' (did you mean 'epochs'?); it declares: epochs")
         }
     }
 
@@ -142,11 +142,11 @@ import VAEEngine
 
     static let brokenCases: [BrokenCase] = [
         BrokenCase(name: "unknown command with suggestion", markdown: block("trian epochs=1"),
-                   expected: ["nb.md:4:1: error: unknown command 'trian'; did you mean 'train'?"]),
+                   expected: ["nb.md:4:1: error: unknown command 'trian' (did you mean 'train'?)"]),
         BrokenCase(name: "unknown command without suggestion", markdown: block("frobnicate"),
                    expected: ["nb.md:4:1: error: unknown command 'frobnicate'"]),
         BrokenCase(name: "unknown option", markdown: block(prelude + "train epochs=1 bacth=10"),
-                   expected: ["nb.md:7:16: error: unknown option 'bacth' for 'train'; did you mean 'batch'?; its options are epochs, steps, batch, lr, optimizer, momentum, loss, kl, beta, reduction, warmup, shuffle"]),
+                   expected: ["nb.md:7:16: error: unknown option 'bacth' for 'train' (did you mean 'batch'?); its options are epochs, steps, batch, lr, optimizer, momentum, loss, kl, beta, reduction, warmup, shuffle"]),
         BrokenCase(name: "wrong type", markdown: block(prelude + "train epochs=many"),
                    expected: ["nb.md:7:14: error: 'epochs' of 'train' must be an integer in 1...100000, found 'many'"]),
         BrokenCase(name: "out of range", markdown: block(prelude + "train epochs=0"),
@@ -168,7 +168,7 @@ import VAEEngine
         BrokenCase(name: "evolution before training", markdown: block(prelude + "show evolution"),
                    expected: ["nb.md:7:1: error: 'show evolution' needs a 'train' command before it"]),
         BrokenCase(name: "unknown dataset", markdown: block("data fashion-mnsit"),
-                   expected: ["nb.md:4:6: error: unknown dataset 'fashion-mnsit'; did you mean 'fashion-mnist'?; expected one of: fashion-mnist, mnist"]),
+                   expected: ["nb.md:4:6: error: unknown dataset 'fashion-mnsit' (did you mean 'fashion-mnist'?); expected one of: fashion-mnist, mnist"]),
         BrokenCase(name: "samples before model", markdown: block("show samples 4"),
                    expected: ["nb.md:4:1: error: 'show samples' needs a model; add a 'model' command before it"]),
         BrokenCase(name: "train before data", markdown: block("model mlp encoder=[8] latent=2 decoder=[8]\ntrain epochs=1"),
@@ -176,11 +176,11 @@ import VAEEngine
         BrokenCase(name: "losses before training", markdown: block(prelude + "plot losses"),
                    expected: ["nb.md:7:1: error: 'plot losses' needs a 'train' command before it"]),
         BrokenCase(name: "unknown subcommand", markdown: block(prelude + "show reconstrutions 4"),
-                   expected: ["nb.md:7:6: error: unknown show 'reconstrutions'; did you mean 'reconstructions'?; expected one of: reconstructions, samples, manifold, evolution, traversal, interpolation"]),
+                   expected: ["nb.md:7:6: error: unknown show 'reconstrutions' (did you mean 'reconstructions'?); expected one of: reconstructions, samples, manifold, evolution, traversal, interpolation"]),
         BrokenCase(name: "missing subcommand", markdown: block(prelude + "table"),
                    expected: ["nb.md:7:6: error: 'table' needs what to table: losses, models"]),
         BrokenCase(name: "unknown parameter reference", markdown: block("param epochs = 2\n" + prelude + "train epochs=$epoch"),
-                   expected: ["nb.md:8:14: error: unknown parameter '$epoch'; did you mean 'epochs'?; declare it first with 'param epoch = …'"]),
+                   expected: ["nb.md:8:14: error: unknown parameter '$epoch' (did you mean 'epochs'?); declare it first with 'param epoch = …'"]),
         BrokenCase(name: "parameter of the wrong type", markdown: block("param size = big\n" + prelude + "train epochs=$size"),
                    expected: ["nb.md:8:14: error: 'epochs' of 'train' must be an integer in 1...100000, found 'big' (from $size)"]),
         BrokenCase(name: "duplicate parameter", markdown: block("param a = 1\nparam a = 2"),
@@ -196,7 +196,7 @@ import VAEEngine
         BrokenCase(name: "option given twice", markdown: block(prelude + "train epochs=1 epochs=2"),
                    expected: ["nb.md:7:16: error: option 'epochs' is given twice"]),
         BrokenCase(name: "unknown activation", markdown: block("model mlp encoder=[8] latent=2 decoder=[8] activation=rleu"),
-                   expected: ["nb.md:4:55: error: unknown activation 'rleu'; did you mean 'relu'?; expected one of: identity, relu, elu, leaky-relu, tanh, sigmoid, softplus"]),
+                   expected: ["nb.md:4:55: error: unknown activation 'rleu' (did you mean 'relu'?); expected one of: identity, relu, elu, leaky-relu, tanh, sigmoid, softplus"]),
         BrokenCase(name: "momentum without sgd", markdown: block(prelude + "train epochs=1 momentum=0.9"),
                    expected: ["nb.md:7:25: error: 'momentum' applies only to optimizer=sgd"]),
         BrokenCase(name: "seed after data", markdown: block("data fashion-mnist\nseed 3"),
@@ -204,7 +204,7 @@ import VAEEngine
         BrokenCase(name: "threshold without static binarization", markdown: block("data mnist threshold=0.3"),
                    expected: ["nb.md:4:22: error: 'threshold' applies only to binarize=static"]),
         BrokenCase(name: "unknown binarization", markdown: block("data mnist binarize=dinamic"),
-                   expected: ["nb.md:4:21: error: unknown binarize 'dinamic'; did you mean 'dynamic'?; expected one of: none, static, dynamic"]),
+                   expected: ["nb.md:4:21: error: unknown binarize 'dinamic' (did you mean 'dynamic'?); expected one of: none, static, dynamic"]),
         BrokenCase(name: "kernel on an MLP", markdown: block("model mlp encoder=[8] latent=2 decoder=[8] kernel=3"),
                    expected: ["nb.md:4:51: error: 'kernel' applies only to conv models"]),
         BrokenCase(name: "summary before model", markdown: block("summary"),
@@ -230,14 +230,14 @@ import VAEEngine
         BrokenCase(name: "a model name that is not a name", markdown: block("model mlp encoder=[8] latent=2 decoder=[8] name=4b"),
                    expected: ["nb.md:4:49: error: 'name' of 'model' must be a name (a letter, then letters, digits, - or _), found '4b'"]),
         BrokenCase(name: "use of an unknown model", markdown: block(prelude + "use modle-1"),
-                   expected: ["nb.md:7:5: error: no model named 'modle-1'; did you mean 'model-1'?; the notebook has built: model-1"]),
+                   expected: ["nb.md:7:5: error: no model named 'modle-1' (did you mean 'model-1'?); the notebook has built: model-1"]),
         BrokenCase(name: "use before any model", markdown: block("use base"),
                    expected: ["nb.md:4:1: error: 'use' needs a model; add a 'model' command before it"]),
         BrokenCase(name: "overlay of an untrained model",
                    markdown: block(prelude + "train epochs=1\nmodel mlp encoder=[8] latent=2 decoder=[8] name=b\nplot losses models=[model-1, b]"),
                    expected: ["nb.md:9:20: error: the model 'b' is not trained by this point"]),
         BrokenCase(name: "overlay of an unknown model", markdown: block(prelude + "train epochs=1\nplot losses models=[model-1, model-2]"),
-                   expected: ["nb.md:8:20: error: no model named 'model-2'; did you mean 'model-1'?; the notebook has built: model-1"]),
+                   expected: ["nb.md:8:20: error: no model named 'model-2' (did you mean 'model-1'?); the notebook has built: model-1"]),
         BrokenCase(name: "overlay without a list", markdown: block(prelude + "train epochs=1\nplot losses models=model-1"),
                    expected: ["nb.md:8:20: error: 'models' of 'plot losses' must be a list of 1...10 names like [a, b], found 'model-1'"]),
         BrokenCase(name: "training of the second model before its train", markdown: block(prelude + "train epochs=1\nmodel mlp encoder=[8] latent=2 decoder=[8] name=b\ntable losses"),
@@ -266,11 +266,11 @@ import VAEEngine
                    expected: ["nb.md:8:16: error: the reconstruction evolution keeps the first 8 test images; ask for at most 8"]),
         BrokenCase(name: "several errors at once, in file order",
                    markdown: block("seed 1\ntrian\n") + "\nprose\n\n```swift-vae\nshow samples 1000\n```\n",
-                   expected: ["nb.md:5:1: error: unknown command 'trian'; did you mean 'train'?",
+                   expected: ["nb.md:5:1: error: unknown command 'trian' (did you mean 'train'?)",
                               "nb.md:12:14: error: 'count' of 'show samples' must be an integer in 1...400, found 1000"]),
         BrokenCase(name: "unknown check option in front matter",
                    markdown: "---\ncheck:\n  tolerence: 1e-3\n---\n" + block("seed 1"),
-                   expected: ["nb.md:3:3: error: unknown check option 'tolerence'; did you mean 'tolerance'?; options: tolerance, pixel-tolerance"]),
+                   expected: ["nb.md:3:3: error: unknown check option 'tolerence' (did you mean 'tolerance'?); options: tolerance, pixel-tolerance"]),
         BrokenCase(name: "check tolerance that is not a number",
                    markdown: "---\ntitle: T\ncheck:\n  pixel-tolerance: lots\n---\n" + block("seed 1"),
                    expected: ["nb.md:4:20: error: 'pixel-tolerance' must be a number from 0 to 1, such as 1e-3; got 'lots'"]),
@@ -279,7 +279,7 @@ import VAEEngine
                    expected: ["nb.md:2:8: error: 'check' takes its options on the lines below it, such as '  tolerance: 1e-3'"]),
         BrokenCase(name: "unknown block attribute",
                    markdown: "# T\n\n```swift-vae {#train tolerence=1e-2}\nseed 1\n```\n",
-                   expected: ["nb.md:3:22: error: unknown block attribute 'tolerence'; did you mean 'tolerance'?; attributes: tolerance, pixel-tolerance"]),
+                   expected: ["nb.md:3:22: error: unknown block attribute 'tolerence' (did you mean 'tolerance'?); attributes: tolerance, pixel-tolerance"]),
         BrokenCase(name: "block tolerance out of range",
                    markdown: "# T\n\n```swift-vae {tolerance=2}\nseed 1\n```\n",
                    expected: ["nb.md:3:15: error: 'tolerance' must be a number from 0 to 1, such as 1e-3; got '2'"]),
@@ -318,7 +318,7 @@ import VAEEngine
             Issue.record("expected an error")
         } catch {
             #expect("\(error)" == """
-                nb.md:7:3: error: unknown command 'trian'; did you mean 'train'?
+                nb.md:7:3: error: unknown command 'trian' (did you mean 'train'?)
                     trian epochs=2
                     ^~~~~
                 1 error in nb.md
