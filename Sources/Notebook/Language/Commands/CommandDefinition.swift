@@ -18,26 +18,42 @@ protocol LanguageCommand: Sendable {
 
 /// A command whose arguments are checked against its schema, then built into its typed `Command`.
 ///
-/// One file per command declares its schema, its prerequisites, and `build`, which reads
-/// every argument from `CheckedArguments` so defaults are written once, in the schema.
+/// One file per command declares its schema, its prerequisites, `build`, which reads
+/// every argument from `CheckedArguments` so defaults are written once, in the schema, and
+/// `declare`, what later lines may take as made.
 protocol CommandDefinition: LanguageCommand {
     /// What earlier commands must have made, checked in this order before `build`.
     var prerequisites: [Prerequisite] { get }
 
-    /// The typed command from checked arguments, after the prerequisites are met; records the
-    /// command's effect on `line.state`, or returns nil after reporting a problem in `line`.
+    /// The typed command from complete checked arguments, after the prerequisites are met,
+    /// or nil after reporting a problem in `line`. What it makes is recorded by `declare`.
     func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> (any Command)?
+
+    /// Records on `state` what the command makes for later lines: after `build` when the line
+    /// compiles (`built` is its command), and also when it fails (`built` is nil, `arguments`
+    /// hold only what is valid), so a failed `model` still leaves a model and later lines
+    /// report no follow-on errors ("'train' needs a model"). Nothing by default.
+    func declare(_ arguments: CheckedArguments, built: (any Command)?, in state: inout StaticState)
 }
 
 extension CommandDefinition {
     var prerequisites: [Prerequisite] { [] }
 
+    func declare(_ arguments: CheckedArguments, built: (any Command)?, in state: inout StaticState) {}
+
     func compile(_ positionals: [ValueSyntax], _ line: inout LineContext) -> (any Command)? {
-        guard let arguments = ArgumentChecker.check(schema, positionals: positionals, &line) else { return nil }
-        for prerequisite in prerequisites {
-            if let problem = prerequisite.problem(for: schema.name, in: line.state) { return line.failCommand(problem) }
+        let arguments = ArgumentChecker.check(schema, positionals: positionals, &line)
+        var command: (any Command)?
+        if arguments.isComplete {
+            let state = line.state
+            if let problem = prerequisites.lazy.compactMap({ $0.problem(for: schema.name, in: state) }).first {
+                line.failCommand(problem) as Void?
+            } else {
+                command = build(arguments, &line)
+            }
         }
-        return build(arguments, &line)
+        declare(arguments, built: command, in: &line.state)
+        return command
     }
 }
 
