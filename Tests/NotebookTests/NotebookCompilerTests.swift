@@ -1,3 +1,4 @@
+import Foundation
 import Notebook
 import NotebookResults
 import Testing
@@ -280,6 +281,59 @@ import VAEEngine
         BrokenCase(name: "unknown block attribute",
                    markdown: "# T\n\n```swift-vae {#train tolerence=1e-2}\nseed 1\n```\n",
                    expected: ["nb.md:3:22: error: unknown block attribute 'tolerence' (did you mean 'tolerance'?); attributes: tolerance, pixel-tolerance"]),
+        BrokenCase(name: "a failed model still declares a model, so training it is no follow-on error",
+                   markdown: block("seed 1\ndata fashion-mnist train=100\nmodel mlp encoder=[8] latent_dim=2 decoder=[8]\ntrain epochs=1\nplot losses"),
+                   expected: ["nb.md:6:23: error: unknown option 'latent_dim' for 'model' (did you mean 'latent'?); its options are encoder, latent, decoder, kernel, stride, activation, init, name"]),
+        BrokenCase(name: "a failed model keeps the name it asked for",
+                   markdown: block("model mlp encoder=[8] latent=0 decoder=[8] name=base\nuse base"),
+                   expected: ["nb.md:4:30: error: 'latent' of 'model' must be an integer in 1...1024, found 0"]),
+        BrokenCase(name: "a failed data still declares data",
+                   markdown: block("data fashion-mnsit\nmodel mlp encoder=[8] latent=2 decoder=[8]\ntrain epochs=1\nplot kl"),
+                   expected: ["nb.md:4:6: error: unknown dataset 'fashion-mnsit' (did you mean 'fashion-mnist'?); expected one of: fashion-mnist, mnist"]),
+        BrokenCase(name: "a failed train still trains the model for later figures",
+                   markdown: block(prelude + "train batch=10\nplot losses\nshow evolution"),
+                   expected: ["nb.md:7:15: error: 'train' needs epochs=… or steps=…"]),
+        BrokenCase(name: "a train without data still trains the model for later figures",
+                   markdown: block("model mlp encoder=[8] latent=2 decoder=[8]\ntrain epochs=1\ntable losses"),
+                   expected: ["nb.md:5:1: error: 'train' needs data; add a 'data' command before it"]),
+        BrokenCase(name: "a save into a missing folder, and no follow-on error for loading it",
+                   markdown: block(prelude + "save weights nowhere/w.ckpt\nload weights nowhere/w.ckpt"),
+                   expected: ["nb.md:7:14: error: cannot save 'nowhere/w.ckpt': the folder 'nowhere' does not exist; create it first"]),
+        BrokenCase(name: "every missing required option at once", markdown: block("model mlp"),
+                   expected: ["nb.md:4:10: error: 'model' needs encoder=… (hidden layer sizes (mlp) or filter counts (conv) of the encoder: a list like [512,256] of 0...8 integers in 1...8192), latent=… (size of the latent space: an integer in 1...1024) and decoder=… (hidden layer sizes (mlp) or filter counts (conv) of the decoder: a list like [512,256] of 0...8 integers in 1...8192)"]),
+        BrokenCase(name: "missing options beside a wrong one", markdown: block("model conv latent=x"),
+                   expected: ["nb.md:4:19: error: 'latent' of 'model' must be an integer in 1...1024, found 'x'",
+                              "nb.md:4:20: error: 'model' needs encoder=… (hidden layer sizes (mlp) or filter counts (conv) of the encoder: a list like [512,256] of 0...8 integers in 1...8192) and decoder=… (hidden layer sizes (mlp) or filter counts (conv) of the decoder: a list like [512,256] of 0...8 integers in 1...8192)"]),
+        BrokenCase(name: "Keras's hidden names both encoder and decoder", markdown: block("model mlp hidden=[8] latent=2"),
+                   expected: ["nb.md:4:11: error: unknown option 'hidden' for 'model' (did you mean 'encoder' or 'decoder'?); its options are encoder, latent, decoder, kernel, stride, activation, init, name"]),
+        BrokenCase(name: "PyTorch's names for training options",
+                   markdown: block(prelude + "train num_epochs=1 batch_size=10 learning_rate=1e-3 kl_weight=2"),
+                   expected: ["nb.md:7:7: error: unknown option 'num_epochs' for 'train' (did you mean 'epochs'?); its options are epochs, steps, batch, lr, optimizer, momentum, loss, kl, beta, reduction, warmup, shuffle",
+                              "nb.md:7:20: error: unknown option 'batch_size' for 'train' (did you mean 'batch'?); its options are epochs, steps, batch, lr, optimizer, momentum, loss, kl, beta, reduction, warmup, shuffle",
+                              "nb.md:7:34: error: unknown option 'learning_rate' for 'train' (did you mean 'lr'?); its options are epochs, steps, batch, lr, optimizer, momentum, loss, kl, beta, reduction, warmup, shuffle",
+                              "nb.md:7:53: error: unknown option 'kl_weight' for 'train' (did you mean 'beta'?); its options are epochs, steps, batch, lr, optimizer, momentum, loss, kl, beta, reduction, warmup, shuffle"]),
+        BrokenCase(name: "z_dim is the latent size", markdown: block("model mlp encoder=[8] z_dim=2 decoder=[8]"),
+                   expected: ["nb.md:4:23: error: unknown option 'z_dim' for 'model' (did you mean 'latent'?); its options are encoder, latent, decoder, kernel, stride, activation, init, name"]),
+        BrokenCase(name: "fit is train", markdown: block(prelude + "fit epochs=1"),
+                   expected: ["nb.md:7:1: error: unknown command 'fit' (did you mean 'train'?)"]),
+        BrokenCase(name: "an optimizer by its class name", markdown: block(prelude + "train epochs=1 optimizer=AdamW"),
+                   expected: ["nb.md:7:26: error: unknown optimizer 'AdamW' (did you mean 'adam'?); expected one of: adam, sgd, rmsprop"]),
+        BrokenCase(name: "an option of another command", markdown: block(prelude + "train epochs=1 activation=relu"),
+                   expected: ["nb.md:7:16: error: 'activation' belongs to 'model', not 'train'"]),
+        BrokenCase(name: "an option of two other commands", markdown: block(prelude + "show samples steps=3"),
+                   expected: ["nb.md:7:14: error: 'steps' belongs to 'train', 'show traversal' and 'show interpolation', not 'show samples'"]),
+        BrokenCase(name: "a quoted number", markdown: block(prelude + "train epochs=\"5\""),
+                   expected: ["nb.md:7:14: error: 'epochs' of 'train' must be an integer in 1...100000, found \"5\"; drop the quotes"]),
+        BrokenCase(name: "a quoted word", markdown: block(prelude + "train epochs=1 optimizer=\"adam\""),
+                   expected: ["nb.md:7:26: error: 'optimizer' of 'train' must be one of adam, sgd, rmsprop, found \"adam\"; drop the quotes"]),
+        BrokenCase(name: "a quoted list", markdown: block("model mlp encoder=\"[8]\" latent=2 decoder=[8]"),
+                   expected: ["nb.md:4:19: error: 'encoder' of 'model' must be a list like [512,256] of 0...8 integers in 1...8192, found \"[8]\"; drop the quotes"]),
+        BrokenCase(name: "an unclosed fence swallows the prose after it",
+                   markdown: "# T\n\n```swift-vae\nseed 1\n\nSome prose after the block.\n\n## More\n",
+                   expected: ["nb.md:3:1: error: unclosed ```swift-vae fence opened at line 3; close it with a line of ``` after its last command"]),
+        BrokenCase(name: "an unclosed fence in a list item, after a closed one",
+                   markdown: block("seed 1") + "\n- step\n\n  ````swift-vae\n  data mnist\n\n  Prose.\n",
+                   expected: ["nb.md:9:3: error: unclosed ````swift-vae fence opened at line 9; close it with a line of ```` after its last command"]),
         BrokenCase(name: "block tolerance out of range",
                    markdown: "# T\n\n```swift-vae {tolerance=2}\nseed 1\n```\n",
                    expected: ["nb.md:3:15: error: 'tolerance' must be a number from 0 to 1, such as 1e-3; got '2'"]),
@@ -295,6 +349,26 @@ import VAEEngine
         #expect(missing.count == 1)
         #expect(missing.first?.hasPrefix("nb.md:7:14: error: no checkpoint 'nowhere.ckpt' (looked for /") == true)
         #expect(Self.errors(Self.block(Self.prelude + "save weights w.ckpt\nload weights w.ckpt")).isEmpty)
+        #expect(Self.errors(Self.block(Self.prelude + "save weights \"w.ckpt\"\nload weights \"w.ckpt\"")).isEmpty)
+    }
+
+    @Test func aCheckpointFromElsewhereMustFitTheModel() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nb-header-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("old.ckpt")
+        try Checkpoint.save(VAE(spec: ModelSpec(encoder: [16], latent: 2, decoder: [16])), to: file)
+        #expect(Self.errors(Self.block("model mlp encoder=[16] latent=2 decoder=[16] activation=elu\nload weights \(file.path)")).isEmpty)
+        #expect(Self.errors(Self.block(Self.prelude + "load weights \(file.path)")) == [
+            "nb.md:7:14: error: checkpoint '\(file.path)' holds a model mlp encoder=[16] latent=2 decoder=[16], "
+                + "not the current model's mlp encoder=[8] latent=2 decoder=[8] "
+                + "(encoder.0.weight is [16, 784] in the file, [8, 784] in the model)",
+        ])
+        let notACheckpoint = folder.appendingPathComponent("notes.txt")
+        try Data("hello".utf8).write(to: notACheckpoint)
+        #expect(Self.errors(Self.block(Self.prelude + "load weights \(notACheckpoint.path)")) == [
+            "nb.md:7:14: error: \(notACheckpoint.path) is not a VAE checkpoint (it does not start with the VAECKPT signature)",
+        ])
     }
 
     @Test func convolutionalModelsAreCheckedAgainstTheImage() throws {
