@@ -41,6 +41,15 @@ extension CommandDefinition {
 
     func declare(_ arguments: CheckedArguments, built: (any Command)?, in state: inout StaticState) {}
 
+    /// For a line whose misspelt name suggests this command (`trian epochs=1`): declares what the
+    /// command would make, so the misspelling is the line's only error and later lines report none.
+    /// The arguments are checked quietly, as the line already fails for its name.
+    func declareAsMeant(_ positionals: [ValueSyntax], _ line: inout LineContext) {
+        var quiet = line
+        let arguments = ArgumentChecker.check(schema, positionals: positionals, &quiet)
+        declare(arguments, built: nil, in: &line.state)
+    }
+
     func compile(_ positionals: [ValueSyntax], _ line: inout LineContext) -> (any Command)? {
         let arguments = ArgumentChecker.check(schema, positionals: positionals, &line)
         var command: (any Command)?
@@ -91,6 +100,10 @@ enum CommandRegistry {
         let word = syntax.name.text
         let candidates = commands.filter { $0.schema.words[0] == word }
         guard let first = candidates.first else {
+            let meant = Suggestion.nearest(to: word, in: CommandSchema.commandWords)
+            if meant.count == 1, let definition = commands.first(where: { $0.schema.name == meant[0] }) as? any CommandDefinition {
+                definition.declareAsMeant(syntax.positionals, &line)
+            }
             return line.fail("unknown command '\(word)'\(Suggestion.hint(for: word, in: CommandSchema.commandWords))",
                              at: syntax.name.column, length: syntax.name.length)
         }
@@ -102,6 +115,10 @@ enum CommandRegistry {
                              at: column, length: syntax.positionals.first?.length ?? 1)
         }
         guard let match = candidates.first(where: { $0.schema.words[1] == sub }) else {
+            let meant = Suggestion.nearest(to: sub, in: subcommands)
+            if meant.count == 1, let definition = candidates.first(where: { $0.schema.words[1] == meant[0] }) as? any CommandDefinition {
+                definition.declareAsMeant(Array(syntax.positionals.dropFirst()), &line)
+            }
             return line.fail("unknown \(word) '\(sub)'\(Suggestion.hint(for: sub, in: subcommands)); expected one of: "
                              + subcommands.joined(separator: ", "), at: token.column, length: token.length)
         }
