@@ -148,7 +148,10 @@ public struct NotebookCommand: ParsableCommand {
             FileHandle.standardOutput.write(Data((outcome.output + "\n").utf8))
         }
         if !outcome.message.isEmpty {
-            FileHandle.standardError.write(Data((outcome.message + "\n").utf8))
+            let colour = DiagnosticColour.isEnabled(environment: ProcessInfo.processInfo.environment,
+                                                    standardErrorIsTerminal: isatty(STDERR_FILENO) == 1)
+            let message = colour ? DiagnosticColour.colour(outcome.message) : outcome.message
+            FileHandle.standardError.write(Data((message + "\n").utf8))
         }
         Foundation.exit(outcome.exitCode)
     }

@@ -87,7 +87,7 @@ import TestSupport
         let outcome = try NotebookBinary.run(["build", "notebooks", "--output", "site"], in: folder)
         #expect(outcome.status == 1)
         // Every notebook's errors at once, each at its place in its file.
-        #expect(outcome.standardError.contains("notebooks/beta.md:10:1: error: unknown command 'tabel'; did you mean 'table'?"))
+        #expect(outcome.standardError.contains("notebooks/beta.md:10:1: error: unknown command 'tabel' (did you mean 'table'?)"))
         #expect(outcome.standardError.contains("notebooks/gamma.md:9:16: error: unknown option 'bach'"))
         #expect(outcome.standardError.contains("2 of 3 notebooks have errors"))
         // Nothing ran: every notebook was checked first.

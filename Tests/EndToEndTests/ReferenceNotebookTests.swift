@@ -62,7 +62,7 @@ import TestSupport
         try notebook.write(to: folder.appendingPathComponent("long.md"), atomically: true, encoding: .utf8)
         let outcome = try NotebookBinary.run(["run", "long.md", "--output", "site"], in: folder)
         #expect(outcome.status == 1)
-        #expect(outcome.standardError.contains("long.md:11:6: error: unknown show 'samlpes'; did you mean 'samples'?"))
+        #expect(outcome.standardError.contains("long.md:11:6: error: unknown show 'samlpes' (did you mean 'samples'?)"))
         #expect(!outcome.standardError.contains("epoch"))
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("site").path))
     }

@@ -50,7 +50,7 @@ import TestSupport
         let site = folder.appendingPathComponent("out").path
         let run = NotebookCommand.execute(["run", path, "--output", site, "-q"])
         #expect(run.exitCode == 1)
-        #expect(run.message.contains("broken.md:9:1: error: unknown command 'tabel'; did you mean 'table'?"), "\(run.message)")
+        #expect(run.message.contains("broken.md:9:1: error: unknown command 'tabel' (did you mean 'table'?)"), "\(run.message)")
         #expect(!FileManager.default.fileExists(atPath: site))
         let check = NotebookCommand.execute(["check", path, "-q"])
         #expect(check.exitCode == 1)

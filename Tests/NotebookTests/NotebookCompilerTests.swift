@@ -1,3 +1,4 @@
+import Foundation
 import Notebook
 import NotebookResults
 import Testing
@@ -82,7 +83,7 @@ import VAEEngine
         do {
             _ = try Self.compile(Self.valid, overrides: ["epoch": "1"])
         } catch {
-            #expect("\(error)" == "-p epoch: nb.md has no parameter 'epoch'; did you mean 'epochs'?; it declares: epochs")
+            #expect("\(error)" == "-p epoch: nb.md has no parameter 'epoch' (did you mean 'epochs'?); it declares: epochs")
         }
     }
 
@@ -142,11 +143,11 @@ import VAEEngine
 
     static let brokenCases: [BrokenCase] = [
         BrokenCase(name: "unknown command with suggestion", markdown: block("trian epochs=1"),
-                   expected: ["nb.md:4:1: error: unknown command 'trian'; did you mean 'train'?"]),
+                   expected: ["nb.md:4:1: error: unknown command 'trian' (did you mean 'train'?)"]),
         BrokenCase(name: "unknown command without suggestion", markdown: block("frobnicate"),
                    expected: ["nb.md:4:1: error: unknown command 'frobnicate'"]),
         BrokenCase(name: "unknown option", markdown: block(prelude + "train epochs=1 bacth=10"),
-                   expected: ["nb.md:7:16: error: unknown option 'bacth' for 'train'; did you mean 'batch'?; its options are epochs, steps, batch, lr, optimizer, momentum, loss, kl, beta, reduction, warmup, shuffle"]),
+                   expected: ["nb.md:7:16: error: unknown option 'bacth' for 'train' (did you mean 'batch'?); its options are epochs, steps, batch, lr, optimizer, momentum, loss, kl, beta, reduction, warmup, shuffle"]),
         BrokenCase(name: "wrong type", markdown: block(prelude + "train epochs=many"),
                    expected: ["nb.md:7:14: error: 'epochs' of 'train' must be an integer in 1...100000, found 'many'"]),
         BrokenCase(name: "out of range", markdown: block(prelude + "train epochs=0"),
@@ -168,7 +169,7 @@ import VAEEngine
         BrokenCase(name: "evolution before training", markdown: block(prelude + "show evolution"),
                    expected: ["nb.md:7:1: error: 'show evolution' needs a 'train' command before it"]),
         BrokenCase(name: "unknown dataset", markdown: block("data fashion-mnsit"),
-                   expected: ["nb.md:4:6: error: unknown dataset 'fashion-mnsit'; did you mean 'fashion-mnist'?; expected one of: fashion-mnist, mnist"]),
+                   expected: ["nb.md:4:6: error: unknown dataset 'fashion-mnsit' (did you mean 'fashion-mnist'?); expected one of: fashion-mnist, mnist"]),
         BrokenCase(name: "samples before model", markdown: block("show samples 4"),
                    expected: ["nb.md:4:1: error: 'show samples' needs a model; add a 'model' command before it"]),
         BrokenCase(name: "train before data", markdown: block("model mlp encoder=[8] latent=2 decoder=[8]\ntrain epochs=1"),
@@ -176,11 +177,11 @@ import VAEEngine
         BrokenCase(name: "losses before training", markdown: block(prelude + "plot losses"),
                    expected: ["nb.md:7:1: error: 'plot losses' needs a 'train' command before it"]),
         BrokenCase(name: "unknown subcommand", markdown: block(prelude + "show reconstrutions 4"),
-                   expected: ["nb.md:7:6: error: unknown show 'reconstrutions'; did you mean 'reconstructions'?; expected one of: reconstructions, samples, manifold, evolution, traversal, interpolation"]),
+                   expected: ["nb.md:7:6: error: unknown show 'reconstrutions' (did you mean 'reconstructions'?); expected one of: reconstructions, samples, manifold, evolution, traversal, interpolation"]),
         BrokenCase(name: "missing subcommand", markdown: block(prelude + "table"),
                    expected: ["nb.md:7:6: error: 'table' needs what to table: losses, models"]),
         BrokenCase(name: "unknown parameter reference", markdown: block("param epochs = 2\n" + prelude + "train epochs=$epoch"),
-                   expected: ["nb.md:8:14: error: unknown parameter '$epoch'; did you mean 'epochs'?; declare it first with 'param epoch = …'"]),
+                   expected: ["nb.md:8:14: error: unknown parameter '$epoch' (did you mean 'epochs'?); declare it first with 'param epoch = …'"]),
         BrokenCase(name: "parameter of the wrong type", markdown: block("param size = big\n" + prelude + "train epochs=$size"),
                    expected: ["nb.md:8:14: error: 'epochs' of 'train' must be an integer in 1...100000, found 'big' (from $size)"]),
         BrokenCase(name: "duplicate parameter", markdown: block("param a = 1\nparam a = 2"),
@@ -196,7 +197,7 @@ import VAEEngine
         BrokenCase(name: "option given twice", markdown: block(prelude + "train epochs=1 epochs=2"),
                    expected: ["nb.md:7:16: error: option 'epochs' is given twice"]),
         BrokenCase(name: "unknown activation", markdown: block("model mlp encoder=[8] latent=2 decoder=[8] activation=rleu"),
-                   expected: ["nb.md:4:55: error: unknown activation 'rleu'; did you mean 'relu'?; expected one of: identity, relu, elu, leaky-relu, tanh, sigmoid, softplus"]),
+                   expected: ["nb.md:4:55: error: unknown activation 'rleu' (did you mean 'relu'?); expected one of: identity, relu, elu, leaky-relu, tanh, sigmoid, softplus"]),
         BrokenCase(name: "momentum without sgd", markdown: block(prelude + "train epochs=1 momentum=0.9"),
                    expected: ["nb.md:7:25: error: 'momentum' applies only to optimizer=sgd"]),
         BrokenCase(name: "seed after data", markdown: block("data fashion-mnist\nseed 3"),
@@ -204,7 +205,7 @@ import VAEEngine
         BrokenCase(name: "threshold without static binarization", markdown: block("data mnist threshold=0.3"),
                    expected: ["nb.md:4:22: error: 'threshold' applies only to binarize=static"]),
         BrokenCase(name: "unknown binarization", markdown: block("data mnist binarize=dinamic"),
-                   expected: ["nb.md:4:21: error: unknown binarize 'dinamic'; did you mean 'dynamic'?; expected one of: none, static, dynamic"]),
+                   expected: ["nb.md:4:21: error: unknown binarize 'dinamic' (did you mean 'dynamic'?); expected one of: none, static, dynamic"]),
         BrokenCase(name: "kernel on an MLP", markdown: block("model mlp encoder=[8] latent=2 decoder=[8] kernel=3"),
                    expected: ["nb.md:4:51: error: 'kernel' applies only to conv models"]),
         BrokenCase(name: "summary before model", markdown: block("summary"),
@@ -230,14 +231,14 @@ import VAEEngine
         BrokenCase(name: "a model name that is not a name", markdown: block("model mlp encoder=[8] latent=2 decoder=[8] name=4b"),
                    expected: ["nb.md:4:49: error: 'name' of 'model' must be a name (a letter, then letters, digits, - or _), found '4b'"]),
         BrokenCase(name: "use of an unknown model", markdown: block(prelude + "use modle-1"),
-                   expected: ["nb.md:7:5: error: no model named 'modle-1'; did you mean 'model-1'?; the notebook has built: model-1"]),
+                   expected: ["nb.md:7:5: error: no model named 'modle-1' (did you mean 'model-1'?); the notebook has built: model-1"]),
         BrokenCase(name: "use before any model", markdown: block("use base"),
                    expected: ["nb.md:4:1: error: 'use' needs a model; add a 'model' command before it"]),
         BrokenCase(name: "overlay of an untrained model",
                    markdown: block(prelude + "train epochs=1\nmodel mlp encoder=[8] latent=2 decoder=[8] name=b\nplot losses models=[model-1, b]"),
                    expected: ["nb.md:9:20: error: the model 'b' is not trained by this point"]),
         BrokenCase(name: "overlay of an unknown model", markdown: block(prelude + "train epochs=1\nplot losses models=[model-1, model-2]"),
-                   expected: ["nb.md:8:20: error: no model named 'model-2'; did you mean 'model-1'?; the notebook has built: model-1"]),
+                   expected: ["nb.md:8:20: error: no model named 'model-2' (did you mean 'model-1'?); the notebook has built: model-1"]),
         BrokenCase(name: "overlay without a list", markdown: block(prelude + "train epochs=1\nplot losses models=model-1"),
                    expected: ["nb.md:8:20: error: 'models' of 'plot losses' must be a list of 1...10 names like [a, b], found 'model-1'"]),
         BrokenCase(name: "training of the second model before its train", markdown: block(prelude + "train epochs=1\nmodel mlp encoder=[8] latent=2 decoder=[8] name=b\ntable losses"),
@@ -266,11 +267,11 @@ import VAEEngine
                    expected: ["nb.md:8:16: error: the reconstruction evolution keeps the first 8 test images; ask for at most 8"]),
         BrokenCase(name: "several errors at once, in file order",
                    markdown: block("seed 1\ntrian\n") + "\nprose\n\n```swift-vae\nshow samples 1000\n```\n",
-                   expected: ["nb.md:5:1: error: unknown command 'trian'; did you mean 'train'?",
+                   expected: ["nb.md:5:1: error: unknown command 'trian' (did you mean 'train'?)",
                               "nb.md:12:14: error: 'count' of 'show samples' must be an integer in 1...400, found 1000"]),
         BrokenCase(name: "unknown check option in front matter",
                    markdown: "---\ncheck:\n  tolerence: 1e-3\n---\n" + block("seed 1"),
-                   expected: ["nb.md:3:3: error: unknown check option 'tolerence'; did you mean 'tolerance'?; options: tolerance, pixel-tolerance"]),
+                   expected: ["nb.md:3:3: error: unknown check option 'tolerence' (did you mean 'tolerance'?); options: tolerance, pixel-tolerance"]),
         BrokenCase(name: "check tolerance that is not a number",
                    markdown: "---\ntitle: T\ncheck:\n  pixel-tolerance: lots\n---\n" + block("seed 1"),
                    expected: ["nb.md:4:20: error: 'pixel-tolerance' must be a number from 0 to 1, such as 1e-3; got 'lots'"]),
@@ -279,7 +280,67 @@ import VAEEngine
                    expected: ["nb.md:2:8: error: 'check' takes its options on the lines below it, such as '  tolerance: 1e-3'"]),
         BrokenCase(name: "unknown block attribute",
                    markdown: "# T\n\n```swift-vae {#train tolerence=1e-2}\nseed 1\n```\n",
-                   expected: ["nb.md:3:22: error: unknown block attribute 'tolerence'; did you mean 'tolerance'?; attributes: tolerance, pixel-tolerance"]),
+                   expected: ["nb.md:3:22: error: unknown block attribute 'tolerence' (did you mean 'tolerance'?); attributes: tolerance, pixel-tolerance"]),
+        BrokenCase(name: "a failed model still declares a model, so training it is no follow-on error",
+                   markdown: block("seed 1\ndata fashion-mnist train=100\nmodel mlp encoder=[8] latent_dim=2 decoder=[8]\ntrain epochs=1\nplot losses"),
+                   expected: ["nb.md:6:23: error: unknown option 'latent_dim' for 'model' (did you mean 'latent'?); its options are encoder, latent, decoder, kernel, stride, activation, init, name"]),
+        BrokenCase(name: "a failed model keeps the name it asked for",
+                   markdown: block("model mlp encoder=[8] latent=0 decoder=[8] name=base\nuse base"),
+                   expected: ["nb.md:4:30: error: 'latent' of 'model' must be an integer in 1...1024, found 0"]),
+        BrokenCase(name: "a failed data still declares data",
+                   markdown: block("data fashion-mnsit\nmodel mlp encoder=[8] latent=2 decoder=[8]\ntrain epochs=1\nplot kl"),
+                   expected: ["nb.md:4:6: error: unknown dataset 'fashion-mnsit' (did you mean 'fashion-mnist'?); expected one of: fashion-mnist, mnist"]),
+        BrokenCase(name: "a failed train still trains the model for later figures",
+                   markdown: block(prelude + "train batch=10\nplot losses\nshow evolution"),
+                   expected: ["nb.md:7:15: error: 'train' needs epochs=… or steps=…"]),
+        BrokenCase(name: "a train without data still trains the model for later figures",
+                   markdown: block("model mlp encoder=[8] latent=2 decoder=[8]\ntrain epochs=1\ntable losses"),
+                   expected: ["nb.md:5:1: error: 'train' needs data; add a 'data' command before it"]),
+        BrokenCase(name: "a misspelt command declares what the command it suggests makes",
+                   markdown: block("seed 1\ndata fashion-mnist train=100\nmodle mlp encoder=[8] latent=2 decoder=[8]\ntrian epochs=1\nplot losses"),
+                   expected: ["nb.md:6:1: error: unknown command 'modle' (did you mean 'model'?)",
+                              "nb.md:7:1: error: unknown command 'trian' (did you mean 'train'?)"]),
+        BrokenCase(name: "a misspelt subcommand declares what the command it suggests makes",
+                   markdown: block(prelude + "save wieghts w2.ckpt\nload weights w2.ckpt"),
+                   expected: ["nb.md:7:6: error: unknown save 'wieghts' (did you mean 'weights'?); expected one of: weights"]),
+        BrokenCase(name: "a save into a missing folder, and no follow-on error for loading it",
+                   markdown: block(prelude + "save weights nowhere/w.ckpt\nload weights nowhere/w.ckpt"),
+                   expected: ["nb.md:7:14: error: cannot save 'nowhere/w.ckpt': the folder 'nowhere' does not exist; create it first"]),
+        BrokenCase(name: "every missing required option at once", markdown: block("model mlp"),
+                   expected: ["nb.md:4:10: error: 'model' needs encoder=… (hidden layer sizes (mlp) or filter counts (conv) of the encoder: a list like [512,256] of 0...8 integers in 1...8192), latent=… (size of the latent space: an integer in 1...1024) and decoder=… (hidden layer sizes (mlp) or filter counts (conv) of the decoder: a list like [512,256] of 0...8 integers in 1...8192)"]),
+        BrokenCase(name: "missing options beside a wrong one", markdown: block("model conv latent=x"),
+                   expected: ["nb.md:4:19: error: 'latent' of 'model' must be an integer in 1...1024, found 'x'",
+                              "nb.md:4:20: error: 'model' needs encoder=… (hidden layer sizes (mlp) or filter counts (conv) of the encoder: a list like [512,256] of 0...8 integers in 1...8192) and decoder=… (hidden layer sizes (mlp) or filter counts (conv) of the decoder: a list like [512,256] of 0...8 integers in 1...8192)"]),
+        BrokenCase(name: "Keras's hidden names both encoder and decoder", markdown: block("model mlp hidden=[8] latent=2"),
+                   expected: ["nb.md:4:11: error: unknown option 'hidden' for 'model' (did you mean 'encoder' or 'decoder'?); its options are encoder, latent, decoder, kernel, stride, activation, init, name"]),
+        BrokenCase(name: "PyTorch's names for training options",
+                   markdown: block(prelude + "train num_epochs=1 batch_size=10 learning_rate=1e-3 kl_weight=2"),
+                   expected: ["nb.md:7:7: error: unknown option 'num_epochs' for 'train' (did you mean 'epochs'?); its options are epochs, steps, batch, lr, optimizer, momentum, loss, kl, beta, reduction, warmup, shuffle",
+                              "nb.md:7:20: error: unknown option 'batch_size' for 'train' (did you mean 'batch'?); its options are epochs, steps, batch, lr, optimizer, momentum, loss, kl, beta, reduction, warmup, shuffle",
+                              "nb.md:7:34: error: unknown option 'learning_rate' for 'train' (did you mean 'lr'?); its options are epochs, steps, batch, lr, optimizer, momentum, loss, kl, beta, reduction, warmup, shuffle",
+                              "nb.md:7:53: error: unknown option 'kl_weight' for 'train' (did you mean 'beta'?); its options are epochs, steps, batch, lr, optimizer, momentum, loss, kl, beta, reduction, warmup, shuffle"]),
+        BrokenCase(name: "z_dim is the latent size", markdown: block("model mlp encoder=[8] z_dim=2 decoder=[8]"),
+                   expected: ["nb.md:4:23: error: unknown option 'z_dim' for 'model' (did you mean 'latent'?); its options are encoder, latent, decoder, kernel, stride, activation, init, name"]),
+        BrokenCase(name: "fit is train", markdown: block(prelude + "fit epochs=1"),
+                   expected: ["nb.md:7:1: error: unknown command 'fit' (did you mean 'train'?)"]),
+        BrokenCase(name: "an optimizer by its class name", markdown: block(prelude + "train epochs=1 optimizer=AdamW"),
+                   expected: ["nb.md:7:26: error: unknown optimizer 'AdamW' (did you mean 'adam'?); expected one of: adam, sgd, rmsprop"]),
+        BrokenCase(name: "an option of another command", markdown: block(prelude + "train epochs=1 activation=relu"),
+                   expected: ["nb.md:7:16: error: 'activation' belongs to 'model', not 'train'"]),
+        BrokenCase(name: "an option of two other commands", markdown: block(prelude + "show samples steps=3"),
+                   expected: ["nb.md:7:14: error: 'steps' belongs to 'train', 'show traversal' and 'show interpolation', not 'show samples'"]),
+        BrokenCase(name: "a quoted number", markdown: block(prelude + "train epochs=\"5\""),
+                   expected: ["nb.md:7:14: error: 'epochs' of 'train' must be an integer in 1...100000, found \"5\"; drop the quotes"]),
+        BrokenCase(name: "a quoted word", markdown: block(prelude + "train epochs=1 optimizer=\"adam\""),
+                   expected: ["nb.md:7:26: error: 'optimizer' of 'train' must be one of adam, sgd, rmsprop, found \"adam\"; drop the quotes"]),
+        BrokenCase(name: "a quoted list", markdown: block("model mlp encoder=\"[8]\" latent=2 decoder=[8]"),
+                   expected: ["nb.md:4:19: error: 'encoder' of 'model' must be a list like [512,256] of 0...8 integers in 1...8192, found \"[8]\"; drop the quotes"]),
+        BrokenCase(name: "an unclosed fence swallows the prose after it",
+                   markdown: "# T\n\n```swift-vae\nseed 1\n\nSome prose after the block.\n\n## More\n",
+                   expected: ["nb.md:3:1: error: unclosed ```swift-vae fence opened at line 3; close it with a line of ``` after its last command"]),
+        BrokenCase(name: "an unclosed fence in a list item, after a closed one",
+                   markdown: block("seed 1") + "\n- step\n\n  ````swift-vae\n  data mnist\n\n  Prose.\n",
+                   expected: ["nb.md:9:3: error: unclosed ````swift-vae fence opened at line 9; close it with a line of ```` after its last command"]),
         BrokenCase(name: "block tolerance out of range",
                    markdown: "# T\n\n```swift-vae {tolerance=2}\nseed 1\n```\n",
                    expected: ["nb.md:3:15: error: 'tolerance' must be a number from 0 to 1, such as 1e-3; got '2'"]),
@@ -359,6 +420,26 @@ import VAEEngine
         #expect(missing.count == 1)
         #expect(missing.first?.hasPrefix("nb.md:7:14: error: no checkpoint 'nowhere.ckpt' (looked for /") == true)
         #expect(Self.errors(Self.block(Self.prelude + "save weights w.ckpt\nload weights w.ckpt")).isEmpty)
+        #expect(Self.errors(Self.block(Self.prelude + "save weights \"w.ckpt\"\nload weights \"w.ckpt\"")).isEmpty)
+    }
+
+    @Test func aCheckpointFromElsewhereMustFitTheModel() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nb-header-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("old.ckpt")
+        try Checkpoint.save(VAE(spec: ModelSpec(encoder: [16], latent: 2, decoder: [16])), to: file)
+        #expect(Self.errors(Self.block("model mlp encoder=[16] latent=2 decoder=[16] activation=elu\nload weights \(file.path)")).isEmpty)
+        #expect(Self.errors(Self.block(Self.prelude + "load weights \(file.path)")) == [
+            "nb.md:7:14: error: checkpoint '\(file.path)' holds a model mlp encoder=[16] latent=2 decoder=[16], "
+                + "not the current model's mlp encoder=[8] latent=2 decoder=[8] "
+                + "(encoder.0.weight is [16, 784] in the file, [8, 784] in the model)",
+        ])
+        let notACheckpoint = folder.appendingPathComponent("notes.txt")
+        try Data("hello".utf8).write(to: notACheckpoint)
+        #expect(Self.errors(Self.block(Self.prelude + "load weights \(notACheckpoint.path)")) == [
+            "nb.md:7:14: error: \(notACheckpoint.path) is not a VAE checkpoint (it does not start with the VAECKPT signature)",
+        ])
     }
 
     @Test func convolutionalModelsAreCheckedAgainstTheImage() throws {
@@ -382,7 +463,7 @@ import VAEEngine
             Issue.record("expected an error")
         } catch {
             #expect("\(error)" == """
-                nb.md:7:3: error: unknown command 'trian'; did you mean 'train'?
+                nb.md:7:3: error: unknown command 'trian' (did you mean 'train'?)
                     trian epochs=2
                     ^~~~~
                 1 error in nb.md

@@ -2,10 +2,14 @@ import NotebookResults
 
 /// Checks a command's written arguments against its schema: their number, names, types, ranges and `$name` references.
 enum ArgumentChecker {
-    /// The checked arguments of the line, or nil after reporting every problem in them.
-    static func check(_ schema: CommandSchema, positionals: [ValueSyntax], _ line: inout LineContext) -> CheckedArguments? {
+    /// The line's arguments, checked: those that are valid, with `isComplete` false after
+    /// reporting every problem in them (so a failed line can still declare what it makes).
+    static func check(_ schema: CommandSchema, positionals: [ValueSyntax], _ line: inout LineContext) -> CheckedArguments {
         var arguments = CheckedArguments(schema: schema)
         var ok = true
+        /// Arguments the line tried to give, validly or not, or that an unknown option was suggested
+        /// for: a missing one among them is already reported.
+        var attempted: Set<String> = []
         if positionals.count > schema.positionals.count {
             let extra = positionals[schema.positionals.count]
             let expected = schema.positionals.isEmpty ? "no values" : "\(schema.positionals.count) value\(schema.positionals.count == 1 ? "" : "s")"
@@ -15,6 +19,7 @@ enum ArgumentChecker {
             ok = false
         }
         for (schemaArgument, value) in zip(schema.positionals, positionals) {
+            attempted.insert(schemaArgument.name)
             do throws(LineProblem) {
                 let typed = try convert(value, to: schemaArgument, in: schema, parameters: line.parameters)
                 arguments.set(schemaArgument.name, to: typed, at: .init(column: value.column, length: value.length))
@@ -27,17 +32,17 @@ enum ArgumentChecker {
         for option in line.syntax.options {
             let key = option.key.text
             guard let schemaArgument = schema.options.first(where: { $0.name == key }) else {
-                let known = optionNames.isEmpty ? "it takes no options" : "its options are " + optionNames.joined(separator: ", ")
-                line.report(LineProblem("unknown option '\(key)' for '\(schema.name)'\(Suggestion.hint(for: key, in: optionNames)); \(known)",
-                                        column: option.key.column, length: option.key.length))
+                line.report(LineProblem(unknownOption(key, of: schema), column: option.key.column, length: option.key.length))
+                attempted.formUnion(Suggestion.nearest(to: key, in: optionNames))
                 ok = false
                 continue
             }
-            if arguments.span(of: key) != nil {
+            if attempted.contains(key) {
                 line.report(LineProblem("option '\(key)' is given twice", column: option.key.column, length: option.key.length))
                 ok = false
                 continue
             }
+            attempted.insert(key)
             do throws(LineProblem) {
                 let typed = try convert(option.value, to: schemaArgument, in: schema, parameters: line.parameters)
                 arguments.set(key, to: typed, at: .init(column: option.value.column, length: option.value.length))
@@ -46,16 +51,35 @@ enum ArgumentChecker {
                 ok = false
             }
         }
-        for required in schema.positionals + schema.options where required.omitted == .required {
-            if arguments.span(of: required.name) == nil, ok {
-                let isPositional = schema.positionals.contains(required)
-                let form = isPositional ? required.name : "\(required.name)=…"
-                line.report(LineProblem("'\(schema.name)' needs \(form) (\(required.summary): \(required.type.noun))",
-                                        column: line.syntax.endColumn))
-                ok = false
-            }
+        let missing = (schema.positionals + schema.options).filter {
+            $0.omitted == .required && !attempted.contains($0.name)
         }
-        return ok ? arguments : nil
+        if !missing.isEmpty {
+            let needs = missing.map { required in
+                let form = schema.positionals.contains(required) ? required.name : "\(required.name)=…"
+                return "\(form) (\(required.summary): \(required.type.noun))"
+            }
+            line.report(LineProblem("'\(schema.name)' needs " + listed(needs), column: line.syntax.endColumn))
+            ok = false
+        }
+        arguments.isComplete = ok
+        return arguments
+    }
+
+    /// Why `key` is no option of `schema`: the commands it belongs to, else a suggestion and the options there are.
+    static func unknownOption(_ key: String, of schema: CommandSchema) -> String {
+        let owners = CommandSchema.all.filter { $0.name != schema.name && $0.options.contains { $0.name == key } }
+        if !owners.isEmpty {
+            return "'\(key)' belongs to " + listed(owners.map { "'\($0.name)'" }) + ", not '\(schema.name)'"
+        }
+        let optionNames = schema.options.map(\.name)
+        let known = optionNames.isEmpty ? "it takes no options" : "its options are " + optionNames.joined(separator: ", ")
+        return "unknown option '\(key)' for '\(schema.name)'\(Suggestion.hint(for: key, in: optionNames)); \(known)"
+    }
+
+    /// `a`, `a and b`, `a, b and c`.
+    static func listed(_ items: [String]) -> String {
+        items.count <= 1 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + items.last!
     }
 
     /// Whether `word` can name something: a letter, then letters, digits, `-` or `_`.
@@ -74,7 +98,11 @@ enum ArgumentChecker {
         func problem(_ message: String) -> LineProblem {
             LineProblem(message, column: value.column, length: value.length)
         }
-        let wrongKind = problem("\(what) must be \(argument.type.noun), found '\(value.text)'\(origin)")
+        // A quoted value is text; only paths may be written so.
+        let quoted = if case .scalar(let token) = value, case .string = token.kind { true } else { false }
+        let wrongKind = quoted
+            ? problem("\(what) must be \(argument.type.noun), found \(value.text)\(origin); drop the quotes")
+            : problem("\(what) must be \(argument.type.noun), found '\(value.text)'\(origin)")
         if case .scalar(let token) = value, case .reference(let name) = token.kind {
             // Errors point at the reference, where the user used the value.
             let placed = try parameters.substitute(name, at: value)

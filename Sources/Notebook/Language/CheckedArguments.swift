@@ -38,6 +38,9 @@ struct CheckedArguments {
     let schema: CommandSchema
     /// The values written on the line, by argument name.
     private(set) var written: [String: (value: TypedValue, span: Span)] = [:]
+    /// False when the line has problems: then `written` holds only its valid arguments, and a
+    /// required one may be missing, so only `value(_:)` and `span(of:)` may read them.
+    var isComplete = true
 
     init(schema: CommandSchema) {
         self.schema = schema

@@ -67,3 +67,39 @@ struct DiagnosticLog {
         diagnostics.append(Diagnostic(location: location, message: message, length: length, sourceLine: line(location.line)))
     }
 }
+
+/// Colour for diagnostics on a terminal: `error:` in red, `warning:` in magenta and the caret
+/// line in green, as clang and swiftc print them.
+public enum DiagnosticColour {
+    /// Whether standard error gets colour: `NO_COLOR` set to anything but the empty string turns it
+    /// off (no-color.org), else `FORCE_COLOR` set to anything but empty, `0` or `false` turns it on
+    /// even when standard error is not a terminal, else a terminal other than `TERM=dumb` gets it.
+    public static func isEnabled(environment: [String: String], standardErrorIsTerminal: Bool) -> Bool {
+        if let noColour = environment["NO_COLOR"], !noColour.isEmpty { return false }
+        if let force = environment["FORCE_COLOR"], !force.isEmpty {
+            return !["0", "false"].contains(force.lowercased())
+        }
+        return standardErrorIsTerminal && environment["TERM"] != "dumb"
+    }
+
+    static let red = "\u{1B}[1;31m", magenta = "\u{1B}[1;35m", green = "\u{1B}[1;32m", reset = "\u{1B}[0m"
+
+    /// `text` with each line's `error:` and `warning:` label and each caret line (`^~~~`) coloured.
+    public static func colour(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            if trimmed.first == "^", trimmed.allSatisfy({ $0 == "^" || $0 == "~" }) {
+                return line.prefix(line.count - trimmed.count) + green + trimmed + reset
+            }
+            for (label, code) in [("error:", red), ("warning:", magenta)] {
+                if line.hasPrefix(label) { return code + label + reset + line.dropFirst(label.count) }
+                if let range = line.range(of: ": \(label) ") {
+                    let start = line.index(range.lowerBound, offsetBy: 2)
+                    let end = line.index(start, offsetBy: label.count)
+                    return line[..<start] + code + line[start..<end] + reset + line[end...]
+                }
+            }
+            return String(line)
+        }.joined(separator: "\n")
+    }
+}

@@ -39,6 +39,13 @@ public struct NotebookCompiler {
         var shown = document
         var blocks: [BlockProgram] = []
         for block in document.runnableBlocks {
+            if let fence = unclosedFence(of: block) {
+                // cmark runs an unclosed fence to the end of the file: its "commands" are prose.
+                log.add("unclosed \(fence) fence opened at line \(block.fenceLocation.line); close it with a line of "
+                        + String(fence.prefix { $0 == fence.first }) + " after its last command",
+                        at: block.fenceLocation, length: fence.count)
+                continue
+            }
             var commands: [LocatedCommand] = []
             let lines = block.source.split(separator: "\n", omittingEmptySubsequences: false)
             for (lineOffset, line) in lines.enumerated() {
@@ -58,6 +65,25 @@ public struct NotebookCompiler {
         return NotebookProgram(document: shown, blocks: blocks,
                                parameters: parameters.declarations.map { ($0.name, $0.text) }, seed: state.seed ?? 0,
                                tolerance: notebookTolerance)
+    }
+
+    /// The opening fence as written (```` ```swift-vae ````) when `block` has no closing fence, else nil.
+    ///
+    /// cmark ends an unclosed block at the end of the file (or of its list item or quote); a
+    /// closed one ends on the line after its content, which holds its closing fence.
+    private func unclosedFence(of block: CodeBlock) -> String? {
+        guard block.firstContentLine > block.fenceLocation.line,
+              let opening = log.line(block.fenceLocation.line)?.dropFirst(block.fenceLocation.column - 1),
+              let fenceCharacter = opening.first, fenceCharacter == "`" || fenceCharacter == "~" else { return nil }
+        let fenceLength = opening.prefix { $0 == fenceCharacter }.count
+        let contentLines = block.source.isEmpty ? 0 : block.source.split(separator: "\n", omittingEmptySubsequences: false).count
+        if let closing = log.line(block.firstContentLine + contentLines) {
+            // Container markers (list indentation, `>`) may come before the fence.
+            let rest = closing.drop { $0 == " " || $0 == "\t" || $0 == ">" }
+            let run = rest.prefix { $0 == fenceCharacter }.count
+            if run >= fenceLength, rest.dropFirst(run).allSatisfy(\.isWhitespace) { return nil }
+        }
+        return String(repeating: fenceCharacter, count: fenceLength) + block.language
     }
 
     /// The command on one line of `block`, or nil for a blank line or after reporting its problems.

@@ -9,7 +9,9 @@ struct StaticState {
     /// A model the notebook has built by this point.
     struct BuiltModel {
         var name: String
-        var spec: ModelSpec
+        /// Its architecture; nil when its `model` line failed, which still declares the model
+        /// so later lines report no follow-on errors, but leaves nothing to check them against.
+        var spec: ModelSpec?
         var hasTrained = false
     }
 
@@ -22,8 +24,11 @@ struct StaticState {
     /// Checkpoint paths a `save weights` earlier in the notebook will have written.
     var savedPaths: Set<String> = []
 
-    /// The current model's architecture.
-    var model: ModelSpec? { currentIndex.map { models[$0].spec } }
+    /// Whether a model has been built (or its `model` line tried) by this point.
+    var hasModel: Bool { currentIndex != nil }
+
+    /// The current model's architecture, when it is known.
+    var model: ModelSpec? { currentIndex.flatMap { models[$0].spec } }
 
     /// Whether the current model has been trained.
     var hasTrained: Bool {
@@ -56,7 +61,7 @@ enum Prerequisite: Sendable, Equatable {
     /// Why `command` cannot come here, or nil when `state` meets the prerequisite.
     func problem(for command: String, in state: StaticState) -> String? {
         switch self {
-        case .model: state.model != nil ? nil : "'\(command)' needs a model; add a 'model' command before it"
+        case .model: state.hasModel ? nil : "'\(command)' needs a model; add a 'model' command before it"
         case .data: state.hasData ? nil : "'\(command)' needs data; add a 'data' command before it"
         case .training:
             state.hasTrained ? nil

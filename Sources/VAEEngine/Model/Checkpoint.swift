@@ -240,6 +240,34 @@ public enum Checkpoint {
         return try decode(bytes, path: path)
     }
 
+    /// The spec and the parameters' names and shapes a checkpoint's header announces, read
+    /// without its values or checksum, so a notebook can check a checkpoint fits its model
+    /// before anything runs (`load` checks the whole file when it reads it).
+    public static func header(at url: URL) throws -> (spec: ModelSpec, parameters: [(name: String, shape: [Int])]) {
+        let path = url.relativePath
+        let bytes = try readBytes(url, path: path)
+        let magicSeen = min(bytes.count, magic.count)
+        guard bytes[0..<magicSeen] == magic[0..<magicSeen] else { throw CheckpointError.notACheckpoint(path: path) }
+        guard bytes.count >= prefixLength else {
+            throw CheckpointError.truncated(path: path, expectedBytes: prefixLength + digestLength, actualBytes: bytes.count)
+        }
+        let version = loadUInt32(bytes, at: 8)
+        guard (1...formatVersion).contains(version) else {
+            throw CheckpointError.unsupportedVersion(path: path, version: version, supported: formatVersion)
+        }
+        let headerEnd = prefixLength + Int(loadUInt32(bytes, at: 12))
+        guard bytes.count >= headerEnd + digestLength else {
+            throw CheckpointError.truncated(path: path, expectedBytes: headerEnd + digestLength, actualBytes: bytes.count)
+        }
+        guard let header = try? JSONDecoder().decode(Header.self, from: Data(bytes[prefixLength..<headerEnd])) else {
+            throw CheckpointError.corrupt(path: path, reason: "its header is not valid JSON of a checkpoint")
+        }
+        // Version 1 stored dense weights [inputs, outputs]; `read` transposes them.
+        return (header.spec, header.parameters.map { entry in
+            (entry.name, version == 1 && entry.shape.count == 2 ? [entry.shape[1], entry.shape[0]] : entry.shape)
+        })
+    }
+
     private static func readBytes(_ url: URL, path: String) throws -> [UInt8] {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {

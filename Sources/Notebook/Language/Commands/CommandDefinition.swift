@@ -18,26 +18,51 @@ protocol LanguageCommand: Sendable {
 
 /// A command whose arguments are checked against its schema, then built into its typed `Command`.
 ///
-/// One file per command declares its schema, its prerequisites, and `build`, which reads
-/// every argument from `CheckedArguments` so defaults are written once, in the schema.
+/// One file per command declares its schema, its prerequisites, `build`, which reads
+/// every argument from `CheckedArguments` so defaults are written once, in the schema, and
+/// `declare`, what later lines may take as made.
 protocol CommandDefinition: LanguageCommand {
     /// What earlier commands must have made, checked in this order before `build`.
     var prerequisites: [Prerequisite] { get }
 
-    /// The typed command from checked arguments, after the prerequisites are met; records the
-    /// command's effect on `line.state`, or returns nil after reporting a problem in `line`.
+    /// The typed command from complete checked arguments, after the prerequisites are met,
+    /// or nil after reporting a problem in `line`. What it makes is recorded by `declare`.
     func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> (any Command)?
+
+    /// Records on `state` what the command makes for later lines: after `build` when the line
+    /// compiles (`built` is its command), and also when it fails (`built` is nil, `arguments`
+    /// hold only what is valid), so a failed `model` still leaves a model and later lines
+    /// report no follow-on errors ("'train' needs a model"). Nothing by default.
+    func declare(_ arguments: CheckedArguments, built: (any Command)?, in state: inout StaticState)
 }
 
 extension CommandDefinition {
     var prerequisites: [Prerequisite] { [] }
 
+    func declare(_ arguments: CheckedArguments, built: (any Command)?, in state: inout StaticState) {}
+
+    /// For a line whose misspelt name suggests this command (`trian epochs=1`): declares what the
+    /// command would make, so the misspelling is the line's only error and later lines report none.
+    /// The arguments are checked quietly, as the line already fails for its name.
+    func declareAsMeant(_ positionals: [ValueSyntax], _ line: inout LineContext) {
+        var quiet = line
+        let arguments = ArgumentChecker.check(schema, positionals: positionals, &quiet)
+        declare(arguments, built: nil, in: &line.state)
+    }
+
     func compile(_ positionals: [ValueSyntax], _ line: inout LineContext) -> (any Command)? {
-        guard let arguments = ArgumentChecker.check(schema, positionals: positionals, &line) else { return nil }
-        for prerequisite in prerequisites {
-            if let problem = prerequisite.problem(for: schema.name, in: line.state) { return line.failCommand(problem) }
+        let arguments = ArgumentChecker.check(schema, positionals: positionals, &line)
+        var command: (any Command)?
+        if arguments.isComplete {
+            let state = line.state
+            if let problem = prerequisites.lazy.compactMap({ $0.problem(for: schema.name, in: state) }).first {
+                line.failCommand(problem) as Void?
+            } else {
+                command = build(arguments, &line)
+            }
         }
-        return build(arguments, &line)
+        declare(arguments, built: command, in: &line.state)
+        return command
     }
 }
 
@@ -75,6 +100,10 @@ enum CommandRegistry {
         let word = syntax.name.text
         let candidates = commands.filter { $0.schema.words[0] == word }
         guard let first = candidates.first else {
+            let meant = Suggestion.nearest(to: word, in: CommandSchema.commandWords)
+            if meant.count == 1, let definition = commands.first(where: { $0.schema.name == meant[0] }) as? any CommandDefinition {
+                definition.declareAsMeant(syntax.positionals, &line)
+            }
             return line.fail("unknown command '\(word)'\(Suggestion.hint(for: word, in: CommandSchema.commandWords))",
                              at: syntax.name.column, length: syntax.name.length)
         }
@@ -86,6 +115,10 @@ enum CommandRegistry {
                              at: column, length: syntax.positionals.first?.length ?? 1)
         }
         guard let match = candidates.first(where: { $0.schema.words[1] == sub }) else {
+            let meant = Suggestion.nearest(to: sub, in: subcommands)
+            if meant.count == 1, let definition = candidates.first(where: { $0.schema.words[1] == meant[0] }) as? any CommandDefinition {
+                definition.declareAsMeant(Array(syntax.positionals.dropFirst()), &line)
+            }
             return line.fail("unknown \(word) '\(sub)'\(Suggestion.hint(for: sub, in: subcommands)); expected one of: "
                              + subcommands.joined(separator: ", "), at: token.column, length: token.length)
         }

@@ -24,9 +24,13 @@ struct DataDefinition: CommandDefinition {
         if let span = arguments.span(of: "threshold"), arguments.word("binarize") != "static" {
             return line.fail("'threshold' applies only to binarize=static", at: span)
         }
-        line.state.hasData = true
         return DataCommand(DataRequest(name: arguments.word("dataset"), trainCount: arguments.value("train")?.integer,
                                        testCount: arguments.value("test")?.integer, binarization: binarization))
+    }
+
+    /// Data, even from a failed line.
+    func declare(_ arguments: CheckedArguments, built: (any Command)?, in state: inout StaticState) {
+        state.hasData = true
     }
 }
 

@@ -14,14 +14,44 @@ struct LoadWeightsDefinition: CommandDefinition {
 
     func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> (any Command)? {
         let path = arguments.word("path")
-        if !line.state.savedPaths.contains(path) {
-            let resolved = URL(fileURLWithPath: path, relativeTo: line.notebookFolder).path
-            if !FileManager.default.fileExists(atPath: resolved) {
-                return line.fail("no checkpoint '\(path)' (looked for \(resolved)); write one first with 'save weights \(path)'",
-                                 at: arguments.span(of: "path")!)
-            }
+        // A checkpoint the notebook saves itself fits by construction only if saved from this
+        // architecture, which running it checks; one that exists already is checked here.
+        guard !line.state.savedPaths.contains(path) else { return LoadWeightsCommand(path: path) }
+        let url = URL(fileURLWithPath: path, relativeTo: line.notebookFolder)
+        if !FileManager.default.fileExists(atPath: url.path) {
+            return line.fail("no checkpoint '\(path)' (looked for \(url.path)); write one first with 'save weights \(path)'",
+                             at: arguments.span(of: "path")!)
+        }
+        let header: (spec: ModelSpec, parameters: [(name: String, shape: [Int])])
+        do {
+            header = try Checkpoint.header(at: url)
+        } catch {
+            return line.fail("\(error)", at: arguments.span(of: "path")!)
+        }
+        if let spec = line.state.model, let problem = Self.mismatch(header, spec) {
+            return line.fail("checkpoint '\(path)' \(problem)", at: arguments.span(of: "path")!)
         }
         return LoadWeightsCommand(path: path)
+    }
+
+    /// How a checkpoint's parameters differ from those of a model of `spec`, or nil when they fit.
+    static func mismatch(_ header: (spec: ModelSpec, parameters: [(name: String, shape: [Int])]), _ spec: ModelSpec) -> String? {
+        let model = VAE(spec: spec).parameters.map { (name: $0.name, shape: $0.shape) }
+        guard let index = (0..<max(model.count, header.parameters.count)).first(where: { index in
+            index >= model.count || index >= header.parameters.count
+                || model[index].name != header.parameters[index].name || model[index].shape != header.parameters[index].shape
+        }) else { return nil }
+        func describe(_ spec: ModelSpec) -> String {
+            func list(_ sizes: [Int]) -> String { "[" + sizes.map(String.init).joined(separator: ",") + "]" }
+            return "\(spec.kind.rawValue) encoder=\(list(spec.encoder)) latent=\(spec.latent) decoder=\(list(spec.decoder))"
+                + (spec.kind == .conv ? " kernel=\(spec.kernel) stride=\(spec.stride)" : "")
+        }
+        let name = index < header.parameters.count ? header.parameters[index].name : model[index].name
+        func shape(_ parameters: [(name: String, shape: [Int])]) -> String {
+            parameters.first { $0.name == name }.map { "[" + $0.shape.map(String.init).joined(separator: ", ") + "]" } ?? "absent"
+        }
+        return "holds a model \(describe(header.spec)), not the current model's \(describe(spec)) "
+            + "(\(name) is \(shape(header.parameters)) in the file, \(shape(model)) in the model)"
     }
 }
 

@@ -42,9 +42,24 @@ struct ModelDefinition: CommandDefinition {
             if let span = arguments.span(of: "name") { return line.fail(message, at: span) }
             return line.failCommand(message)
         }
-        line.state.models.append(.init(name: name, spec: spec))
-        line.state.currentIndex = line.state.models.count - 1
         return ModelCommand(spec: spec, name: name)
+    }
+
+    /// A model, current from here on: the one built, or for a failed line one of unknown
+    /// architecture under the name it asked for (or the earlier model of that name).
+    func declare(_ arguments: CheckedArguments, built: (any Command)?, in state: inout StaticState) {
+        if let model = built as? ModelCommand {
+            state.models.append(.init(name: model.name, spec: model.spec))
+            state.currentIndex = state.models.count - 1
+            return
+        }
+        let name = arguments.value("name")?.word ?? state.nextDefaultName
+        if let index = state.models.firstIndex(where: { $0.name == name }) {
+            state.currentIndex = index
+        } else {
+            state.models.append(.init(name: name, spec: nil))
+            state.currentIndex = state.models.count - 1
+        }
     }
 }
 

@@ -13,8 +13,24 @@ struct SaveWeightsDefinition: CommandDefinition {
 
     func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> (any Command)? {
         let path = arguments.word("path")
-        line.state.savedPaths.insert(path)
+        // Checked before anything runs, so a long training is not lost to a typo in a folder.
+        let folder = URL(fileURLWithPath: path, relativeTo: line.notebookFolder).standardizedFileURL
+            .deletingLastPathComponent()
+        let written = (path as NSString).deletingLastPathComponent
+        let named = written.isEmpty ? "the notebook's folder" : "the folder '\(written)'"
+        var isFolder: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder) || !isFolder.boolValue {
+            return line.fail("cannot save '\(path)': \(named) does not exist; create it first", at: arguments.span(of: "path")!)
+        }
+        if !FileManager.default.isWritableFile(atPath: folder.path) {
+            return line.fail("cannot save '\(path)': \(named) is not writable", at: arguments.span(of: "path")!)
+        }
         return SaveWeightsCommand(path: path)
+    }
+
+    /// The checkpoint, for a later `load weights`, even when this line fails.
+    func declare(_ arguments: CheckedArguments, built: (any Command)?, in state: inout StaticState) {
+        if let path = arguments.value("path")?.word { state.savedPaths.insert(path) }
     }
 }
 

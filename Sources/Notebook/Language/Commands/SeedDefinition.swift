@@ -12,7 +12,7 @@ struct SeedDefinition: CommandDefinition {
         if line.state.seed != nil {
             return line.failCommand("the seed is already set; a notebook has one seed")
         }
-        if line.state.hasData || line.state.model != nil {
+        if line.state.hasData || line.state.hasModel {
             return line.failCommand("'seed' must come before 'data' and 'model' so every draw depends on it")
         }
         line.state.seed = seed

@@ -49,12 +49,16 @@ struct TrainDefinition: CommandDefinition {
             return line.fail("give either epochs or steps, not both", at: arguments.span(of: "steps")!)
         default: break
         }
-        line.state.hasTrained = true
         // With steps, the plan ignores epochs; 1 only fills the field.
         return TrainCommand(plan: TrainingPlan(epochs: epochs ?? 1, steps: steps, batchSize: arguments.integer("batch"),
                                                optimizer: optimizer, objective: objective,
                                                warmupEpochs: arguments.integer("warmup"),
                                                shuffle: arguments.boolean("shuffle")))
+    }
+
+    /// The current model trained, even by a failed line.
+    func declare(_ arguments: CheckedArguments, built: (any Command)?, in state: inout StaticState) {
+        state.hasTrained = true
     }
 }
 
