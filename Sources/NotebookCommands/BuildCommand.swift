@@ -102,7 +102,7 @@ public struct BuildCommand: ReportingCommand {
                 let names = declared.sorted()
                 let known = names.isEmpty ? "they declare no parameters" : "they declare: " + names.joined(separator: ", ")
                 var suggestion = ""
-                if let near = NotebookCommand.closestName(to: unknown, in: names) { suggestion = "; did you mean '\(near)'?" }
+                if let near = NotebookCommand.closestName(to: unknown, in: names) { suggestion = " (did you mean '\(near)'?)" }
                 throw CommandFailure.usage("-p \(unknown): no notebook in \(folder) declares a parameter '\(unknown)'"
                                            + "\(suggestion); \(known)")
             }

@@ -90,7 +90,7 @@ public struct NotebookCommand: ParsableCommand {
     static func unknownSubcommand(in arguments: [String]) -> CommandFailure? {
         guard let first = arguments.first, !first.hasPrefix("-"), !subcommandNames.contains(first) else { return nil }
         var message = "error: unknown command '\(first)'"
-        if let suggestion = closestName(to: first, in: subcommandNames) { message += "; did you mean '\(suggestion)'?" }
+        if let suggestion = closestName(to: first, in: subcommandNames) { message += " (did you mean '\(suggestion)'?)" }
         message += "\nThe commands are: " + subcommandNames.filter { $0 != "help" }.joined(separator: ", ")
             + ". See 'notebook --help'."
         return .usage(message)

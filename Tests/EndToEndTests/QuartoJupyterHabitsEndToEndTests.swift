@@ -167,7 +167,7 @@ import VAEEngine
 
         let unknown = try NotebookBinary.run(["build", "notebooks", "-p", "epoch=1", "--quiet"], in: folder)
         #expect(unknown.status == 2)
-        #expect(unknown.standardError == "-p epoch: no notebook in notebooks declares a parameter 'epoch'; "
-                + "did you mean 'epochs'?; they declare: epochs\n")
+        #expect(unknown.standardError == "-p epoch: no notebook in notebooks declares a parameter 'epoch' "
+                + "(did you mean 'epochs'?); they declare: epochs\n")
     }
 }

@@ -52,7 +52,7 @@ import TestSupport
     func aMisspeltSubcommandIsAUsageErrorWithASuggestion(typed: String, meant: String) {
         let outcome = NotebookCommand.execute([typed, "x.md"])
         #expect(outcome.exitCode == 2)
-        #expect(outcome.message.hasPrefix("error: unknown command '\(typed)'; did you mean '\(meant)'?\n"), "\(outcome.message)")
+        #expect(outcome.message.hasPrefix("error: unknown command '\(typed)' (did you mean '\(meant)'?)\n"), "\(outcome.message)")
         #expect(outcome.message.contains("The commands are: run, check, build, params, preview, clean."))
     }
 
@@ -112,7 +112,7 @@ import TestSupport
         let outcome = NotebookCommand.execute(["params", path])
         #expect(outcome.exitCode == 1)
         #expect(outcome.output == "")
-        #expect(outcome.message.contains("\(path):6:1: error: unknown command 'parm'; did you mean 'param'?"), "\(outcome.message)")
+        #expect(outcome.message.contains("\(path):6:1: error: unknown command 'parm' (did you mean 'param'?)"), "\(outcome.message)")
         let missing = NotebookCommand.execute(["params", folder.appendingPathComponent("nowhere.md").path])
         #expect(missing.exitCode == 2)
         #expect(missing.message.hasSuffix("nowhere.md: error: no such file"))
@@ -126,8 +126,8 @@ import TestSupport
         let site = folder.appendingPathComponent("out").path
         let outcome = NotebookCommand.execute(["build", folder.path, "-p", "epoch=1", "--output", site, "-q"])
         #expect(outcome.exitCode == 2)
-        #expect(outcome.message == "-p epoch: no notebook in \(folder.path) declares a parameter 'epoch'; "
-                + "did you mean 'epochs'?; they declare: dataset, epochs, lr, width")
+        #expect(outcome.message == "-p epoch: no notebook in \(folder.path) declares a parameter 'epoch' "
+                + "(did you mean 'epochs'?); they declare: dataset, epochs, lr, width")
         #expect(!FileManager.default.fileExists(atPath: site))
         let malformed = NotebookCommand.execute(["build", folder.path, "-p", "epochs"])
         #expect(malformed.exitCode == 2)

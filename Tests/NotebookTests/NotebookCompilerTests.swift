@@ -347,9 +347,9 @@ import VAEEngine
         // Quarto's executable fence and `#|` cell options.
         BrokenCase(name: "unknown attribute in a Quarto fence",
                    markdown: "# T\n\n```{swift-vae tolerence=1e-2}\nseed 1\n```\n",
-                   expected: ["nb.md:3:15: error: unknown block attribute 'tolerence'; did you mean 'tolerance'?; attributes: tolerance, pixel-tolerance"]),
+                   expected: ["nb.md:3:15: error: unknown block attribute 'tolerence' (did you mean 'tolerance'?); attributes: tolerance, pixel-tolerance"]),
         BrokenCase(name: "unknown cell option", markdown: block("#| ecko: false\nseed 1"),
-                   expected: ["nb.md:4:4: error: unknown cell option 'ecko'; did you mean 'echo'?; options: echo, output, label, tolerance, pixel-tolerance"]),
+                   expected: ["nb.md:4:4: error: unknown cell option 'ecko' (did you mean 'echo'?); options: echo, output, label, tolerance, pixel-tolerance"]),
         BrokenCase(name: "echo that is not a truth value", markdown: block("#| echo: maybe\nseed 1"),
                    expected: ["nb.md:4:10: error: 'echo' must be true or false, found 'maybe'"]),
         BrokenCase(name: "output that is not a truth value", markdown: block("  #|output: \"yes\"  # quoted\nseed 1"),
