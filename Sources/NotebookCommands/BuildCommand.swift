@@ -101,8 +101,7 @@ public struct BuildCommand: ReportingCommand {
             if let unknown = overrides.keys.filter({ !declared.contains($0) }).sorted().first {
                 let names = declared.sorted()
                 let known = names.isEmpty ? "they declare no parameters" : "they declare: " + names.joined(separator: ", ")
-                var suggestion = ""
-                if let near = NotebookCommand.closestName(to: unknown, in: names) { suggestion = " (did you mean '\(near)'?)" }
+                let suggestion = Suggestion.hint(for: unknown, in: names)
                 throw CommandFailure.usage("-p \(unknown): no notebook in \(folder) declares a parameter '\(unknown)'"
                                            + "\(suggestion); \(known)")
             }

@@ -90,35 +90,10 @@ public struct NotebookCommand: ParsableCommand {
     static func unknownSubcommand(in arguments: [String]) -> CommandFailure? {
         guard let first = arguments.first, !first.hasPrefix("-"), !subcommandNames.contains(first) else { return nil }
         var message = "error: unknown command '\(first)'"
-        if let suggestion = closestName(to: first, in: subcommandNames) { message += " (did you mean '\(suggestion)'?)" }
+        message += Suggestion.hint(for: first, in: subcommandNames)
         message += "\nThe commands are: " + subcommandNames.filter { $0 != "help" }.joined(separator: ", ")
             + ". See 'notebook --help'."
         return .usage(message)
-    }
-
-    /// The name in `names` nearest `word` by edit distance (transpositions count as one),
-    /// when it is near enough to be a typo.
-    static func closestName(to word: String, in names: [String]) -> String? {
-        let scored = names.map { (name: $0, distance: editDistance(word.lowercased(), $0)) }
-        guard let best = scored.min(by: { $0.distance < $1.distance }) else { return nil }
-        return best.distance <= max(1, min(best.name.count, word.count) / 2) ? best.name : nil
-    }
-
-    /// Optimal string alignment distance between `a` and `b`.
-    private static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
-        var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
-        for i in 0...a.count { d[i][0] = i }
-        for j in 0...b.count { d[0][j] = j }
-        for i in 1...a.count {
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
-            }
-        }
-        return d[a.count][b.count]
     }
 
     /// An error of ArgumentParser's: a help request, or a usage error with its message.

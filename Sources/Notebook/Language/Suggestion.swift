@@ -1,6 +1,6 @@
 import NotebookResults
 /// Did-you-mean suggestions: the words PyTorch, Keras and TensorFlow users write for ours, then edit distance.
-enum Suggestion {
+public enum Suggestion {
     /// What users of other frameworks write, lowercased with `_` for `-`, and the words of this
     /// language they mean, in order of preference. Only candidates of the place asked about are
     /// suggested, so `hidden` suggests `encoder` and `decoder` for `model` and nothing for `train`.
@@ -82,7 +82,7 @@ enum Suggestion {
 
     /// ` (did you mean 'x'?)`, ` (did you mean 'x' or 'y'?)`, or nothing; it follows the
     /// word it is about, so a message reads "unknown option 'bacth' for 'train' (did you mean 'batch'?); …".
-    static func hint(for word: String, in candidates: [String]) -> String {
+    public static func hint(for word: String, in candidates: [String]) -> String {
         let meant = nearest(to: word, in: candidates)
         guard !meant.isEmpty else { return "" }
         return " (did you mean " + meant.map { "'\($0)'" }.joined(separator: " or ") + "?)"
