@@ -51,6 +51,7 @@ public struct BuildCommand: ReportingCommand {
             }
         }
         let compiled = try compileAll(notebooks.paths, overrides: overrides)
+        try site.checkWritable()
         var results: [RunResult] = []
         var failed: [(path: String, failure: CommandFailure)] = []
         for (ordinal, notebook) in compiled.enumerated() {

@@ -48,6 +48,35 @@ public struct SiteOptions: ParsableArguments {
     public var reproducingWords: [String] {
         output == Self.defaultOutput ? [] : ["--output", output]
     }
+
+    public func validate() throws {
+        if output.isEmpty { throw ValidationError("--output needs a folder name") }
+    }
+
+    /// Fails unless the site folder can be written, checked before anything runs: the folder,
+    /// or the nearest folder above it that exists, takes a new folder (made and removed at once),
+    /// so a run that cannot publish stops before it trains, and nothing is left behind.
+    func checkWritable() throws {
+        let files = FileManager.default
+        var folder = URL(fileURLWithPath: output).standardizedFileURL
+        var isDirectory: ObjCBool = false
+        while !files.fileExists(atPath: folder.path, isDirectory: &isDirectory) {
+            let parent = folder.deletingLastPathComponent()
+            if parent.path == folder.path { break }
+            folder = parent
+        }
+        func failure(_ reason: String) -> CommandFailure {
+            .notebook("error: cannot write the site to \(output): \(reason)")
+        }
+        guard isDirectory.boolValue else { throw failure("\(folder.path) is not a folder") }
+        let probe = folder.appendingPathComponent(".notebook-write-check-\(UUID().uuidString)")
+        do {
+            try files.createDirectory(at: probe, withIntermediateDirectories: false)
+        } catch {
+            throw failure("\(folder.path) does not take new files (\((error as NSError).localizedFailureReason ?? error.localizedDescription))")
+        }
+        try? files.removeItem(at: probe)
+    }
 }
 
 /// What `--threads` means when it is not given, for `RunnerOptions`.

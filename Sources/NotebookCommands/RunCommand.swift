@@ -29,6 +29,7 @@ public struct RunCommand: ReportingCommand {
         let overrides = try parameters.overrides()
         let program = try NotebookPipeline.compile(notebook, overrides: overrides)
         try NotebookPipeline.checkImages(program)
+        try site.checkWritable()
         // A record is made cold, so what it holds never depends on what a cache held.
         let result = try NotebookPipeline.execute(program, threads: runner.threadCount, quiet: runner.quiet,
                                                   overrides: overrides, command: reproducingCommand(),

@@ -175,3 +175,29 @@ import TestSupport
         }
     }
 }
+
+/// A site folder that cannot be written is found before anything trains.
+@Suite struct SiteFolderCheckTests {
+    static let notebook = "```swift-vae\nseed 1\ndata fashion-mnist train=100 test=20\nmodel mlp encoder=[8] latent=2 decoder=[8]\ntrain epochs=1 batch=50\n```\n"
+
+    @Test(arguments: ["run", "build"])
+    func anUnwritableSiteStopsBeforeTraining(command: String) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("site-check-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("n.md").path
+        try Self.notebook.write(toFile: path, atomically: true, encoding: .utf8)
+        // A regular file where the site's parent folder should be: no user can write below it.
+        let blocker = folder.appendingPathComponent("blocker")
+        try Data("x".utf8).write(to: blocker)
+        let target = command == "run" ? path : folder.path
+        let outcome = NotebookCommand.execute([command, target, "--output", blocker.appendingPathComponent("site").path,
+                                               "--no-cache", "-q"])
+        #expect(outcome.exitCode == 1)
+        #expect(outcome.message == "error: cannot write the site to \(blocker.path)/site: \(blocker.path) is not a folder",
+                "\(outcome.message)")
+        let empty = NotebookCommand.execute([command, target, "--output", "", "-q"])
+        #expect(empty.exitCode == 2)
+        #expect(empty.message.contains("--output needs a folder name"), "\(empty.message)")
+    }
+}
