@@ -54,9 +54,14 @@ public struct ParamsCommand: ReportingCommand {
         return (["Parameters of \(notebook) (set them with -p name=value):"] + lines).joined(separator: "\n")
     }
 
-    /// The program's parameters in declaration order, each with the position of its `param` line.
+    /// The program's parameters in declaration order, each with the position of its `param`
+    /// line or of its key under the front matter's `params:`.
     static func entries(of program: NotebookProgram) -> [Entry] {
         var locations: [String: SourceLocation] = [:]
+        // Parameters declared in the front matter's `params:` are at their key there.
+        for entry in program.document.frontMatter.entries where entry.key.hasPrefix("params.") {
+            locations[String(entry.key.dropFirst("params.".count))] = entry.keyLocation
+        }
         for located in program.blocks.flatMap(\.commands) {
             if let parameter = located.command as? ParameterCommand, locations[parameter.name] == nil {
                 locations[parameter.name] = located.location

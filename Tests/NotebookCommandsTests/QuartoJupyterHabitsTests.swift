@@ -78,6 +78,17 @@ import TestSupport
             """)
     }
 
+    @Test func paramsDeclaredInTheFrontMatterAreListedAtTheirKey() throws {
+        let notebook = "---\ntitle: P\nparams:\n  width: 64\n---\n\n```swift-vae\nparam epochs = 2\nseed 1\n```\n"
+        let folder = try folder(with: ["p.md": notebook])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("p.md").path
+        let outcome = NotebookCommand.execute(["params", path])
+        #expect(outcome.exitCode == 0, "\(outcome.message)")
+        #expect(outcome.output.contains("width   integer  default 64  \(path):4:3"), "\(outcome.output)")
+        #expect(outcome.output.contains("epochs  integer  default 2   \(path):8:1"), "\(outcome.output)")
+    }
+
     @Test func paramsAsJSON() throws {
         let folder = try folder(with: ["p.md": Self.parameterNotebook])
         defer { try? FileManager.default.removeItem(at: folder) }
