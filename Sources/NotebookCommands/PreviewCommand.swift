@@ -126,6 +126,8 @@ enum PreviewServer {
         case "gif": "image/gif"
         case "svg": "image/svg+xml"
         case "webp": "image/webp"
+        case "csv": "text/csv; charset=utf-8"
+        case "json": "application/json"
         default: "application/octet-stream"
         }
     }

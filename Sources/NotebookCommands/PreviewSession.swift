@@ -20,6 +20,8 @@ final class PreviewSession: @unchecked Sendable {
     private var watched: [URL] = []
     /// The local images the notebooks' prose shows, site path → file, served as they are now.
     private var images: [String: URL] = [:]
+    /// The files the pages export beside them (`vae/losses.csv`, figures), site path → bytes.
+    private var exports: [String: Data] = [:]
     private(set) var version = 0
 
     init(notebooks: [String], overrides: [String: String], threads: Int, quiet: Bool,
@@ -42,8 +44,10 @@ final class PreviewSession: @unchecked Sendable {
         }
     }
 
-    /// The bytes of the local image at site path `name` (`figs/a.png`), read when asked.
+    /// The bytes of the local image at site path `name` (`figs/a.png`), read when asked, or
+    /// of a file a page exports (`vae/block-2-samples.png`).
     func image(_ name: String) -> Data? {
+        if let exported = lock.withLock({ exports[name] }) { return exported }
         guard let file = lock.withLock({ images[name] }) else { return nil }
         return FileManager.default.contents(atPath: file.path)
     }
@@ -59,6 +63,7 @@ final class PreviewSession: @unchecked Sendable {
         var newEntries: [PageSummary] = []
         var newWatched: [URL] = []
         var newImages: [String: URL] = [:]
+        var newExports: [String: Data] = [:]
         let next = currentVersion + 1
         for path in notebooks {
             let name = SitePublisher.pageName(forNotebook: path)
@@ -81,7 +86,9 @@ final class PreviewSession: @unchecked Sendable {
             if let failure, !quiet { FileHandle.standardError.write(Data((failure + "\n").utf8)) }
             let decoration = PreviewDecoration(version: next, error: failure)
             if let good = lock.withLock({ lastGood[path] }) {
-                newPages[name] = renderNotebookPage(good, preview: decoration)
+                let page = renderNotebookPageWithExports(good, preview: decoration)
+                newPages[name] = page.html
+                newExports.merge(page.files) { first, _ in first }
                 newEntries.append(SiteManifest.entry(for: good, href: name))
             } else {
                 newPages[name] = renderPreviewErrorPage(notebook: path, preview: decoration)
@@ -93,6 +100,7 @@ final class PreviewSession: @unchecked Sendable {
             entries = newEntries
             watched = newWatched
             images = newImages
+            exports = newExports
             version = next
         }
     }

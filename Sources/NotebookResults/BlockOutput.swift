@@ -218,11 +218,36 @@ public struct Metric: Sendable, Equatable, Codable {
     /// What it is, e.g. `epoch 3 test loss`.
     public var name: String
     public var value: Double
+    /// The model it is about (`model-1`, or the name the notebook gave it), for the exported
+    /// `losses.csv` and `metrics.json`; nil in results written before it existed. The record
+    /// leaves it out: its blocks already say which model they train.
+    public var model: String?
 
-    public init(name: String, value: Double) {
+    public init(name: String, value: Double, model: String? = nil) {
         self.name = name
         self.value = value
+        self.model = model
     }
+
+    private enum CodingKeys: String, CodingKey { case name, value, model }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        value = try container.decode(Double.self, forKey: .value)
+        model = try container.decodeIfPresent(String.self, forKey: .model)
+    }
+
+    /// `model` only when known, so a metric without one encodes as before it existed.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(value, forKey: .value)
+        try container.encodeIfPresent(model, forKey: .model)
+    }
+
+    /// This metric without its model, as the record keeps it.
+    public var withoutModel: Metric { Metric(name: name, value: value) }
 }
 
 /// The outputs of one runnable block.

@@ -41,7 +41,7 @@ public struct RecordedManifest: Sendable, Equatable, Codable {
         case blasThreads = "blas-threads"
     }
 
-    init(_ manifest: RunManifest) {
+    public init(_ manifest: RunManifest) {
         seed = manifest.seed
         parameters = manifest.parameters
         overrides = manifest.overrides

@@ -105,7 +105,7 @@ private struct BarChartLayout {
         if !chart.caption.isEmpty { label += ". \(chart.caption)" }
         if !label.hasSuffix(".") { label += "." }
         var svg = """
-        <svg class="chart bar-chart" viewBox="0 0 \(c(ChartStyle.width)) \(c(Self.height))" width="\(c(ChartStyle.width))" \
+        <svg xmlns="http://www.w3.org/2000/svg" class="chart bar-chart" viewBox="0 0 \(c(ChartStyle.width)) \(c(Self.height))" width="\(c(ChartStyle.width))" \
         height="\(c(Self.height))" role="img" aria-label="\(escapeHTMLAttribute(label))" \
         font-family="system-ui, sans-serif" font-size="\(c(ChartStyle.fontSize))" fill="currentColor">
         <title>\(escapeHTMLText(chart.title.isEmpty ? "Bar chart" : chart.title))</title>

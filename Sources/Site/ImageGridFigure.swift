@@ -56,7 +56,7 @@ public func renderImageGridFigure(_ grid: ImageGridOutput) -> String {
     if !grid.caption.isEmpty { description += ". \(grid.caption)" }
 
     var svg = """
-    <svg class="image-grid" viewBox="0 0 \(c(width)) \(c(height))" width="\(c(width))" height="\(c(height))" \
+    <svg xmlns="http://www.w3.org/2000/svg" class="image-grid" viewBox="0 0 \(c(width)) \(c(height))" width="\(c(width))" height="\(c(height))" \
     role="img" aria-label="\(escapeHTMLAttribute(description))" font-family="system-ui, sans-serif" font-size="12" \
     fill="currentColor">
     <title>\(escapeHTMLText(title))</title>
@@ -100,6 +100,28 @@ public func renderImageGridFigure(_ grid: ImageGridOutput) -> String {
     }
     svg += "</svg>"
     return "<figure class=\"figure image-grid\">\n\(svg)\(figcaption)\n</figure>"
+}
+
+/// The images of `grid` as a PNG file for the page's exports: the bitmap the figure embeds
+/// (tiles with 1-pixel white gaps), every pixel enlarged to a `scale` × `scale` square by
+/// nearest neighbour, so it stays as crisp as the data; nil for a grid without images.
+func imageGridPNG(_ grid: ImageGridOutput, scale: Int) throws -> [UInt8]? {
+    guard grid.rows > 0, grid.columns > 0, grid.imageWidth > 0, grid.imageHeight > 0, scale > 0 else { return nil }
+    let tiled = ImageGridTiling(grid)
+    let width = tiled.width * scale
+    var pixels = [UInt8](repeating: 0, count: width * tiled.height * scale)
+    for y in 0..<tiled.height {
+        var row = [UInt8](repeating: 0, count: width)
+        for x in 0..<tiled.width {
+            let value = tiled.pixels[y * tiled.width + x]
+            for copy in 0..<scale { row[x * scale + copy] = value }
+        }
+        for copy in 0..<scale {
+            let start = (y * scale + copy) * width
+            pixels.replaceSubrange(start..<start + width, with: row)
+        }
+    }
+    return try PNGEncoder.encodeGrayscale(width: width, height: tiled.height * scale, pixels: pixels)
 }
 
 /// The latent-space ticks of a manifold grid: values under the first, middle and last

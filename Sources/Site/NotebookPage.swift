@@ -25,10 +25,26 @@ import NotebookResults
 ///   - indexHref: the relative URL of the site's index, linked from the header.
 public func renderNotebookPage(_ run: RunResult, stylesheetHref: String = "style.css",
                                indexHref: String = "index.html", preview: PreviewDecoration? = nil) -> String {
+    renderNotebookPageWithExports(run, stylesheetHref: stylesheetHref, indexHref: indexHref, preview: preview).html
+}
+
+/// The page of `renderNotebookPage` with the files it links to beside it (`PageExports`):
+/// each figure shown is also a file in `NAME/` (NAME the page's name without `.html`),
+/// linked from under the figure ("SVG · PNG"), and `NAME/losses.csv` (`LossesCSV`) and
+/// `NAME/metrics.json` (`MetricsJSON`) hold the run's numbers. Figures the page hides
+/// (`#| output: false`) are not exported.
+public func renderNotebookPageWithExports(_ run: RunResult, stylesheetHref: String = "style.css",
+                                          indexHref: String = "index.html",
+                                          preview: PreviewDecoration? = nil) -> RenderedNotebookPage {
     let document = run.document
     let title = notebookTitle(document)
     var outputsByBlock: [Int: [BlockOutput]] = [:]
     for result in run.results { outputsByBlock[result.blockIndex, default: []] += result.outputs }
+    let folder = PageExports.folder(forPage: SitePublisher.pageName(forNotebook: document.path))
+    var exporter = FigureExporter(folder: folder)
+    // A block's number among the runnable blocks, from 1: the `block-N` of its figures' names.
+    var runnableOrdinal: [Int: Int] = [:]
+    for (ordinal, block) in document.runnableBlocks.enumerated() { runnableOrdinal[block.index] = ordinal + 1 }
 
     let contents = renderContents(document.headings)
     var body = document.segments.contains(.contents) ? "" : contents
@@ -52,7 +68,8 @@ public func renderNotebookPage(_ run: RunResult, stylesheetHref: String = "style
                 if let code { body += code + "\n" }
                 if !outputs.isEmpty {
                     body += "<div class=\"outputs\">\n"
-                    body += outputs.map(renderBlockOutput).joined(separator: "\n")
+                    let cellName = FigureExportNames.cell(label: cell.label, ordinal: runnableOrdinal[block.index] ?? 0)
+                    body += outputs.map { exporter.render($0, cell: cellName) }.joined(separator: "\n")
                     body += "\n</div>\n"
                 }
                 body += "</div>\n"
@@ -60,7 +77,10 @@ public func renderNotebookPage(_ run: RunResult, stylesheetHref: String = "style
         }
     }
 
-    return """
+    var files = exporter.files
+    files["\(folder)/\(LossesCSV.fileName)"] = Data(LossesCSV.text(of: run).utf8)
+    files["\(folder)/\(MetricsJSON.fileName)"] = MetricsJSON.data(of: run)
+    let html = """
     <!DOCTYPE html>
     <html lang="en">
     <head>
@@ -84,6 +104,7 @@ public func renderNotebookPage(_ run: RunResult, stylesheetHref: String = "style
     </html>
 
     """
+    return RenderedNotebookPage(html: html, files: files)
 }
 
 /// The title of a notebook's page: its first level-1 heading, else its file name.

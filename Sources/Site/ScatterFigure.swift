@@ -94,7 +94,7 @@ private struct ScatterLayout {
         if !scatter.caption.isEmpty { label += ". \(scatter.caption)" }
         if !label.hasSuffix(".") { label += "." }
         var svg = """
-        <svg class="chart scatter" viewBox="0 0 \(c(ChartStyle.width)) \(c(Self.height))" width="\(c(ChartStyle.width))" \
+        <svg xmlns="http://www.w3.org/2000/svg" class="chart scatter" viewBox="0 0 \(c(ChartStyle.width)) \(c(Self.height))" width="\(c(ChartStyle.width))" \
         height="\(c(Self.height))" role="img" aria-label="\(escapeHTMLAttribute(label))" \
         font-family="system-ui, sans-serif" font-size="\(c(ChartStyle.fontSize))" fill="currentColor">
         <title>\(escapeHTMLText(scatter.title.isEmpty ? "Scatter plot" : scatter.title))</title>

@@ -10,7 +10,9 @@ public enum SitePublisher {
     }
 
     /// Writes the runs' pages with the local images their prose shows (at the same
-    /// relative paths, see `SiteImages`), and the index of every page the folder's
+    /// relative paths, see `SiteImages`) and the files each page exports beside it
+    /// (`renderNotebookPageWithExports`: figures, `losses.csv`, `metrics.json` in `NAME/`),
+    /// and the index of every page the folder's
     /// manifest lists with these added; returns the page files written, in name order.
     ///
     /// - Throws: `ImageReferenceErrors` (every missing image of every run) before anything
@@ -40,7 +42,18 @@ public enum SitePublisher {
         }
         for run in runs {
             let name = pageName(forNotebook: run.document.path)
-            pages[name] = renderNotebookPage(run)
+            let page = renderNotebookPageWithExports(run)
+            pages[name] = page.html
+            // The exports beside the page (`NAME/…`): an image of the prose at one of their
+            // paths would be silently replaced, so it is refused.
+            for (path, bytes) in page.files.sorted(by: { $0.key < $1.key }) {
+                if images[path] != nil {
+                    throw SiteError.cannotWrite(path: folder.appendingPathComponent(path).path,
+                                                reason: "the notebook's image '\(path)' has the path of a file exported "
+                                                    + "beside \(name); move the image to another folder")
+                }
+                assets[path] = bytes
+            }
             entries.append(SiteManifest.entry(for: run, href: name))
         }
         let manifest = try SiteManifest.read(from: folder).updating(with: entries)

@@ -96,6 +96,10 @@ figure { margin: 1rem 0; }
 figcaption { margin-top: 0.5rem; font-size: 0.875rem; color: var(--muted); text-align: center; }
 .figure-title { font-weight: 600; color: var(--text); }
 .figure-empty { color: var(--muted); font-style: italic; }
+/* The links to a figure's exported files: small and quiet under the caption. */
+.figure-exports { margin: 0.25rem 0 0; font-size: 0.75rem; color: var(--muted); text-align: center; }
+.figure-exports a { color: inherit; text-decoration: none; border-bottom: 1px dotted currentColor; }
+.figure-exports a:hover { color: var(--accent); }
 
 /* Tables. */
 table { border-collapse: collapse; margin: 0.75rem 0; font-size: 0.9rem; font-variant-numeric: tabular-nums; }
@@ -164,7 +168,7 @@ del { text-decoration-thickness: 1px; }
     --output-mark: #888888;
   }
   body { max-width: none; padding: 0; font-size: 11pt; }
-  .site-header { display: none; }
+  .site-header, .figure-exports { display: none; }
   a { color: inherit; text-decoration: none; }
   pre, pre.output { white-space: pre-wrap; overflow-wrap: anywhere; overflow: visible; }
   .outputs { overflow: visible; }

@@ -41,7 +41,8 @@ import Testing
         #expect(try Data(contentsOf: site.appendingPathComponent("figs/deep/a b.png")) == png)
         #expect(try Data(contentsOf: site.appendingPathComponent("top.svg")) == Data("<svg/>".utf8))
         let names = try FileManager.default.contentsOfDirectory(atPath: site.path).sorted()
-        #expect(names == ["figs", "index.html", "site.json", "style.css", "top.svg", "vae.html"])
+        // `vae/` holds the page's exports (losses.csv, metrics.json).
+        #expect(names == ["figs", "index.html", "site.json", "style.css", "top.svg", "vae", "vae.html"])
     }
 
     @Test func aMissingImageIsReportedWithItsPositionAndNothingIsWritten() throws {

@@ -34,7 +34,9 @@ struct CacheKeys {
     let stateAfter: [String]
 
     /// Bumped whenever a figure's computation changes, so cached figures are not reused.
-    static let figureCodeVersion = "figures/2"
+    /// `figures/3`: metrics name their model (for the exported `losses.csv`), so a cached
+    /// run exports the same files as a fresh one.
+    static let figureCodeVersion = "figures/3"
     static let format = "notebook-cache/3"
 
     init(program: NotebookProgram, threads: Int, cpuArchitecture: String,

@@ -247,17 +247,19 @@ public final class Executor {
         options.cache?.reason(forRunning: ordinal, of: program, keys: keys)
     }
 
-    /// An epoch's losses, unrounded, for the record.
-    static func metrics(of record: EpochRecord) -> [Metric] {
+    /// An epoch's losses of `model`, unrounded, for the record and the exported `losses.csv`.
+    static func metrics(of record: EpochRecord, model: String) -> [Metric] {
         let prefix = "epoch \(record.epoch)"
         var metrics = [
-            Metric(name: "\(prefix) train loss", value: record.train),
-            Metric(name: "\(prefix) train reconstruction", value: record.trainReconstruction),
-            Metric(name: "\(prefix) train KL", value: record.trainKL),
+            Metric(name: "\(prefix) train loss", value: record.train, model: model),
+            Metric(name: "\(prefix) train reconstruction", value: record.trainReconstruction, model: model),
+            Metric(name: "\(prefix) train KL", value: record.trainKL, model: model),
         ]
-        if let test = record.test { metrics.append(Metric(name: "\(prefix) test loss", value: test)) }
-        if let value = record.testReconstruction { metrics.append(Metric(name: "\(prefix) test reconstruction", value: value)) }
-        if let value = record.testKL { metrics.append(Metric(name: "\(prefix) test KL", value: value)) }
+        if let test = record.test { metrics.append(Metric(name: "\(prefix) test loss", value: test, model: model)) }
+        if let value = record.testReconstruction {
+            metrics.append(Metric(name: "\(prefix) test reconstruction", value: value, model: model))
+        }
+        if let value = record.testKL { metrics.append(Metric(name: "\(prefix) test KL", value: value, model: model)) }
         return metrics
     }
 
@@ -300,7 +302,7 @@ public final class Executor {
         }
         state.history += records
         for record in records {
-            session.metrics += Self.metrics(of: record)
+            session.metrics += Self.metrics(of: record, model: session.current.name)
         }
         return records
     }
@@ -326,7 +328,7 @@ public final class Executor {
             restored.metrics = metrics
             session.replaceState(with: restored)
             earlier = Array(session.current.history.suffix(continuation.trained.epochs))
-            for record in earlier { session.metrics += Self.metrics(of: record) }
+            for record in earlier { session.metrics += Self.metrics(of: record, model: session.current.name) }
             progress.note("  continues the cached run of \(continuation.trained.epochs) epoch"
                              + (continuation.trained.epochs == 1 ? "" : "s"))
             remaining = rest

@@ -41,9 +41,9 @@ public struct EvaluateCommand: Command, Equatable {
                                             streamIndex: UInt64(1_000_000 + state.evaluations),
                                             binarization: session.binarization)
         session.metrics += [
-            Metric(name: "evaluate \(split.rawValue) loss", value: totals.meanTotal),
-            Metric(name: "evaluate \(split.rawValue) reconstruction", value: totals.meanReconstruction),
-            Metric(name: "evaluate \(split.rawValue) KL", value: totals.meanKL),
+            Metric(name: "evaluate \(split.rawValue) loss", value: totals.meanTotal, model: state.name),
+            Metric(name: "evaluate \(split.rawValue) reconstruction", value: totals.meanReconstruction, model: state.name),
+            Metric(name: "evaluate \(split.rawValue) KL", value: totals.meanKL, model: state.name),
         ]
         var estimate: ImportanceWeightedEstimate?
         if let samples = iwae {
@@ -53,7 +53,7 @@ public struct EvaluateCommand: Command, Equatable {
                 reconstruction: state.objective.reconstruction, seed: session.seed,
                 streamIndex: UInt64(state.evaluations), binarization: session.binarization)
             session.metrics.append(Metric(name: "evaluate \(split.rawValue) log-likelihood L_\(samples)",
-                                          value: bound.meanLogLikelihoodBound))
+                                          value: bound.meanLogLikelihoodBound, model: state.name))
             state.likelihood = LikelihoodEstimate(split: split, samples: samples, value: bound.meanLogLikelihoodBound)
             estimate = bound
         }

@@ -27,8 +27,10 @@ public struct PlotKLCommand: Command, Equatable {
         let session = context.session, state = session.current
         let data = session.split(split)
         let diagnostics = try LatentDiagnostics.compute(model: state.model, data: data)
-        session.metrics += diagnostics.klPerDimension.enumerated().map { Metric(name: "KL z\($0.offset + 1)", value: $0.element) }
-        session.metrics.append(Metric(name: "active units", value: Double(diagnostics.activeUnits)))
+        session.metrics += diagnostics.klPerDimension.enumerated().map {
+            Metric(name: "KL z\($0.offset + 1)", value: $0.element, model: state.name)
+        }
+        session.metrics.append(Metric(name: "active units", value: Double(diagnostics.activeUnits), model: state.name))
         return [context.figures.klBars(diagnostics, split: split, model: session.models.count > 1 ? state.name : nil)]
     }
 }
