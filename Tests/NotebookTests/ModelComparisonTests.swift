@@ -45,6 +45,9 @@ import Testing
         #expect(both.results[1].metrics == alone.results[1].metrics)
         #expect(Self.grids(Self.outputs(both, block: 1)) == Self.grids(Self.outputs(alone, block: 1)))
         #expect(both.results[1].metrics.count >= 10)
+        // Each metric names its model, for the exported losses.csv and metrics.json.
+        #expect(both.results[0].metrics.allSatisfy { $0.model == "a" })
+        #expect(both.results[1].metrics.allSatisfy { $0.model == "b" })
     }
 
     @Test func overlaidCurvesAndTheComparisonTable() throws {

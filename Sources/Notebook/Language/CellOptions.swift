@@ -29,7 +29,8 @@ enum CellOptions {
         Option(name: "output", accepts: "`true` or `false`",
                summary: "`false` hides the block's outputs on the page; they are still run, recorded and checked."),
         Option(name: "label", accepts: NameRule.description,
-               summary: "The cell's `id` on the page, so `#name` links to it; unique in the notebook."),
+               summary: "The cell's `id` on the page, so `#name` links to it, and the first part of its exported "
+                   + "figures' file names (`name-loss-per-epoch.svg`); unique in the notebook."),
         Option(name: "tolerance", accepts: "a number from 0 to 1",
                summary: "The block's relative tolerance for `notebook check`, as `{tolerance=…}` sets it."),
         Option(name: "pixel-tolerance", accepts: "a number from 0 to 1",
