@@ -37,11 +37,18 @@ import TestSupport
         try text.write(to: url, atomically: true, encoding: .utf8)
     }
 
-    /// Every file of a folder, name → bytes, to compare a site before and after.
+    /// Every file of a folder and its sub-folders (a page's exports), relative path → bytes,
+    /// to compare a site before and after.
     func contents(of folder: URL) throws -> [String: Data] {
         var files: [String: Data] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
-            files[name] = try Data(contentsOf: folder.appendingPathComponent(name))
+            let url = folder.appendingPathComponent(name)
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+                for (path, data) in try contents(of: url) { files["\(name)/\(path)"] = data }
+            } else {
+                files[name] = try Data(contentsOf: url)
+            }
         }
         return files
     }
@@ -58,7 +65,11 @@ import TestSupport
 
         let site = folder.appendingPathComponent("site")
         let files = try contents(of: site)
-        #expect(Set(files.keys) == ["alpha.html", "beta.html", "index.html", "style.css", "site.json"])
+        #expect(Set(files.keys.filter { !$0.contains("/") }) == ["alpha.html", "beta.html", "index.html", "style.css", "site.json"])
+        // Beside each page, its exports.
+        for name in ["alpha/losses.csv", "alpha/metrics.json", "beta/losses.csv", "beta/metrics.json"] {
+            #expect(files[name] != nil, "\(name)")
+        }
         let alpha = String(decoding: files["alpha.html"] ?? Data(), as: UTF8.self)
         let beta = String(decoding: files["beta.html"] ?? Data(), as: UTF8.self)
         #expect(alpha.contains("<title>Alpha</title>") && alpha.contains("<svg"))
