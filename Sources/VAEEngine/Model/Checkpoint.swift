@@ -44,13 +44,15 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
     }
 
     public var description: String {
+        // A checkpoint is the engine's format; a .safetensors file is called what it is.
+        let checkpoint = WeightsFormat(path: path) == .safetensors ? "safetensors file" : "checkpoint"
         switch self {
         case .fileNotFound(let path):
-            return "checkpoint \(path) does not exist"
+            return "\(checkpoint) \(path) does not exist"
         case .unreadable(let path, let reason):
-            return "checkpoint \(path) cannot be read: \(reason)"
+            return "\(checkpoint) \(path) cannot be read: \(reason)"
         case .unwritable(let path, let reason):
-            return "checkpoint \(path) cannot be written: \(reason)"
+            return "\(checkpoint) \(path) cannot be written: \(reason)"
         case .notACheckpoint(let path):
             return "\(path) is not a VAE checkpoint (it does not start with the VAECKPT signature)"
         case .unsupportedVersion(let path, let version, let supported):
@@ -58,11 +60,11 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
             return "checkpoint \(path) uses format version \(version), but engine \(EngineInfo.version) "
                 + "reads only versions up to \(supported)\(hint)"
         case .truncated(let path, let expected, let actual):
-            return "checkpoint \(path) is truncated: expected at least \(expected) bytes, found \(actual)"
+            return "\(checkpoint) \(path) is truncated: expected at least \(expected) bytes, found \(actual)"
         case .checksumMismatch(let path):
             return "checkpoint \(path) is corrupt: its checksum does not match"
         case .corrupt(let path, let reason):
-            return "checkpoint \(path) is corrupt: \(reason)"
+            return "\(checkpoint) \(path) is corrupt: \(reason)"
         case .architectureMismatch(let path, let file, let model, let parameter, let fileShape, let modelShape):
             func shape(_ shape: [Int]?) -> String {
                 guard let shape else { return "absent" }
@@ -77,7 +79,7 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
                 return "[" + shape.map(String.init).joined(separator: ", ") + "]"
             }
             let saved = fileModel.map { " (its metadata says it was saved from '\($0)')" } ?? ""
-            return "weights \(path) do not fit the notebook's model, \(model)\(saved): tensor \(tensor) is "
+            return "safetensors file \(path) does not fit the notebook's model, \(model)\(saved): tensor \(tensor) is "
                 + "\(shape(fileShape)) in the file, \(shape(modelShape)) in the model; "
                 + "load weights saved from the same architecture"
         }
