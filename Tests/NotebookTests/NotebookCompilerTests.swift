@@ -442,6 +442,28 @@ import VAEEngine
         ])
     }
 
+    @Test func aSafetensorsFileFromElsewhereMustFitTheModel() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nb-safetensors-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("other.safetensors")
+        try WeightsFormat(path: file.path).save(VAE(spec: ModelSpec(encoder: [16], latent: 2, decoder: [16])), to: file)
+        #expect(Self.errors(Self.block("model mlp encoder=[16] latent=2 decoder=[16] activation=elu\nload weights \(file.path)")).isEmpty)
+        #expect(Self.errors(Self.block(Self.prelude + "load weights \(file.path)")) == [
+            "nb.md:7:14: error: safetensors file \(file.path) does not fit the notebook's model, an MLP VAE 784-[8]-2-[8]-784 "
+                + "(its metadata says it was saved from 'model mlp encoder=[16] latent=2 decoder=[16] activation=relu'): "
+                + "tensor encoder.0.weight is [16, 784] in the file, [8, 784] in the model; "
+                + "load weights saved from the same architecture",
+        ])
+        let damaged = folder.appendingPathComponent("damaged.safetensors")
+        try Data([255, 255, 0, 0, 0, 0, 0, 0, 123]).write(to: damaged)
+        #expect(Self.errors(Self.block(Self.prelude + "load weights \(damaged.path)")) == [
+            "nb.md:7:14: error: safetensors file \(damaged.path) is corrupt: its header length (65535 bytes) is larger than the file (9 bytes)",
+        ])
+        // One the notebook saves itself is checked when it runs.
+        #expect(Self.errors(Self.block(Self.prelude + "save weights w.safetensors\nload weights w.safetensors")).isEmpty)
+    }
+
     @Test func convolutionalModelsAreCheckedAgainstTheImage() throws {
         let program = try Self.compile(Self.block("seed 1\ndata mnist binarize=static\n"
             + "model conv encoder=[32,64] latent=50 decoder=[64,32] kernel=3 stride=2"))

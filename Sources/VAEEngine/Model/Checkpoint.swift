@@ -26,6 +26,11 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
     /// (`nil` shape: the parameter does not exist on that side).
     case architectureMismatch(path: String, fileArchitecture: String, modelArchitecture: String,
                               parameter: String, fileShape: [Int]?, modelShape: [Int]?)
+    /// A safetensors file's tensors do not fit the model: the first tensor missing on one side
+    /// (`nil` shape) or shaped differently, the model's architecture, and the model line the
+    /// file's metadata names, when it has one (a file PyTorch wrote has none).
+    case tensorMismatch(path: String, modelArchitecture: String, fileModel: String?,
+                        tensor: String, fileShape: [Int]?, modelShape: [Int]?)
 
     /// The file the error is about.
     public var path: String {
@@ -33,19 +38,21 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
         case .fileNotFound(let path), .unreadable(let path, _), .unwritable(let path, _),
              .notACheckpoint(let path), .unsupportedVersion(let path, _, _), .truncated(let path, _, _),
              .checksumMismatch(let path), .corrupt(let path, _),
-             .architectureMismatch(let path, _, _, _, _, _):
+             .architectureMismatch(let path, _, _, _, _, _), .tensorMismatch(let path, _, _, _, _, _):
             return path
         }
     }
 
     public var description: String {
+        // A checkpoint is the engine's format; a .safetensors file is called what it is.
+        let checkpoint = WeightsFormat(path: path) == .safetensors ? "safetensors file" : "checkpoint"
         switch self {
         case .fileNotFound(let path):
-            return "checkpoint \(path) does not exist"
+            return "\(checkpoint) \(path) does not exist"
         case .unreadable(let path, let reason):
-            return "checkpoint \(path) cannot be read: \(reason)"
+            return "\(checkpoint) \(path) cannot be read: \(reason)"
         case .unwritable(let path, let reason):
-            return "checkpoint \(path) cannot be written: \(reason)"
+            return "\(checkpoint) \(path) cannot be written: \(reason)"
         case .notACheckpoint(let path):
             return "\(path) is not a VAE checkpoint (it does not start with the VAECKPT signature)"
         case .unsupportedVersion(let path, let version, let supported):
@@ -53,11 +60,11 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
             return "checkpoint \(path) uses format version \(version), but engine \(EngineInfo.version) "
                 + "reads only versions up to \(supported)\(hint)"
         case .truncated(let path, let expected, let actual):
-            return "checkpoint \(path) is truncated: expected at least \(expected) bytes, found \(actual)"
+            return "\(checkpoint) \(path) is truncated: expected at least \(expected) bytes, found \(actual)"
         case .checksumMismatch(let path):
             return "checkpoint \(path) is corrupt: its checksum does not match"
         case .corrupt(let path, let reason):
-            return "checkpoint \(path) is corrupt: \(reason)"
+            return "\(checkpoint) \(path) is corrupt: \(reason)"
         case .architectureMismatch(let path, let file, let model, let parameter, let fileShape, let modelShape):
             func shape(_ shape: [Int]?) -> String {
                 guard let shape else { return "absent" }
@@ -66,6 +73,15 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
             return "checkpoint \(path) holds \(file) but the notebook's model is \(model); "
                 + "first differing parameter \(parameter): \(shape(fileShape)) in the file, "
                 + "\(shape(modelShape)) in the model"
+        case .tensorMismatch(let path, let model, let fileModel, let tensor, let fileShape, let modelShape):
+            func shape(_ shape: [Int]?) -> String {
+                guard let shape else { return "absent" }
+                return "[" + shape.map(String.init).joined(separator: ", ") + "]"
+            }
+            let saved = fileModel.map { " (its metadata says it was saved from '\($0)')" } ?? ""
+            return "safetensors file \(path) does not fit the notebook's model, \(model)\(saved): tensor \(tensor) is "
+                + "\(shape(fileShape)) in the file, \(shape(modelShape)) in the model; "
+                + "load weights saved from the same architecture"
         }
     }
 }
@@ -118,6 +134,12 @@ public enum Checkpoint {
     /// Writes `model`'s parameters (and its spec) to `url`, replacing any file there atomically.
     public static func save(_ model: VAE, to url: URL) throws {
         let path = url.relativePath
+        try writeAtomically(Array(try encode(model, path: path)), to: url, path: path)
+    }
+
+    /// The whole checkpoint file for `model`: a pure function of its spec and weights.
+    /// `path` only names the file in the error thrown when the header cannot be encoded.
+    public static func encode(_ model: VAE, path: String) throws -> Data {
         let parameters = model.parameters
         let header = Header(dtype: dtype, engineVersion: EngineInfo.version, spec: model.spec,
                             parameters: parameters.map { .init(name: $0.name, shape: $0.shape) })
@@ -144,7 +166,7 @@ public enum Checkpoint {
             }
         }
         bytes.append(contentsOf: SHA256.hash(bytes).bytes)
-        try writeAtomically(bytes, to: url, path: path)
+        return Data(bytes)
     }
 
     private static func appendUInt32(_ value: UInt32, to bytes: inout [UInt8]) {
@@ -155,7 +177,7 @@ public enum Checkpoint {
     }
 
     /// Writes a temporary file next to `url`, flushes it, then renames it over `url`.
-    private static func writeAtomically(_ bytes: [UInt8], to url: URL, path: String) throws {
+    static func writeAtomically(_ bytes: [UInt8], to url: URL, path: String) throws {
         let destination = url.standardizedFileURL
         let folder = destination.deletingLastPathComponent()
         var isFolder: ObjCBool = false
@@ -268,7 +290,7 @@ public enum Checkpoint {
         })
     }
 
-    private static func readBytes(_ url: URL, path: String) throws -> [UInt8] {
+    static func readBytes(_ url: URL, path: String) throws -> [UInt8] {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
             throw CheckpointError.fileNotFound(path: path)

@@ -6,7 +6,7 @@ import VAEEngine
 /// `load weights`: reads a checkpoint that exists already or that the notebook saves earlier.
 struct LoadWeightsDefinition: CommandDefinition {
     let schema = CommandSchema(
-        name: "load weights", summary: "Reads weights into the current model from a checkpoint made for the same architecture.",
+        name: "load weights", summary: "Reads weights into the current model from a file saved for the same architecture: a `.safetensors` file (ours or PyTorch's, tensors named as in docs/interop.md) or one of the engine's checkpoints.",
         positionals: [ArgumentSchema("path", .path, "the checkpoint file")],
         options: [], example: "load weights vae.ckpt")
 
@@ -21,6 +21,18 @@ struct LoadWeightsDefinition: CommandDefinition {
         if !FileManager.default.fileExists(atPath: url.path) {
             return line.fail("no checkpoint '\(path)' (looked for \(url.path)); write one first with 'save weights \(path)'",
                              at: arguments.span(of: "path")!)
+        }
+        if WeightsFormat(path: path) == .safetensors {
+            do {
+                let header = try SafetensorsFile.header(at: url)
+                if let spec = line.state.model,
+                   let mismatch = SafetensorsFile.mismatch(header, model: VAE(spec: spec).parameters, modelSpec: spec, path: path) {
+                    return line.fail("\(mismatch)", at: arguments.span(of: "path")!)
+                }
+            } catch {
+                return line.fail("\(error)", at: arguments.span(of: "path")!)
+            }
+            return LoadWeightsCommand(path: path)
         }
         let header: (spec: ModelSpec, parameters: [(name: String, shape: [Int])])
         do {
@@ -73,7 +85,7 @@ public struct LoadWeightsCommand: Command, Equatable {
     public func run(in context: ExecutionContext) throws -> [BlockOutput] {
         let session = context.session
         let url = context.resolve(path)
-        try Checkpoint.load(into: session.current.model, from: url)
+        try WeightsFormat(path: path).load(into: session.current.model, from: url)
         // A checkpoint from elsewhere is an input like a dataset: a changed file must show
         // in the record. One this run saved is compared through the outputs it leads to.
         if !session.savedPaths.contains(path), let bytes = try? Data(contentsOf: url) {

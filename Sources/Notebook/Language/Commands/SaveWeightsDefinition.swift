@@ -2,12 +2,13 @@ import Foundation
 import NotebookResults
 import VAEEngine
 
-/// `save weights`: writes a checkpoint, which a later `load weights` may then read.
+/// `save weights`: writes a checkpoint, which a later `load weights` may then read, in the
+/// engine's own format or, for a `.safetensors` file, the safetensors format PyTorch reads.
 struct SaveWeightsDefinition: CommandDefinition {
     let schema = CommandSchema(
-        name: "save weights", summary: "Writes the current model's weights to a checkpoint file (relative to the notebook).",
+        name: "save weights", summary: "Writes the current model's weights to a file (relative to the notebook): a `.safetensors` file in the safetensors format PyTorch loads (see docs/interop.md), any other name in the engine's own checkpoint format.",
         positionals: [ArgumentSchema("path", .path, "the checkpoint file")],
-        options: [], example: "save weights vae.ckpt")
+        options: [], example: "save weights vae.safetensors")
 
     let prerequisites: [Prerequisite] = [.model]
 
@@ -46,7 +47,9 @@ public struct SaveWeightsCommand: Command, Equatable {
 
     public func run(in context: ExecutionContext) throws -> [BlockOutput] {
         let session = context.session, model = session.current.model
-        try Checkpoint.save(model, to: context.resolve(path))
+        // The likelihood is not in the weights, but a reader needs it to turn logits into images.
+        try WeightsFormat(path: path).save(model, to: context.resolve(path),
+                                           metadata: ["likelihood": session.current.objective.reconstruction.rawValue])
         session.savedPaths.insert(path)
         return [.text("saved \(model.parameterCount.formatted()) weights to \(path)")]
     }
