@@ -11,7 +11,8 @@ import NotebookResults
 ///
 /// The page is a complete HTML5 document with no script and no external request:
 /// figures are inline SVG with embedded images, and the only links are the relative
-/// `stylesheetHref` and `indexHref`. Prose is cmark's HTML, inserted as is. Each code
+/// `stylesheetHref` and `indexHref`, and under each figure the relative links to its exported
+/// files (see `renderNotebookPageWithExports`). Prose is cmark's HTML, inserted as is. Each code
 /// block becomes `<pre class="code" data-language="…"><code>…</code></pre>`; a runnable
 /// block with outputs is wrapped with them in `<div class="cell">`, the outputs in
 /// `<div class="outputs">` right after the code. Outputs are matched to blocks by

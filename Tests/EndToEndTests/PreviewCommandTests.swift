@@ -85,6 +85,11 @@ import TestSupport
         // The prose's local images are served beside the page, as a build publishes them.
         let image = page.deletingLastPathComponent().appendingPathComponent("figs/a.svg")
         #expect(Self.fetch(image) == "<svg xmlns=\"http://www.w3.org/2000/svg\"/>")
+        // So are the page's exports, at the paths its links name.
+        let exports = page.deletingLastPathComponent().appendingPathComponent("preview")
+        #expect(Self.fetch(exports.appendingPathComponent("losses.csv"))?.hasPrefix("model,epoch,train_neg_elbo,") == true)
+        #expect(first.contains("href=\"preview/block-1-samples.png\""))
+        #expect(Self.fetch(exports.appendingPathComponent("block-1-samples.svg"))?.hasPrefix("<svg xmlns=") == true)
 
         try Self.notebook.replacingOccurrences(of: "Some prose.", with: "Edited while previewing.")
             .write(to: path, atomically: true, encoding: .utf8)
