@@ -71,6 +71,14 @@ import Testing
         #expect(text.hasSuffix("\n50 errors in nb.md"))
     }
 
+    @Test func invalidUTF8NamesTheLineOfTheFirstBadByteInOnePass() throws {
+        // 200,000 lines before the bad byte: a scan decoding every prefix again would never finish.
+        var bytes = Array(String(repeating: "é\n", count: 200_000).utf8)
+        bytes += [0x61, 0xC3, 0x28, 0x0A, 0xFF]
+        let error = try #require(throws: NotebookFileError.self) { try NotebookSource.decode(Data(bytes), path: "nb.md") }
+        #expect(error.description == "nb.md: error: is not valid UTF-8 (first bad byte on line 200001); save it as UTF-8")
+    }
+
     @Test func aHugeMessageIsCut() {
         let word = String(repeating: "w", count: 50_000)
         let diagnostic = Diagnostic(location: SourceLocation(file: "nb.md", line: 1, column: 1),
