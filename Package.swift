@@ -71,6 +71,9 @@ let package = Package(
         ),
         .executableTarget(name: "NotebookCLI", dependencies: ["NotebookCommands"]),
         .executableTarget(name: "VAEBench", dependencies: ["VAEEngine"]),
+        // libFuzzer on the front end (Markdown → checked program), with -D FUZZING and
+        // -sanitize=fuzzer from scripts/fuzz; otherwise a program that says how to fuzz.
+        .executableTarget(name: "NotebookFuzz", dependencies: ["Notebook", "NotebookResults"]),
 
         .target(name: "TestSupport", dependencies: ["VAEEngine", "Notebook"], path: "Tests/TestSupport"),
         .testTarget(name: "VAEEngineTests", dependencies: ["VAEEngine", "Checksums", "TestSupport"]),

@@ -22,16 +22,28 @@ public enum NotebookSource {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw NotebookFileError(path: path, reason: "cannot be read (permission denied?)")
         }
+        return try decode(data, path: path)
+    }
+
+    /// A notebook's bytes as text; invalid UTF-8 is an error naming the line of the first bad byte.
+    public static func decode(_ data: Data, path: String) throws -> String {
         guard let text = String(data: data, encoding: .utf8) else {
-            let bytes = [UInt8](data)
+            // One pass of the standard decoder finds the first bad byte: the line is the
+            // number of line feeds before it, plus one.
             var line = 1
-            var offset = 0
-            // Find the first byte where decoding fails, for the position in the message.
-            while offset < bytes.count {
-                let end = min(bytes.count, offset + 1)
-                if String(bytes: bytes[..<end], encoding: .utf8) == nil, bytes[offset] >= 0x80 { break }
-                if bytes[offset] == 0x0A { line += 1 }
-                offset += 1
+            var iterator = data.makeIterator()
+            var decoder = UTF8()
+            var newlines = 0
+            decoding: while true {
+                switch decoder.decode(&iterator) {
+                case .scalarValue(let scalar):
+                    if scalar == "\n" { newlines += 1 }
+                case .emptyInput:
+                    break decoding
+                case .error:
+                    line += newlines
+                    break decoding
+                }
             }
             throw NotebookFileError(path: path, reason: "is not valid UTF-8 (first bad byte on line \(line)); save it as UTF-8")
         }
@@ -40,7 +52,12 @@ public enum NotebookSource {
 
     /// Reads, parses and checks a notebook: everything short of running it.
     public static func compile(_ path: String, overrides: [String: String] = [:]) throws -> NotebookProgram {
-        let text = try read(path)
+        try compile(text: try read(path), path: path, overrides: overrides)
+    }
+
+    /// Parses and checks a notebook's text as if read from `path` (which names it in
+    /// messages and places the files it refers to): what `compile(_:)` does after reading.
+    public static func compile(text: String, path: String, overrides: [String: String] = [:]) throws -> NotebookProgram {
         let document = MarkdownParser.parse(text, path: path)
         return try NotebookCompiler.compile(document, source: text, overrides: overrides)
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Notebook
+import Record
 
 // The options the subcommands share, each declared once with its check. A subcommand
 // composes the groups it needs with `@OptionGroup`; ArgumentParser calls each group's
@@ -111,7 +112,7 @@ public struct RunnerOptions<Default: ThreadsDefault>: ParsableArguments {
     public init() {}
 
     /// The valid thread counts.
-    public static var threadRange: ClosedRange<Int> { 1...64 }
+    public static var threadRange: ClosedRange<Int> { RecordValidation.threadRange }
 
     @Option(name: .customLong("threads"), help: Default.help)
     public var threads: Int?

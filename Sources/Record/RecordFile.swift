@@ -8,7 +8,7 @@ public struct RecordError: Error, Sendable, Equatable, CustomStringConvertible {
     /// How to make a good record, e.g. `notebook run notebooks/vae.md --record`.
     public var remedy: String
 
-    public var description: String { "\(path): error: \(problem)\n  \(remedy)" }
+    public var description: String { "\(TerminalText.escaped(path)): error: \(TerminalText.escaped(problem))\n  \(remedy)" }
 }
 
 /// Reading and writing `*.record.json` files: canonical JSON, a checksum over the bytes as
@@ -57,10 +57,18 @@ public enum RecordFile {
         }
     }
 
+    /// The largest record file read (bytes).
+    public static let largestFile = 256 << 20
+
     /// Reads and verifies a record: it must exist, parse, have every field, be of a known
-    /// format, and match its checksum.
+    /// format, match its checksum, and hold only values in range (`RecordValidation`).
     public static func read(_ path: String, notebook: String) throws -> NotebookRecord {
         let remake = "re-record it with: notebook run \(notebook) --record"
+        // A record is a few hundred kilobytes; one of gigabytes is not read into memory to find out.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > largestFile {
+            throw RecordError(path: path, problem: "the record is \(size) bytes; a record is at most \(largestFile)",
+                              remedy: remake)
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw RecordError(path: path, problem: exists ? "cannot read the record" : "no record for \(notebook)",
@@ -87,6 +95,10 @@ public enum RecordFile {
                               remedy: remake)
         }
         try verifyChecksum(of: [UInt8](data), path: path, remedy: remake)
+        // Anyone can recompute a checksum: nothing in the record is used before it is validated.
+        if let problem = RecordValidation.problem(in: record) {
+            throw RecordError(path: path, problem: problem, remedy: remake)
+        }
         return record
     }
 

@@ -11,7 +11,8 @@ public struct ImageReferenceError: Error, Sendable, Equatable, CustomStringConve
         self.reason = reason
     }
 
-    public var description: String { "\(location): error: \(reason)" }
+    /// The image's path as the notebook wrote it is shown with control characters escaped.
+    public var description: String { "\(location): error: \(TerminalText.escaped(reason))" }
 }
 
 /// The local images of a notebook's prose, which the site copies next to its page.

@@ -72,14 +72,15 @@ public struct NotebookCache: Sendable {
     // MARK: - Session snapshots
 
     func hasSnapshot(_ key: String) -> Bool {
-        FileManager.default.fileExists(atPath: entryURL(kind: "snapshots", key: key).path)
+        Self.isKey(key) && FileManager.default.fileExists(atPath: entryURL(kind: "snapshots", key: key).path)
     }
 
     func snapshot(_ key: String, kind: String = "snapshots") -> SessionSnapshot? {
         guard let (headerData, floats) = read(kind: kind, key: key, entryKind: "snapshots") else { return nil }
         guard let header = try? ResultsJSON.decoder().decode(SessionSnapshot.Header.self, from: headerData),
-              header.arrayLengths.allSatisfy({ $0 >= 0 }),
-              header.arrayLengths.reduce(0, +) == floats.count else {
+              header.arrayLengths.allSatisfy({ $0 >= 0 && $0 <= floats.count }),
+              header.arrayLengths.reduce(0, +) == floats.count,
+              header.models.allSatisfy({ SessionSnapshot.isPlausible($0.spec, storedFloats: floats.count) }) else {
             warn("warning: cache entry \(kind)/\(key.prefix(12)) is inconsistent; computing it again")
             return nil
         }
@@ -128,7 +129,17 @@ public struct NotebookCache: Sendable {
         folder.appendingPathComponent(kind).appendingPathComponent(key)
     }
 
+    /// Whether `key` is a key the cache makes: a SHA-256 in hex. Keys also come from entries
+    /// (a continuation names its snapshot), and an entry is trusted no more than a stranger:
+    /// a key such as `../../x` must never become a path.
+    static func isKey(_ key: String) -> Bool {
+        key.utf8.count == 64 && key.utf8.allSatisfy {
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
+        }
+    }
+
     private func read(kind: String, key: String, entryKind: String? = nil) -> (Data, [Float])? {
+        guard Self.isKey(key) else { return nil }
         let url = entryURL(kind: kind, key: key)
         guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
         do {

@@ -93,6 +93,41 @@ extension SessionSnapshot {
 
     /// A session in this snapshot's state. `loadData` reads the dataset again (to run more
     /// blocks); without it only what the manifest needs is restored.
+    /// Whether a model spec read from a snapshot can be built without trapping or allocating
+    /// more than the snapshot stores: sizes positive and bounded, and the weights its layers
+    /// need at the least (products of neighbouring widths, or kernel² × channels) no more than
+    /// the floats stored beside the header. A tampered entry with 8,192 × 8,192 layers or a
+    /// negative latent size is a cache miss, not a trap in the engine.
+    static func isPlausible(_ spec: ModelSpec, storedFloats: Int) -> Bool {
+        let sizes = 1...65_536
+        guard ([spec.latent] + spec.encoder + spec.decoder).allSatisfy(sizes.contains),
+              spec.encoder.count <= 64, spec.decoder.count <= 64,
+              (1...64).contains(spec.imageChannels), (1...4_096).contains(spec.imageHeight),
+              (1...4_096).contains(spec.imageWidth), (1...64).contains(spec.kernel), (1...64).contains(spec.stride)
+        else { return false }
+        var weights = 0
+        func add(_ a: Int, _ b: Int, _ c: Int = 1) -> Bool {
+            let (product, overflow) = a.multipliedReportingOverflow(by: b)
+            let (scaled, overflow2) = product.multipliedReportingOverflow(by: c)
+            guard !overflow, !overflow2 else { return false }
+            weights += scaled
+            return weights <= storedFloats
+        }
+        switch spec.kind {
+        case .mlp:
+            let widths = [spec.imageChannels * spec.imageHeight * spec.imageWidth] + spec.encoder + [spec.latent]
+                + spec.decoder + [spec.imageChannels * spec.imageHeight * spec.imageWidth]
+            for (a, b) in zip(widths, widths.dropFirst()) where !add(a, b) { return false }
+        case .conv:
+            // The encoder's convolutions from the image's channels on; the decoder's between its filter counts.
+            let square = spec.kernel * spec.kernel
+            let encoder = [spec.imageChannels] + spec.encoder
+            for (a, b) in zip(encoder, encoder.dropFirst()) where !add(square, a, b) { return false }
+            for (a, b) in zip(spec.decoder, spec.decoder.dropFirst()) where !add(square, a, b) { return false }
+        }
+        return true
+    }
+
     func restore(datasets: DatasetLocations, loadData: Bool) throws -> Session {
         let session = Session(seed: header.seed)
         session.checksums = header.checksums

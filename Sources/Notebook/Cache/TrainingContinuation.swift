@@ -53,7 +53,10 @@ extension NotebookCache {
 
     private func pointer(_ key: String) -> Pointer? {
         guard let header = entryHeader(kind: "continuations", key: key) else { return nil }
-        return try? JSONDecoder().decode(Pointer.self, from: header)
+        guard let pointer = try? JSONDecoder().decode(Pointer.self, from: header),
+              // Counts a cache entry could only hold if tampered with would train more, not less.
+              pointer.trained.epochs >= 0, pointer.trained.steps >= 0, Self.isKey(pointer.snapshot) else { return nil }
+        return pointer
     }
 
     func continuation(_ key: String) -> Continuation? {

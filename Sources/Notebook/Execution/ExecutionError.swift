@@ -9,5 +9,9 @@ public struct ExecutionError: Error, Sendable, Equatable, CustomStringConvertibl
         self.message = message
     }
 
-    public var description: String { "\(location): error: \(message)" }
+    /// Notebook text the message quotes (a path, a name) is shown with control characters escaped.
+    public var description: String {
+        let lines = message.split(separator: "\n", omittingEmptySubsequences: false).map { TerminalText.escaped($0) }
+        return "\(location): error: " + lines.joined(separator: "\n")
+    }
 }

@@ -15,22 +15,74 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
         self.sourceLine = sourceLine
     }
 
-    /// `file.md:LINE:COL: error: message`, the way compilers print it.
-    public var headline: String { "\(location): error: \(message)" }
+    /// `file.md:LINE:COL: error: message`, the way compilers print it; control characters the
+    /// message quotes from the notebook are escaped, and a message longer than
+    /// `longestMessage` characters (one quoting a huge word) is cut with `…`.
+    public var headline: String {
+        let shown = message.count > Self.longestMessage ? message.prefix(Self.longestMessage) + "…" : Substring(message)
+        return "\(location): error: \(TerminalText.escaped(shown))"
+    }
+
+    /// The most characters of a message shown.
+    public static let longestMessage = 1_000
+    /// The most characters of a source line echoed under a headline: a window around the caret.
+    public static let sourceWindow = 200
 
     /// The headline, then the source line and a caret under the offending text.
+    ///
+    /// A line longer than `sourceWindow` characters is shown as a window around the caret,
+    /// its cut ends marked `…`; control characters are shown escaped (`\u{1B}`), and the
+    /// caret is placed under the escaped text.
     public var description: String {
         guard let sourceLine else { return headline }
+        let (shown, caretColumn, caretLength) = Self.window(of: sourceLine, column: location.column, length: length)
         // Keep tabs in the indentation so the caret lines up in a terminal.
-        let prefix = sourceLine.prefix(max(0, location.column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
-        let underline = "^" + String(repeating: "~", count: length - 1)
-        return "\(headline)\n  \(sourceLine)\n  \(prefix)\(underline)"
+        let prefix = shown.prefix(caretColumn).map { $0 == "\t" ? "\t" : " " }.joined()
+        let underline = "^" + String(repeating: "~", count: max(0, caretLength - 1))
+        return "\(headline)\n  \(shown)\n  \(prefix)\(underline)"
+    }
+
+    /// The part of `line` shown for a caret at 1-based `column` spanning `length` characters:
+    /// the escaped text, and the caret's 0-based column and length in it.
+    static func window(of line: String, column: Int, length: Int) -> (text: String, caretColumn: Int, caretLength: Int) {
+        let characters = Array(line)
+        let caretStart = min(max(0, column - 1), characters.count)
+        let caretEnd = min(max(caretStart + 1, caretStart + length), max(characters.count, caretStart + 1))
+        var start = 0, end = characters.count
+        if characters.count > sourceWindow {
+            // The caret a little left of the middle: what follows the mistake tells as much as what precedes it.
+            start = max(0, caretStart - sourceWindow * 2 / 5)
+            end = min(characters.count, start + sourceWindow)
+            start = max(0, end - sourceWindow)
+        }
+        var text = start > 0 ? "…" : ""
+        var caretColumn = start > 0 ? 1 : 0
+        var caretLength = 0
+        for index in start..<end {
+            let shown = TerminalText.escaped(String(characters[index]))
+            if index < caretStart {
+                // A tab stays one character (the caret line repeats it); an escape is as wide as its text.
+                caretColumn += shown == "\t" ? 1 : shown.count
+            } else if index < caretEnd {
+                caretLength += shown.count
+            }
+            text += shown
+        }
+        if end < characters.count { text += "…" }
+        return (text, caretColumn, max(1, caretLength))
     }
 }
 
 /// Every problem of a notebook, reported at once before anything runs.
+///
+/// The compiler collects them all, but the report shows at most `shownLimit`: a notebook
+/// that is not one at all (a binary file, a generated line of thousands of mistakes) would
+/// otherwise bury the first error, the one to fix, under megabytes of text.
 public struct NotebookErrors: Error, Sendable, Equatable, CustomStringConvertible {
     public var diagnostics: [Diagnostic]
+
+    /// The most diagnostics a report shows.
+    public static let shownLimit = 50
 
     public init(_ diagnostics: [Diagnostic]) {
         self.diagnostics = diagnostics.sorted { $0.location < $1.location }
@@ -38,8 +90,25 @@ public struct NotebookErrors: Error, Sendable, Equatable, CustomStringConvertibl
 
     public var description: String {
         let count = diagnostics.count
-        let summary = "\(count) error\(count == 1 ? "" : "s") in \(diagnostics.first?.location.file ?? "notebook")"
-        return (diagnostics.map(\.description) + [summary]).joined(separator: "\n")
+        var lines = diagnostics.prefix(Self.shownLimit).map(\.description)
+        if count > Self.shownLimit {
+            let more = count - Self.shownLimit
+            lines.append("… and \(Self.grouped(more)) more error\(more == 1 ? "" : "s") (fix these and run again)")
+        }
+        let file = diagnostics.first.map { TerminalText.escaped($0.location.file) } ?? "notebook"
+        lines.append("\(Self.grouped(count)) error\(count == 1 ? "" : "s") in \(file)")
+        return lines.joined(separator: "\n")
+    }
+
+    /// `7950` → `7,950`.
+    static func grouped(_ number: Int) -> String {
+        let digits = String(number.magnitude)
+        var result = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { result += "," }
+            result.append(digit)
+        }
+        return (number < 0 ? "-" : "") + result
     }
 }
 
@@ -56,15 +125,27 @@ struct DiagnosticLog {
             .map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
     }
 
+    /// The lines diagnostics were placed on, made into strings once: every diagnostic of a
+    /// line shares one copy (8,000 errors on a 72 KB line are 72 KB, not 576 MB).
+    private var sharedLines: [Int: String] = [:]
+
     /// The text of the file's 1-based line `number`, or nil past its end.
     func line(_ number: Int) -> String? {
         let index = number - 1
         return index >= 0 && index < fileLines.count ? String(fileLines[index]) : nil
     }
 
+    /// `line(number)`, one shared copy per line.
+    private mutating func sharedLine(_ number: Int) -> String? {
+        if let known = sharedLines[number] { return known }
+        let text = line(number)
+        sharedLines[number] = text
+        return text
+    }
+
     /// Records `message` at `location`, underlining `length` characters.
     mutating func add(_ message: String, at location: SourceLocation, length: Int) {
-        diagnostics.append(Diagnostic(location: location, message: message, length: length, sourceLine: line(location.line)))
+        diagnostics.append(Diagnostic(location: location, message: message, length: length, sourceLine: sharedLine(location.line)))
     }
 }
 
