@@ -117,7 +117,13 @@ public enum Checkpoint {
 
     /// Writes `model`'s parameters (and its spec) to `url`, replacing any file there atomically.
     public static func save(_ model: VAE, to url: URL) throws {
-        let path = url.relativePath
+        try writeAtomically(Array(try encoded(model, path: url.relativePath)), to: url, path: url.relativePath)
+    }
+
+    /// The bytes of `model`'s checkpoint, for a caller that stages files itself (a notebook
+    /// run publishes its checkpoints only when the whole run succeeded). `path` names the
+    /// file in an error.
+    public static func encoded(_ model: VAE, path: String) throws -> Data {
         let parameters = model.parameters
         let header = Header(dtype: dtype, engineVersion: EngineInfo.version, spec: model.spec,
                             parameters: parameters.map { .init(name: $0.name, shape: $0.shape) })
@@ -144,7 +150,7 @@ public enum Checkpoint {
             }
         }
         bytes.append(contentsOf: SHA256.hash(bytes).bytes)
-        try writeAtomically(bytes, to: url, path: path)
+        return Data(bytes)
     }
 
     private static func appendUInt32(_ value: UInt32, to bytes: inout [UInt8]) {
@@ -192,9 +198,11 @@ public enum Checkpoint {
     /// Reads a checkpoint and copies its weights into `model`, whose architecture must match the
     /// file's parameter for parameter (names and shapes); activations and initializers may differ,
     /// as in PyTorch's `load_state_dict`. On any error the model is left unchanged.
-    public static func load(into model: VAE, from url: URL) throws {
-        let path = url.relativePath
-        let (spec, stored) = try read(from: url)
+    /// `name` is how errors name the file (default: the URL's relative path), for a file
+    /// read from where the run staged it.
+    public static func load(into model: VAE, from url: URL, named name: String? = nil) throws {
+        let path = name ?? url.relativePath
+        let (spec, stored) = try read(from: url, named: path)
         let parameters = model.parameters
         for index in 0..<max(stored.count, parameters.count) {
             let inFile = index < stored.count ? stored[index] : nil
@@ -234,8 +242,9 @@ public enum Checkpoint {
 
     /// The spec and parameters stored in a checkpoint, after checking its magic, version, size
     /// and checksum.
-    public static func read(from url: URL) throws -> (spec: ModelSpec, parameters: [(name: String, shape: [Int], values: [Float])]) {
-        let path = url.relativePath
+    public static func read(from url: URL, named name: String? = nil) throws
+        -> (spec: ModelSpec, parameters: [(name: String, shape: [Int], values: [Float])]) {
+        let path = name ?? url.relativePath
         let bytes = try readBytes(url, path: path)
         return try decode(bytes, path: path)
     }

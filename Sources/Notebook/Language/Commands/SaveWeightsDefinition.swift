@@ -1,5 +1,6 @@
 import Foundation
 import NotebookResults
+import Publishing
 import VAEEngine
 
 /// `save weights`: writes a checkpoint, which a later `load weights` may then read.
@@ -46,7 +47,13 @@ public struct SaveWeightsCommand: Command, Equatable {
 
     public func run(in context: ExecutionContext) throws -> [BlockOutput] {
         let session = context.session, model = session.current.model
-        try Checkpoint.save(model, to: context.resolve(path))
+        // Staged: the file replaces the old checkpoint only when the whole run succeeded.
+        let bytes = try Checkpoint.encoded(model, path: path)
+        do {
+            try context.outputs.stage(bytes, for: context.resolve(path))
+        } catch {
+            throw CheckpointError.unwritable(path: path, reason: "cannot stage it: \(error)")
+        }
         session.savedPaths.insert(path)
         return [.text("saved \(model.parameterCount.formatted()) weights to \(path)")]
     }
