@@ -119,8 +119,9 @@ import TestSupport
         let newFiles = Self.published(in: reference)
         #expect(newFiles["w.ckpt"] != nil && newFiles["nb.record.json"] != nil && newFiles["site/nb.html"] != nil)
 
-        let kills = ["rename:when=1", "rename:when=2", "renameat2:when=1", "link:when=1", "mkdir:when=2"]
+        let kills = ["mkdir:when=4", "link:when=1", "rename:when=1", "rename:when=2", "renameat2:when=1"]
         for kill in kills {
+            let syscall = kill.split(separator: ":")[0], when = kill.split(separator: "=")[1]
             let folder = try makeTemporaryFolder()
             defer { try? FileManager.default.removeItem(at: folder) }
             try Self.committing("old").write(to: folder.appendingPathComponent("nb.md"), atomically: false, encoding: .utf8)
@@ -132,7 +133,7 @@ import TestSupport
 
             try Self.committing("new").write(to: folder.appendingPathComponent("nb.md"), atomically: false, encoding: .utf8)
             let killed = try NotebookBinary.run(
-                ["-f", "-qq", "-o", "/dev/null", "-e", "trace=none", "-e", "inject=\(kill.split(separator: ":")[0]):signal=KILL:when=\(kill.split(separator: "=").last!)",
+                ["-f", "-qq", "-o", "/dev/null", "-e", "trace=\(syscall)", "-e", "inject=\(syscall):signal=KILL:when=\(when)",
                  NotebookBinary.url.path] + arguments,
                 in: folder, executable: "/usr/bin/strace", environment: Self.reproducible)
             #expect(killed.status != 0, "\(kill): the run was not stopped")
