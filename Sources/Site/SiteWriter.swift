@@ -49,10 +49,12 @@ public struct SiteWriter: Sendable {
 
     /// Takes the lock of the site folder `folder` (see `SiteLock`), as `SiteError`.
     public static func lock(_ folder: URL, holder: String, waiting: (String) -> Void) throws -> SiteLock {
+        let named = folder
         let folder = folder.standardizedFileURL
         do {
             try FileManager.default.createDirectory(at: folder.deletingLastPathComponent(), withIntermediateDirectories: true)
-            return try SiteLock.acquire(site: folder, holder: holder, waiting: waiting)
+            // The folder as the user named it, for the waiting message.
+            return try SiteLock.acquire(site: named, holder: holder, waiting: waiting)
         } catch let error as FileOperationError {
             throw SiteError.cannotCreateDirectory(path: folder.path, reason: "cannot lock it: \(error)")
         } catch {
