@@ -69,7 +69,7 @@ extension NotebookCache {
             for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
                 let url = directory.appendingPathComponent(name)
                 let parts = name.split(separator: ".")
-                if parts.count >= 3, let pid = pid_t(parts[parts.count - 2]), pid != getpid(),
+                if parts.count >= 2, let pid = pid_t(parts[parts.count - 2]), pid != getpid(),
                    kill(pid, 0) != 0, errno == ESRCH {
                     try? FileManager.default.removeItem(at: url)
                     continue
