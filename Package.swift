@@ -43,6 +43,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Header only: vector square root as one instruction (see shim.h).
         .systemLibrary(name: "CVectorIntrinsics"),
+        .systemLibrary(name: "CRenameExchange"),
 
         // Pure Swift, no dependencies: SHA-256 for dataset, checkpoint and record checksums.
         .target(name: "Checksums"),
@@ -50,20 +51,21 @@ let package = Package(
                 swiftSettings: engineSettings),
         // The values every stage after Markdown hands on: document structure, outputs, manifest.
         .target(name: "NotebookResults"),
+        .target(name: "Publishing", dependencies: ["CRenameExchange"]),
         // TeX maths to MathML, for prose and for titles; no dependencies.
         .target(name: "TeXMathML"),
         // Markdown (the only importer of CCmark), Language and Execution.
-        .target(name: "Notebook", dependencies: ["VAEEngine", "CCmark", "NotebookResults", "TeXMathML",
+        .target(name: "Notebook", dependencies: ["VAEEngine", "CCmark", "NotebookResults", "TeXMathML", "Publishing",
                                                 .product(name: "Yams", package: "Yams")]),
         // Records for `check`: made from results alone, compared with tolerances.
         .target(name: "Record", dependencies: ["NotebookResults", "Checksums"]),
         // Pages and figures from results; never the engine, cmark or BLAS.
-        .target(name: "Site", dependencies: ["NotebookResults", "Record", "TeXMathML", "CZlib"]),
+        .target(name: "Site", dependencies: ["NotebookResults", "Record", "TeXMathML", "CZlib", "Publishing"]),
         // What the commands do, as a library, so tests call it in process.
         .target(
             name: "NotebookCommands",
             dependencies: [
-                "Notebook", "Record", "Site",
+                "Notebook", "Record", "Site", "Publishing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "FlyingSocks", package: "FlyingFox"),
@@ -87,10 +89,11 @@ let package = Package(
         .testTarget(name: "RecordTests", dependencies: ["Record", "NotebookResults"]),
         // Pages from results alone: no engine, cmark or BLAS in this test target's graph.
         // Snapshots are read through #filePath (and rewritten on request), not bundled.
-        .testTarget(name: "SiteTests", dependencies: ["Site", "NotebookResults", "Record", "CZlib", "TextSnapshots"],
+        .testTarget(name: "SiteTests", dependencies: ["Site", "NotebookResults", "Record", "CZlib", "TextSnapshots", "Publishing"],
                     exclude: ["Snapshots", "Fixtures"]),
         .testTarget(name: "NotebookCommandsTests", dependencies: ["NotebookCommands", "TestSupport", "TextSnapshots"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["NotebookCLI", "TestSupport", "VAEEngine", "Checksums"]),
+        .testTarget(name: "PublishingTests", dependencies: ["Publishing"]),
     ]
 )

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NotebookResults
 import Notebook
+import Publishing
 import Site
 
 /// `notebook build notebooks/`: every notebook of a folder into one site.
@@ -52,22 +53,32 @@ public struct BuildCommand: ReportingCommand {
         }
         let compiled = try compileAll(notebooks.paths, overrides: overrides)
         try site.checkWritable()
+        // Each notebook's files wait beside the site until the build commits; a failed one's are dropped.
+        let staging = StagingArea(besideSite: URL(fileURLWithPath: site.output))
+        defer { staging.discard() }
+        var committed: [PendingOutputs] = []
         var results: [RunResult] = []
         var failed: [(path: String, failure: CommandFailure)] = []
         for (ordinal, notebook) in compiled.enumerated() {
             if !runner.quiet {
                 FileHandle.standardError.write(Data("building \(notebook.path) (\(ordinal + 1) of \(compiled.count))\n".utf8))
             }
+            let outputs = PendingOutputs(staging: staging)
             do {
                 results.append(try NotebookPipeline.execute(
                     notebook.program, threads: runner.threadCount, quiet: runner.quiet, overrides: notebook.overrides,
                     command: reproducingCommand(for: notebook.path, overrides: notebook.overrides),
-                    cache: try cache.cache(forNotebook: notebook.path)))
+                    cache: try cache.cache(forNotebook: notebook.path), outputs: outputs))
+                committed.append(outputs)
             } catch let failure as CommandFailure where failure.kind == .notebook {
+                outputs.discard()
                 failed.append((notebook.path, failure))
             }
         }
-        if !results.isEmpty { try NotebookPipeline.publish(results, to: site.output, quiet: runner.quiet) }
+        if !results.isEmpty {
+            try NotebookPipeline.publish(results, to: site.output, quiet: runner.quiet, holder: "build \(folder)",
+                                         committing: committed)
+        }
         guard failed.isEmpty else {
             let count = failed.count == 1 ? "1 of \(compiled.count) notebooks" : "\(failed.count) of \(compiled.count) notebooks"
             let kept = failed.map { SitePublisher.pageName(forNotebook: $0.path) }.joined(separator: ", ")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NotebookResults
 import Notebook
+import Publishing
 import Record
 import Site
 
@@ -52,13 +53,17 @@ public struct CheckCommand: ReportingCommand {
             // A recorded override the notebook no longer declares: the notebook drifted.
             throw CommandFailure.notebook(failure.message + "\n(the record \(path) was made with this override)")
         }
+        // A check writes only its report: checkpoints its run saves are dropped with the staging.
+        let staging = StagingArea.temporary()
+        defer { staging.discard() }
         var command = ["notebook", "run", notebook]
         for pair in expected.manifest.overrides { command += ["-p", "\(pair.name)=\(pair.value)"] }
         let result = try NotebookPipeline.execute(program, threads: runner.threads ?? expected.manifest.blasThreads,
                                                   quiet: runner.quiet, overrides: overrides,
                                                   command: command.joined(separator: " "),
                                                   // A check always runs cold; it may fill the cache for later runs.
-                                                  cache: try cache.cache(forNotebook: notebook), reuse: false)
+                                                  cache: try cache.cache(forNotebook: notebook), reuse: false,
+                                                  outputs: PendingOutputs(staging: staging))
         let actual = NotebookRecord(result, plan: program.checkPlan)
         let outcome = RecordComparison.compare(expected: expected, actual: actual, plan: program.checkPlan)
         let modeText: String

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Notebook
+import Publishing
 import Record
 
 // The options the subcommands share, each declared once with its check. A subcommand
@@ -70,7 +71,15 @@ public struct SiteOptions: ParsableArguments {
             .notebook("error: cannot write the site to \(output): \(reason)")
         }
         guard isDirectory.boolValue else { throw failure("\(folder.path) is not a folder") }
-        let probe = folder.appendingPathComponent(".notebook-write-check-\(UUID().uuidString)")
+        // The site is staged and swapped in beside itself: its parent must take new folders,
+        // and the probe goes there too, never inside the published folder. Named like a
+        // staging folder, one a kill left is removed by the next run.
+        let site = URL(fileURLWithPath: output).standardizedFileURL.resolvingSymlinksInPath()
+        if folder.resolvingSymlinksInPath().path == site.path {
+            if access(site.path, W_OK) != 0 { throw failure("\(site.path) is not writable") }
+            folder = site.deletingLastPathComponent()
+        }
+        let probe = folder.appendingPathComponent(StagingArea.prefix(forSite: site) + "\(getpid())-check")
         do {
             try files.createDirectory(at: probe, withIntermediateDirectories: false)
         } catch {

@@ -1,6 +1,7 @@
 import Foundation
 import Notebook
 import NotebookResults
+import Publishing
 import Site
 
 /// The pages `notebook preview` serves, rebuilt through the cache whenever a watched file
@@ -75,8 +76,14 @@ final class PreviewSession: @unchecked Sendable {
                 let shown = (try? SiteImages.files(for: program.document)) ?? [:]
                 newImages.merge(shown) { first, _ in first }
                 newWatched += shown.values
+                // Like a run, a rebuild writes its checkpoints only when it succeeded.
+                let staging = StagingArea.temporary()
+                defer { staging.discard() }
+                let outputs = PendingOutputs(staging: staging)
                 let result = try NotebookPipeline.execute(program, threads: threads, quiet: quiet, overrides: overrides,
-                                                          command: "notebook preview \(path)", cache: try cacheFor(path))
+                                                          command: "notebook preview \(path)", cache: try cacheFor(path),
+                                                          outputs: outputs)
+                try outputs.commit()
                 lock.withLock { lastGood[path] = result }
             } catch let error as CommandFailure {
                 failure = error.message

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NotebookResults
 import Notebook
+import Publishing
 import Record
 import Site
 
@@ -30,20 +31,28 @@ public struct RunCommand: ReportingCommand {
         let program = try NotebookPipeline.compile(notebook, overrides: overrides)
         try NotebookPipeline.checkImages(program)
         try site.checkWritable()
+        // Everything the run writes waits beside the site until the run has succeeded.
+        let staging = StagingArea(besideSite: URL(fileURLWithPath: site.output))
+        defer { staging.discard() }
+        let outputs = PendingOutputs(staging: staging)
         // A record is made cold, so what it holds never depends on what a cache held.
         let result = try NotebookPipeline.execute(program, threads: runner.threadCount, quiet: runner.quiet,
                                                   overrides: overrides, command: reproducingCommand(),
-                                                  cache: try cache.cache(forNotebook: notebook), reuse: !record)
-        try NotebookPipeline.publish([result], to: site.output, quiet: runner.quiet)
+                                                  cache: try cache.cache(forNotebook: notebook), reuse: !record,
+                                                  outputs: outputs)
+        let path = RecordFile.path(forNotebook: notebook)
         if record {
-            let path = RecordFile.path(forNotebook: notebook)
             do {
-                try RecordFile.write(NotebookRecord(result, plan: program.checkPlan), to: path)
+                try outputs.stage(RecordFile.encode(NotebookRecord(result, plan: program.checkPlan)),
+                                  for: URL(fileURLWithPath: path))
             } catch {
-                throw CommandFailure.notebook("\(path): error: could not write the record: \(error.localizedDescription)")
+                throw CommandFailure.notebook("\(path): error: could not write the record: \(error); "
+                                              + "nothing was written")
             }
-            if !runner.quiet { FileHandle.standardError.write(Data("wrote \(path)\n".utf8)) }
         }
+        try NotebookPipeline.publish([result], to: site.output, quiet: runner.quiet, holder: "notebook \(notebook)",
+                                     committing: [outputs])
+        if record, !runner.quiet { FileHandle.standardError.write(Data("wrote \(path)\n".utf8)) }
         return nil
     }
 

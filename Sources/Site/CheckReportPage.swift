@@ -1,4 +1,5 @@
 import Foundation
+import Publishing
 import NotebookResults
 import Record
 
@@ -72,11 +73,23 @@ public enum CheckReportPage {
             """
     }
 
-    /// Writes the report, creating its folder, through a temporary file and a rename.
+    /// Writes the report, creating its folder, through a file staged beside it
+    /// (`.NAME.notebook-staged-<pid>-<random>`) and a rename; one a killed check left is
+    /// removed by the next.
     public static func write(_ html: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(html.utf8).write(to: url, options: .atomic)
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        let folder = url.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        StagingArea.removeStaleBesideFiles(in: folder)
+        let staged = folder.appendingPathComponent(StagingArea.besideName(for: url))
+        do {
+            try FileOperations.system.write(Data(html.utf8), to: staged)
+            try FileOperations.system.rename(staged, to: url)
+        } catch {
+            try? FileOperations.system.removeTree(staged)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path,
+                                                           NSLocalizedDescriptionKey: "\(error)"])
+        }
     }
 
     private static func driftTable(_ drifts: [Drift]) -> String {

@@ -1,8 +1,12 @@
 import Foundation
 import NotebookResults
+import Publishing
 
 /// Publishes runs into a site folder: one page per run, the index and `site.json`,
-/// written together by `SiteWriter`.
+/// written together by `SiteWriter`, as one unit.
+///
+/// The site's lock is held from reading `site.json` to swapping the new site in, so two
+/// runs into one folder take turns and the second one's index lists the first one's page.
 public enum SitePublisher {
     /// `notebooks/vae.md` → `vae.html`.
     public static func pageName(forNotebook path: String) -> String {
@@ -15,10 +19,16 @@ public enum SitePublisher {
     /// and the index of every page the folder's
     /// manifest lists with these added; returns the page files written, in name order.
     ///
+    /// `holder` is what a run waiting for the lock is told (`notebook vae.md`), `waiting` is
+    /// called once when this one waits; `beforeSwap` runs when the new site is complete, just
+    /// before it replaces the old one (a run commits its checkpoints and record there).
+    ///
     /// - Throws: `ImageReferenceErrors` (every missing image of every run) before anything
     ///   is written, or `SiteError`; the folder's previous files are then unchanged.
     @discardableResult
-    public static func publish(_ runs: [RunResult], to folder: URL) throws -> [URL] {
+    public static func publish(_ runs: [RunResult], to folder: URL, holder: String = "pid \(ProcessInfo.processInfo.processIdentifier)",
+                               waiting: (String) -> Void = { _ in }, operations: FileOperations = .system,
+                               beforeSwap: () throws -> Void = {}) throws -> [URL] {
         var pages: [String: String] = [:]
         var entries: [PageSummary] = []
         var images: [String: URL] = [:]
@@ -56,10 +66,14 @@ public enum SitePublisher {
             }
             entries.append(SiteManifest.entry(for: run, href: name))
         }
+        let lock = try SiteWriter.lock(folder, holder: holder, waiting: waiting)
+        defer { lock.release() }
+        // Read under the lock: a run that published meanwhile is in it.
         let manifest = try SiteManifest.read(from: folder).updating(with: entries)
         pages["index.html"] = renderIndexPage(manifest.pages)
         pages[SiteManifest.fileName] = manifest.encoded()
-        try SiteWriter(outputDirectory: folder).write(pages: pages, assets: assets)
+        try SiteWriter(outputDirectory: folder, operations: operations)
+            .writeHoldingLock(pages: pages, assets: assets, beforeSwap: beforeSwap)
         return pages.keys.filter { $0.hasSuffix(".html") && $0 != "index.html" }.sorted()
             .map { folder.appendingPathComponent($0) }
     }

@@ -61,4 +61,118 @@ import TestSupport
             .filter { ($0 as NSString).lastPathComponent.hasSuffix(".tmp") } ?? []
         #expect(leftovers.isEmpty, "\(leftovers)")
     }
+
+    /// A small run that saves weights and records itself; `variant` changes its seed and prose.
+    static func committing(_ variant: String) -> String {
+        """
+        # Commit \(variant)
+
+        Prose of the \(variant) run.
+
+        ```swift-vae
+        seed \(variant == "old" ? 1 : 2)
+        data fashion-mnist train=100 test=50
+        model mlp encoder=[8] latent=2 decoder=[8]
+        train epochs=1 batch=50
+        save weights w.ckpt
+        show samples 2
+        ```
+        """
+    }
+
+    /// The site folder, checkpoint and record as they are now: path → bytes.
+    static func published(in folder: URL) -> [String: Data] {
+        var files: [String: Data] = [:]
+        let site = folder.appendingPathComponent("site")
+        for path in FileManager.default.subpaths(atPath: site.path) ?? [] {
+            files["site/" + path] = FileManager.default.contents(atPath: site.appendingPathComponent(path).path) ?? Data()
+        }
+        for name in ["w.ckpt", "nb.record.json"] {
+            files[name] = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path)
+        }
+        return files
+    }
+
+    /// What no folder may hold once a run is over, and the site never.
+    static func temporaryNames(in folder: URL) -> [String] {
+        (FileManager.default.subpaths(atPath: folder.path) ?? []).filter {
+            !$0.hasPrefix(".notebook-cache") && ($0.contains("notebook-staging") || $0.contains("notebook-staged")
+                || $0.contains(".site-tmp-") || $0.hasSuffix(".tmp") || $0.contains("nosync"))
+        }
+    }
+
+    static let reproducible = ["SOURCE_DATE_EPOCH": "1700000000"]
+
+    /// The real binary killed (SIGKILL from strace) at each rename of its commit and at its
+    /// first hard link and folder: the site is the old one or the new one byte for byte, a new
+    /// site never comes with the old checkpoint or record, nothing temporary is in the site,
+    /// and the next run publishes in full and leaves nothing behind.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/strace")))
+    func aKillAtEachStepOfTheCommitLeavesTheOldRunOrTheNew() throws {
+        let arguments = ["run", "nb.md", "--record", "--no-cache", "-q"]
+        // The new run's files, from a run that is not interrupted.
+        let reference = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: reference) }
+        try Self.committing("new").write(to: reference.appendingPathComponent("nb.md"), atomically: false, encoding: .utf8)
+        let clean = try NotebookBinary.run(arguments, in: reference, environment: Self.reproducible)
+        #expect(clean.status == 0, "\(clean.standardError)")
+        let newFiles = Self.published(in: reference)
+        #expect(newFiles["w.ckpt"] != nil && newFiles["nb.record.json"] != nil && newFiles["site/nb.html"] != nil)
+
+        let kills = ["mkdir:when=4", "link:when=1", "rename:when=1", "rename:when=2", "renameat2:when=1"]
+        for kill in kills {
+            let syscall = kill.split(separator: ":")[0], when = kill.split(separator: "=")[1]
+            let folder = try makeTemporaryFolder()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            try Self.committing("old").write(to: folder.appendingPathComponent("nb.md"), atomically: false, encoding: .utf8)
+            #expect(try NotebookBinary.run(arguments, in: folder, environment: Self.reproducible).status == 0)
+            try Data("the user's own\n".utf8).write(to: folder.appendingPathComponent("site/README.md"))
+            let oldFiles = Self.published(in: folder)
+            var expectedNew = newFiles
+            expectedNew["site/README.md"] = oldFiles["site/README.md"]
+
+            try Self.committing("new").write(to: folder.appendingPathComponent("nb.md"), atomically: false, encoding: .utf8)
+            let killed = try NotebookBinary.run(
+                ["-f", "-qq", "-o", "/dev/null", "-e", "trace=\(syscall)", "-e", "inject=\(syscall):signal=KILL:when=\(when)",
+                 NotebookBinary.url.path] + arguments,
+                in: folder, executable: "/usr/bin/strace", environment: Self.reproducible)
+            #expect(killed.status != 0, "\(kill): the run was not stopped")
+            let seen = Self.published(in: folder)
+            let seenSite = seen.filter { $0.key.hasPrefix("site/") }
+            let oldSite = oldFiles.filter { $0.key.hasPrefix("site/") }, newSite = expectedNew.filter { $0.key.hasPrefix("site/") }
+            #expect(seenSite == oldSite || seenSite == newSite, "\(kill): a mix of the old and the new site")
+            for name in ["w.ckpt", "nb.record.json"] {
+                #expect(seen[name] == oldFiles[name] || seen[name] == newFiles[name], "\(kill): \(name) is neither")
+                if seenSite == newSite { #expect(seen[name] == newFiles[name], "\(kill): a new site with the old \(name)") }
+            }
+            #expect(Self.temporaryNames(in: folder.appendingPathComponent("site")).isEmpty, "\(kill)")
+
+            let rerun = try NotebookBinary.run(arguments, in: folder, environment: Self.reproducible)
+            #expect(rerun.status == 0, "\(kill): \(rerun.standardError)")
+            #expect(Self.published(in: folder) == expectedNew, "\(kill): the next run did not publish in full")
+            #expect(Self.temporaryNames(in: folder).isEmpty, "\(kill): \(Self.temporaryNames(in: folder))")
+        }
+    }
+
+    /// A run that fails after `save weights` writes nothing: not the checkpoint, not the page,
+    /// not the record.
+    @Test func aRunFailingAfterSaveWeightsWritesNothing() throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.committing("old").write(to: folder.appendingPathComponent("nb.md"), atomically: false, encoding: .utf8)
+        #expect(try NotebookBinary.run(["run", "nb.md", "--record", "-q"], in: folder).status == 0)
+        // A checkpoint whose header is sound (so the notebook compiles) but whose checksum is
+        // not: loading it fails only at run time, after the new weights were saved.
+        var damaged = try Data(contentsOf: folder.appendingPathComponent("w.ckpt"))
+        damaged[damaged.count - 1] ^= 0xFF
+        try damaged.write(to: folder.appendingPathComponent("bad.ckpt"))
+        let before = Self.published(in: folder)
+        try Self.committing("new").replacingOccurrences(of: "save weights w.ckpt", with: "save weights w.ckpt\nload weights bad.ckpt")
+            .write(to: folder.appendingPathComponent("nb.md"), atomically: false, encoding: .utf8)
+        let failed = try NotebookBinary.run(["run", "nb.md", "--record", "-q"], in: folder)
+        #expect(failed.status == 1, "\(failed.standardError)")
+        #expect(failed.standardError.contains("bad.ckpt"), "\(failed.standardError)")
+        #expect(Self.published(in: folder) == before)
+        #expect(Self.temporaryNames(in: folder).isEmpty, "\(Self.temporaryNames(in: folder))")
+    }
 }

@@ -354,17 +354,20 @@ import VAEEngine
                 == ["cached", "cached", "cached", "cached"])
     }
 
-    @Test func temporaryFilesOfAKilledRunAreRemovedOnceOld() throws {
+    @Test func temporaryFilesOfAKilledRunAreRemovedOnceOldOrTheirRunHasEnded() throws {
         let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let outputs = folder.appendingPathComponent("outputs")
         try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
-        let old = outputs.appendingPathComponent(".abc.123.tmp"), fresh = outputs.appendingPathComponent(".def.456.tmp")
-        try Data("x".utf8).write(to: old)
-        try Data("y".utf8).write(to: fresh)
+        let live = ProcessInfo.processInfo.processIdentifier
+        let old = outputs.appendingPathComponent(".abc.\(live).tmp"), fresh = outputs.appendingPathComponent(".def.\(live).tmp")
+        // A pid above any pid_max: that run has ended.
+        let ended = outputs.appendingPathComponent(".ghi.2147483646.tmp")
+        for file in [old, fresh, ended] { try Data("x".utf8).write(to: file) }
         try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-7200)], ofItemAtPath: old.path)
         NotebookCache(folder: folder).clean(notebook: "none.md")
         #expect(!FileManager.default.fileExists(atPath: old.path))
+        #expect(!FileManager.default.fileExists(atPath: ended.path))
         #expect(FileManager.default.fileExists(atPath: fresh.path))
     }
 

@@ -58,8 +58,9 @@ extension NotebookCache {
         return sizes
     }
 
-    /// Temporary files a killed run left (`.KEY.PID.tmp`), once they are an hour old: a run
-    /// still writing one renames it within seconds.
+    /// Temporary files a killed run left (`.KEY.PID.tmp`): at once when the run with that
+    /// pid has ended, otherwise once they are an hour old (the pid may have been reused; a
+    /// run still writing one renames it within seconds).
     private func removeStaleTemporaryFiles() {
         let hourAgo = Date().addingTimeInterval(-3600)
         for kind in ["outputs", "snapshots", "continuations", "blobs", "runs"] {
@@ -67,6 +68,12 @@ extension NotebookCache {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { continue }
             for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
                 let url = directory.appendingPathComponent(name)
+                let parts = name.split(separator: ".")
+                if parts.count >= 2, let pid = pid_t(parts[parts.count - 2]), pid != getpid(),
+                   kill(pid, 0) != 0, errno == ESRCH {
+                    try? FileManager.default.removeItem(at: url)
+                    continue
+                }
                 let modified = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date
                 if let modified, modified < hourAgo { try? FileManager.default.removeItem(at: url) }
             }

@@ -1,6 +1,7 @@
 import NotebookResults
 import Checksums
 import Foundation
+import Publishing
 import VAEEngine
 
 /// Settings of a run that are not part of the notebook.
@@ -19,15 +20,21 @@ public struct ExecutionOptions: Sendable {
     public var cache: NotebookCache?
     /// Whether cached blocks are taken; false runs every block cold and only fills the cache.
     public var reuseCache: Bool
+    /// Where the files the run writes (`save weights`) wait until the caller commits them
+    /// with its site and record; nil: the executor stages them itself and commits them
+    /// when the whole run succeeded.
+    public var outputs: PendingOutputs?
 
     public init(blasThreads: Int = 2, datasets: DatasetLocations = DatasetLocations(), command: String = "",
-                overrides: [String: String] = [:], cache: NotebookCache? = nil, reuseCache: Bool = true) {
+                overrides: [String: String] = [:], cache: NotebookCache? = nil, reuseCache: Bool = true,
+                outputs: PendingOutputs? = nil) {
         self.blasThreads = blasThreads
         self.datasets = datasets
         self.command = command
         self.overrides = overrides
         self.cache = cache
         self.reuseCache = reuseCache
+        self.outputs = outputs
     }
 }
 
@@ -41,15 +48,40 @@ public final class Executor {
     let inputs: InputLocations
     /// The cache entries this run used or wrote, kept from pruning with the run.
     private var usedEntries: Set<String> = []
+    /// The files the run writes, staged until the commit.
+    let outputs: PendingOutputs
 
     public init(program: NotebookProgram, options: ExecutionOptions, progress: ProgressReporter) {
         self.program = program
         self.options = options
         self.progress = progress
         self.inputs = program.inputLocations(datasets: options.datasets)
+        self.outputs = options.outputs ?? PendingOutputs(staging: .temporary())
     }
 
+    /// Runs the notebook. Without `options.outputs`, the files it writes are committed when
+    /// it succeeded, and none of them when it failed.
     public func run() throws -> RunResult {
+        let result: RunResult
+        do {
+            result = try runStaged()
+        } catch {
+            if options.outputs == nil { outputs.staging.discard() }
+            throw error
+        }
+        if options.outputs == nil {
+            defer { outputs.staging.discard() }
+            do {
+                try outputs.commit()
+            } catch let error as FileOperationError {
+                throw ExecutionError(location: SourceLocation(file: program.document.path, line: 1, column: 1),
+                                     message: "could not write \(error)")
+            }
+        }
+        return result
+    }
+
+    private func runStaged() throws -> RunResult {
         BLAS.setThreads(options.blasThreads)
         let started = Date()
         let keys = CacheKeys(program: program, threads: options.blasThreads, cpuArchitecture: Self.cpuArchitecture,
@@ -174,7 +206,8 @@ public final class Executor {
                                      message: "the cached copy of \(file.path) is missing or damaged; run again with --no-cache")
             }
             do {
-                try AtomicFile.write(bytes, to: resolve(file.path))
+                // Staged like a run's own save, so it reaches its path only at the commit.
+                try outputs.stage(bytes, for: resolve(file.path))
             } catch {
                 throw ExecutionError(location: block.location,
                                      message: "could not write \(file.path): \(error.localizedDescription)")
@@ -186,7 +219,8 @@ public final class Executor {
     /// files a command writes are kept in the cache so a cached run writes them again.
     private func execute(_ command: LocatedCommand, in session: Session, step: CacheKeys.Step,
                          reuse: Bool) throws -> (outputs: [BlockOutput], written: [NotebookCache.WrittenFile]) {
-        let context = ExecutionContext(session: session, figures: figures, inputs: inputs, progress: progress) {
+        let context = ExecutionContext(session: session, figures: figures, inputs: inputs, outputs: outputs,
+                                       progress: progress) {
             [unowned self] plan in
             guard let cache = options.cache, plan.warmupEpochs == 0 else { return try train(plan, in: session) }
             // (A warm-up's KL weight follows the plan's own epochs, so a longer plan is not a
@@ -199,7 +233,8 @@ public final class Executor {
             var written: [NotebookCache.WrittenFile] = []
             if let cache = options.cache {
                 for path in command.command.writtenPaths {
-                    guard let bytes = FileManager.default.contents(atPath: resolve(path).path) else { continue }
+                    guard let bytes = FileManager.default.contents(atPath: self.outputs.readableFile(for: resolve(path)).path)
+                    else { continue }
                     let digest = cache.storeBlob(bytes)
                     written.append(.init(path: path, digest: digest))
                     usedEntries.insert("blobs/\(digest)")

@@ -214,9 +214,11 @@ public enum Checkpoint {
     /// Reads a checkpoint and copies its weights into `model`, whose architecture must match the
     /// file's parameter for parameter (names and shapes); activations and initializers may differ,
     /// as in PyTorch's `load_state_dict`. On any error the model is left unchanged.
-    public static func load(into model: VAE, from url: URL) throws {
-        let path = url.relativePath
-        let (spec, stored) = try read(from: url)
+    /// `name` is how errors name the file (default: the URL's relative path), for a file
+    /// read from where the run staged it.
+    public static func load(into model: VAE, from url: URL, named name: String? = nil) throws {
+        let path = name ?? url.relativePath
+        let (spec, stored) = try read(from: url, named: path)
         let parameters = model.parameters
         for index in 0..<max(stored.count, parameters.count) {
             let inFile = index < stored.count ? stored[index] : nil
@@ -256,8 +258,9 @@ public enum Checkpoint {
 
     /// The spec and parameters stored in a checkpoint, after checking its magic, version, size
     /// and checksum.
-    public static func read(from url: URL) throws -> (spec: ModelSpec, parameters: [(name: String, shape: [Int], values: [Float])]) {
-        let path = url.relativePath
+    public static func read(from url: URL, named name: String? = nil) throws
+        -> (spec: ModelSpec, parameters: [(name: String, shape: [Int], values: [Float])]) {
+        let path = name ?? url.relativePath
         let bytes = try readBytes(url, path: path)
         return try decode(bytes, path: path)
     }

@@ -163,8 +163,9 @@ public enum SafetensorsFile {
     /// Reads the file at `url` and copies its tensors into `model`'s parameters of the same
     /// names, which must be exactly the file's tensors, shape for shape. Metadata is not
     /// needed (a file PyTorch wrote has none of ours). On any error the model is unchanged.
-    public static func load(into model: VAE, from url: URL) throws {
-        let path = url.relativePath
+    /// `name` is how errors call the file (the path the notebook wrote, when `url` is staged).
+    public static func load(into model: VAE, from url: URL, named name: String? = nil) throws {
+        let path = name ?? url.relativePath
         let (header, values) = try decode(Data(Checkpoint.readBytes(url, path: path)), path: path)
         if let mismatch = mismatch(header, model: model.parameters, modelSpec: model.spec, path: path) { throw mismatch }
         var byName: [String: [Float]] = [:]

@@ -28,11 +28,12 @@ public enum WeightsFormat: String, Sendable, Equatable, CaseIterable {
         try Checkpoint.writeAtomically(Array(try encode(model, metadata: metadata, path: path)), to: url, path: path)
     }
 
-    /// Reads the file at `url` into `model`; on any error the model is unchanged.
-    public func load(into model: VAE, from url: URL) throws {
+    /// Reads the file at `url` into `model`; on any error the model is unchanged. `name` is
+    /// how errors call the file (the path the notebook wrote, when `url` is a staged copy).
+    public func load(into model: VAE, from url: URL, named name: String? = nil) throws {
         switch self {
-        case .checkpoint: try Checkpoint.load(into: model, from: url)
-        case .safetensors: try SafetensorsFile.load(into: model, from: url)
+        case .checkpoint: try Checkpoint.load(into: model, from: url, named: name)
+        case .safetensors: try SafetensorsFile.load(into: model, from: url, named: name)
         }
     }
 }

@@ -84,8 +84,9 @@ public struct LoadWeightsCommand: Command, Equatable {
 
     public func run(in context: ExecutionContext) throws -> [BlockOutput] {
         let session = context.session
-        let url = context.resolve(path)
-        try WeightsFormat(path: path).load(into: session.current.model, from: url)
+        // A checkpoint this run saved is still staged; it is read from there.
+        let url = context.readable(path)
+        try WeightsFormat(path: path).load(into: session.current.model, from: url, named: path)
         // A checkpoint from elsewhere is an input like a dataset: a changed file must show
         // in the record. One this run saved is compared through the outputs it leads to.
         if !session.savedPaths.contains(path), let bytes = try? Data(contentsOf: url) {

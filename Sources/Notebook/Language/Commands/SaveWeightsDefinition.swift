@@ -1,5 +1,6 @@
 import Foundation
 import NotebookResults
+import Publishing
 import VAEEngine
 
 /// `save weights`: writes a checkpoint, which a later `load weights` may then read, in the
@@ -47,9 +48,15 @@ public struct SaveWeightsCommand: Command, Equatable {
 
     public func run(in context: ExecutionContext) throws -> [BlockOutput] {
         let session = context.session, model = session.current.model
-        // The likelihood is not in the weights, but a reader needs it to turn logits into images.
-        try WeightsFormat(path: path).save(model, to: context.resolve(path),
-                                           metadata: ["likelihood": session.current.objective.reconstruction.rawValue])
+        // Staged: the file replaces the old one only when the whole run succeeded. The
+        // likelihood is not in the weights, but a reader needs it to turn logits into images.
+        let bytes = try WeightsFormat(path: path).encode(
+            model, metadata: ["likelihood": session.current.objective.reconstruction.rawValue], path: path)
+        do {
+            try context.outputs.stage(bytes, for: context.resolve(path))
+        } catch {
+            throw CheckpointError.unwritable(path: path, reason: "cannot stage it: \(error)")
+        }
         session.savedPaths.insert(path)
         return [.text("saved \(model.parameterCount.formatted()) weights to \(path)")]
     }
