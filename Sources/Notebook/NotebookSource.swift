@@ -19,8 +19,13 @@ public enum NotebookSource {
         guard !isDirectory.boolValue else {
             throw NotebookFileError(path: path, reason: "is a folder; give a Markdown file such as notebooks/vae.md")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw NotebookFileError(path: path, reason: "cannot be read (permission denied?)")
+        let data: Data
+        do {
+            data = try RegularFileReader.read(path)
+        } catch {
+            // "it is a FIFO (named pipe), not a regular file" reads as "is a FIFO …" after the path.
+            let reason = error.reason.hasPrefix("it is ") ? String(error.reason.dropFirst(3)) : "cannot be read: \(error.reason)"
+            throw NotebookFileError(path: path, reason: reason + "; give a Markdown file such as notebooks/vae.md")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             let bytes = [UInt8](data)
@@ -39,9 +44,10 @@ public enum NotebookSource {
     }
 
     /// Reads, parses and checks a notebook: everything short of running it.
-    public static func compile(_ path: String, overrides: [String: String] = [:]) throws -> NotebookProgram {
+    public static func compile(_ path: String, overrides: [String: String] = [:],
+                               allowedOutside: [URL] = []) throws -> NotebookProgram {
         let text = try read(path)
         let document = MarkdownParser.parse(text, path: path)
-        return try NotebookCompiler.compile(document, source: text, overrides: overrides)
+        return try NotebookCompiler.compile(document, source: text, overrides: overrides, allowedOutside: allowedOutside)
     }
 }

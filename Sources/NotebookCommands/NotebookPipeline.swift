@@ -5,9 +5,9 @@ import Site
 
 /// The stages wired together, each failure turned into a message and an exit code.
 enum NotebookPipeline {
-    static func compile(_ path: String, overrides: [String: String]) throws -> NotebookProgram {
+    static func compile(_ path: String, overrides: [String: String], allowedOutside: [URL] = []) throws -> NotebookProgram {
         do {
-            return try NotebookSource.compile(path, overrides: overrides)
+            return try NotebookSource.compile(path, overrides: overrides, allowedOutside: allowedOutside)
         } catch let errors as NotebookErrors {
             throw CommandFailure.notebook(errors.description)
         } catch let error as ParameterOverrideError {
@@ -21,7 +21,8 @@ enum NotebookPipeline {
     /// for nothing: publishing would refuse it.
     static func checkImages(_ program: NotebookProgram) throws {
         do {
-            _ = try SiteImages.files(for: program.document)
+            _ = try SiteImages.files(for: program.document,
+                                     allowedOutside: program.confinement.allowed.map { URL(fileURLWithPath: $0) })
         } catch {
             throw CommandFailure.notebook(error.description)
         }
@@ -47,10 +48,10 @@ enum NotebookPipeline {
     }
 
     /// Writes one page per result, the index and `site.json`, atomically, into `folder`.
-    static func publish(_ results: [RunResult], to folder: String, quiet: Bool) throws {
+    static func publish(_ results: [RunResult], to folder: String, quiet: Bool, allowedOutside: [URL] = []) throws {
         let written: [URL]
         do {
-            written = try SitePublisher.publish(results, to: URL(fileURLWithPath: folder))
+            written = try SitePublisher.publish(results, to: URL(fileURLWithPath: folder), allowedOutside: allowedOutside)
         } catch let error as SiteError {
             throw CommandFailure.notebook("error: could not write the site: \(error)")
         } catch let errors as ImageReferenceErrors {

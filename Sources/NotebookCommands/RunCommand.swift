@@ -20,6 +20,7 @@ public struct RunCommand: ReportingCommand {
     @OptionGroup public var site: SiteOptions
     @OptionGroup public var runner: RunnerOptions<FixedThreads>
     @OptionGroup public var cache: CacheOptions
+    @OptionGroup public var confinement: ConfinementOptions
 
     @Flag(help: ArgumentHelp("Also write the run's record beside the notebook (name.record.json) for 'notebook check'."))
     public var record = false
@@ -27,20 +28,21 @@ public struct RunCommand: ReportingCommand {
     public func execute() throws -> String? {
         _ = try SourceDateEpoch.date()
         let overrides = try parameters.overrides()
-        let program = try NotebookPipeline.compile(notebook, overrides: overrides)
+        let program = try NotebookPipeline.compile(notebook, overrides: overrides,
+                                                   allowedOutside: confinement.folders)
         try NotebookPipeline.checkImages(program)
         try site.checkWritable()
         // A record is made cold, so what it holds never depends on what a cache held.
         let result = try NotebookPipeline.execute(program, threads: runner.threadCount, quiet: runner.quiet,
                                                   overrides: overrides, command: reproducingCommand(),
                                                   cache: try cache.cache(forNotebook: notebook), reuse: !record)
-        try NotebookPipeline.publish([result], to: site.output, quiet: runner.quiet)
+        try NotebookPipeline.publish([result], to: site.output, quiet: runner.quiet, allowedOutside: confinement.folders)
         if record {
             let path = RecordFile.path(forNotebook: notebook)
             do {
                 try RecordFile.write(NotebookRecord(result, plan: program.checkPlan), to: path)
             } catch {
-                throw CommandFailure.notebook("\(path): error: could not write the record: \(error.localizedDescription)")
+                throw CommandFailure.notebook("\(path): error: could not write the record: \(SystemErrorReason.reason(for: error))")
             }
             if !runner.quiet { FileHandle.standardError.write(Data("wrote \(path)\n".utf8)) }
         }
@@ -51,7 +53,7 @@ public struct RunCommand: ReportingCommand {
     func reproducingCommand() -> String {
         var words = ["notebook", "run", notebook]
         for pair in parameters.parameters { words += ["-p", pair] }
-        words += site.reproducingWords + runner.reproducingWords
+        words += site.reproducingWords + runner.reproducingWords + confinement.reproducingWords
         return words.joined(separator: " ")
     }
 }

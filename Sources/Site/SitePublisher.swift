@@ -16,14 +16,14 @@ public enum SitePublisher {
     /// - Throws: `ImageReferenceErrors` (every missing image of every run) before anything
     ///   is written, or `SiteError`; the folder's previous files are then unchanged.
     @discardableResult
-    public static func publish(_ runs: [RunResult], to folder: URL) throws -> [URL] {
+    public static func publish(_ runs: [RunResult], to folder: URL, allowedOutside: [URL] = []) throws -> [URL] {
         var pages: [String: String] = [:]
         var entries: [PageSummary] = []
         var images: [String: URL] = [:]
         var imageErrors: [ImageReferenceError] = []
         for run in runs {
             do {
-                images.merge(try SiteImages.files(for: run.document)) { first, _ in first }
+                images.merge(try SiteImages.files(for: run.document, allowedOutside: allowedOutside)) { first, _ in first }
             } catch {
                 imageErrors += error.errors
             }
@@ -35,7 +35,7 @@ public enum SitePublisher {
                 assets[path] = try Data(contentsOf: file)
             } catch {
                 throw SiteError.cannotWrite(path: folder.appendingPathComponent(path).path,
-                                            reason: "cannot read \(file.path): \(error.localizedDescription)")
+                                            reason: "cannot read \(file.path): \(SystemErrorReason.reason(for: error))")
             }
         }
         for run in runs {

@@ -27,4 +27,15 @@ public final class ExecutionContext {
 
     /// A path of the notebook, relative to the notebook's folder.
     func resolve(_ path: String) -> URL { inputs.resolve(path) }
+
+    /// A file the notebook names, about to be replaced: checked again against the
+    /// confinement now, since the filesystem may have changed since the notebook compiled.
+    func resolveForWriting(_ path: String) throws -> URL {
+        do { return try inputs.confinement.resolveForWriting(path) } catch { throw CommandProblem("cannot write '\(path)': \(error)") }
+    }
+
+    /// A file the notebook names, about to be read: inside the confinement and a regular file now.
+    func resolveForReading(_ path: String) throws -> URL {
+        do { return try inputs.confinement.resolveForReading(path) } catch { throw CommandProblem("cannot read '\(path)': \(error)") }
+    }
 }

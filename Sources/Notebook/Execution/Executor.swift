@@ -173,11 +173,15 @@ public final class Executor {
                 throw ExecutionError(location: block.location,
                                      message: "the cached copy of \(file.path) is missing or damaged; run again with --no-cache")
             }
+            // A cached file is written where the notebook names it only if it may be written
+            // there now, by the same rule as when the command runs.
             do {
-                try AtomicFile.write(bytes, to: resolve(file.path))
+                try AtomicFile.write(bytes, to: inputs.confinement.resolveForWriting(file.path))
+            } catch let error as PathConfinementError {
+                throw ExecutionError(location: block.location, message: "cannot write '\(file.path)': \(error)")
             } catch {
                 throw ExecutionError(location: block.location,
-                                     message: "could not write \(file.path): \(error.localizedDescription)")
+                                     message: "could not write \(file.path): \(SystemErrorReason.reason(for: error))")
             }
         }
     }
@@ -199,7 +203,8 @@ public final class Executor {
             var written: [NotebookCache.WrittenFile] = []
             if let cache = options.cache {
                 for path in command.command.writtenPaths {
-                    guard let bytes = FileManager.default.contents(atPath: resolve(path).path) else { continue }
+                    guard let url = try? inputs.confinement.resolveForReading(path),
+                          let bytes = FileManager.default.contents(atPath: url.path) else { continue }
                     let digest = cache.storeBlob(bytes)
                     written.append(.init(path: path, digest: digest))
                     usedEntries.insert("blobs/\(digest)")

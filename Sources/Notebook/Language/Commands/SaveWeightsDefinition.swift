@@ -13,7 +13,13 @@ struct SaveWeightsDefinition: CommandDefinition {
 
     func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> (any Command)? {
         let path = arguments.word("path")
-        // Checked before anything runs, so a long training is not lost to a typo in a folder.
+        // Checked before anything runs, so a long training is not lost to a typo in a folder,
+        // and nothing outside the notebook's folder is replaced.
+        do {
+            _ = try line.confinement.resolve(path)
+        } catch {
+            return line.fail("cannot save '\(path)': \(error)", at: arguments.span(of: "path")!)
+        }
         let folder = URL(fileURLWithPath: path, relativeTo: line.notebookFolder).standardizedFileURL
             .deletingLastPathComponent()
         let written = (path as NSString).deletingLastPathComponent
@@ -46,7 +52,7 @@ public struct SaveWeightsCommand: Command, Equatable {
 
     public func run(in context: ExecutionContext) throws -> [BlockOutput] {
         let session = context.session, model = session.current.model
-        try Checkpoint.save(model, to: context.resolve(path))
+        try Checkpoint.save(model, to: context.resolveForWriting(path))
         session.savedPaths.insert(path)
         return [.text("saved \(model.parameterCount.formatted()) weights to \(path)")]
     }
