@@ -4,9 +4,20 @@ import NotebookResults
 /// Publishes runs into a site folder: one page per run, the index and `site.json`,
 /// written together by `SiteWriter`.
 public enum SitePublisher {
-    /// `notebooks/vae.md` → `vae.html`.
+    /// `notebooks/vae.md` → `vae.html`; `index.md` → `index-notebook.html`.
+    ///
+    /// `index.html` is the site's index, so a notebook named `index` gets `-notebook` added,
+    /// and so does one already named `index-notebook` (→ `index-notebook-notebook.html`), and
+    /// so on: no two notebook names give one page name, and none gives `index.html`. (The
+    /// site's other files, `style.css` and `site.json`, do not end in `.html`.) Compared
+    /// without case, for file systems that ignore it.
     public static func pageName(forNotebook path: String) -> String {
-        URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent + ".html"
+        let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        var rest = Substring(stem.lowercased())
+        guard rest.hasPrefix("index") else { return stem + ".html" }
+        rest = rest.dropFirst("index".count)
+        while rest.hasPrefix("-notebook") { rest = rest.dropFirst("-notebook".count) }
+        return stem + (rest.isEmpty ? "-notebook" : "") + ".html"
     }
 
     /// Writes the runs' pages with the local images their prose shows (at the same

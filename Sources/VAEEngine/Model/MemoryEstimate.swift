@@ -12,8 +12,10 @@ import Foundation
 /// itself, its reconstruction and their gradients count as activations. Products saturate
 /// at `Int.max`, so an absurd size is a (huge) figure, never an overflow trap.
 public struct MemoryEstimate: Sendable, Equatable {
-    /// Parameter values and their gradients.
+    /// Parameter values.
     public var weightBytes: Int
+    /// Their gradients.
+    public var gradientBytes: Int
     /// The optimizer's state.
     public var optimizerBytes: Int
     /// Layer outputs and gradients of one batch, forward and backward.
@@ -21,7 +23,7 @@ public struct MemoryEstimate: Sendable, Equatable {
     /// The convolutions' im2col buffers.
     public var im2colBytes: Int
 
-    public var totalBytes: Int { [weightBytes, optimizerBytes, activationBytes, im2colBytes].reduce(0) { Self.add($0, $1) } }
+    public var totalBytes: Int { [weightBytes, gradientBytes, optimizerBytes, activationBytes, im2colBytes].reduce(0) { Self.add($0, $1) } }
 
     /// The estimate for training `spec` on batches of `batch` images with an optimizer that
     /// keeps `optimizerSlots` floats per parameter.
@@ -80,7 +82,8 @@ public struct MemoryEstimate: Sendable, Equatable {
         // The batch, its reconstruction, and the gradients of both.
         perImage = Self.add(perImage, Self.multiply(pixels, 4))
         let float = MemoryLayout<Float>.size
-        weightBytes = Self.multiply(parameters, 2, float)
+        weightBytes = Self.multiply(parameters, float)
+        gradientBytes = weightBytes
         optimizerBytes = Self.multiply(parameters, optimizerSlots, float)
         activationBytes = Self.multiply(perImage, batch, float)
         im2colBytes = Self.multiply(im2col, float)
@@ -116,9 +119,9 @@ public struct MemoryEstimate: Sendable, Equatable {
         return String(format: "%.1f GiB", mebibytes / 1024)
     }
 
-    /// The parts in words: "weights 1.2 GiB, Adam 2.4 GiB, activations 44.7 GiB, im2col 3.0 GiB".
+    /// The parts in words: "weights 1.2 GiB, gradients 1.2 GiB, Adam 2.4 GiB, activations 44.7 GiB, im2col 3.0 GiB".
     public func parts(optimizer: String?) -> String {
-        var parts = ["weights \(Self.describe(weightBytes))"]
+        var parts = ["weights \(Self.describe(weightBytes))", "gradients \(Self.describe(gradientBytes))"]
         if let optimizer, optimizerBytes > 0 { parts.append("\(optimizer) \(Self.describe(optimizerBytes))") }
         parts.append("activations \(Self.describe(activationBytes))")
         if im2colBytes > 0 { parts.append("im2col \(Self.describe(im2colBytes))") }
