@@ -19,8 +19,13 @@ public enum NotebookSource {
         guard !isDirectory.boolValue else {
             throw NotebookFileError(path: path, reason: "is a folder; give a Markdown file such as notebooks/vae.md")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw NotebookFileError(path: path, reason: "cannot be read (permission denied?)")
+        let data: Data
+        do {
+            data = try RegularFileReader.read(path)
+        } catch {
+            // "it is a FIFO (named pipe), not a regular file" reads as "is a FIFO …" after the path.
+            let reason = error.reason.hasPrefix("it is ") ? String(error.reason.dropFirst(3)) : "cannot be read: \(error.reason)"
+            throw NotebookFileError(path: path, reason: reason + "; give a Markdown file such as notebooks/vae.md")
         }
         return try decode(data, path: path)
     }
@@ -51,14 +56,16 @@ public enum NotebookSource {
     }
 
     /// Reads, parses and checks a notebook: everything short of running it.
-    public static func compile(_ path: String, overrides: [String: String] = [:]) throws -> NotebookProgram {
-        try compile(text: try read(path), path: path, overrides: overrides)
+    public static func compile(_ path: String, overrides: [String: String] = [:],
+                               allowedOutside: [URL] = []) throws -> NotebookProgram {
+        try compile(text: try read(path), path: path, overrides: overrides, allowedOutside: allowedOutside)
     }
 
     /// Parses and checks a notebook's text as if read from `path` (which names it in
     /// messages and places the files it refers to): what `compile(_:)` does after reading.
-    public static func compile(text: String, path: String, overrides: [String: String] = [:]) throws -> NotebookProgram {
+    public static func compile(text: String, path: String, overrides: [String: String] = [:],
+                               allowedOutside: [URL] = []) throws -> NotebookProgram {
         let document = MarkdownParser.parse(text, path: path)
-        return try NotebookCompiler.compile(document, source: text, overrides: overrides)
+        return try NotebookCompiler.compile(document, source: text, overrides: overrides, allowedOutside: allowedOutside)
     }
 }

@@ -34,6 +34,7 @@ public struct BuildCommand: ReportingCommand {
     @OptionGroup public var site: SiteOptions
     @OptionGroup public var runner: RunnerOptions<FixedThreads>
     @OptionGroup public var cache: CacheOptions
+    @OptionGroup public var confinement: ConfinementOptions
 
     /// One notebook ready to run: its program and the `-p` values that apply to it.
     private struct Compiled {
@@ -77,7 +78,7 @@ public struct BuildCommand: ReportingCommand {
         }
         if !results.isEmpty {
             try NotebookPipeline.publish(results, to: site.output, quiet: runner.quiet, holder: "build \(folder)",
-                                         committing: committed)
+                                         committing: committed, allowedOutside: confinement.folders)
         }
         guard failed.isEmpty else {
             let count = failed.count == 1 ? "1 of \(compiled.count) notebooks" : "\(failed.count) of \(compiled.count) notebooks"
@@ -98,10 +99,11 @@ public struct BuildCommand: ReportingCommand {
         for path in paths {
             do {
                 // Compiled once as written to learn its parameters, again with those it declares set.
-                let plain = try NotebookPipeline.compile(path, overrides: [:])
+                let plain = try NotebookPipeline.compile(path, overrides: [:], allowedOutside: confinement.folders)
                 let declared = Set(plain.parameters.map(\.name))
                 let applying = overrides.filter { declared.contains($0.key) }
-                let program = applying.isEmpty ? plain : try NotebookPipeline.compile(path, overrides: applying)
+                let program = applying.isEmpty ? plain : try NotebookPipeline.compile(path, overrides: applying,
+                                                                                         allowedOutside: confinement.folders)
                 try NotebookPipeline.checkImages(program)
                 compiled.append(Compiled(path: path, program: program, overrides: applying))
             } catch let failure as CommandFailure {
@@ -130,7 +132,7 @@ public struct BuildCommand: ReportingCommand {
     private func reproducingCommand(for path: String, overrides: [String: String]) -> String {
         var words = ["notebook", "run", path]
         for (name, value) in overrides.sorted(by: { $0.key < $1.key }) { words += ["-p", "\(name)=\(value)"] }
-        words += site.reproducingWords + runner.reproducingWords
+        words += site.reproducingWords + runner.reproducingWords + confinement.reproducingWords
         return words.joined(separator: " ")
     }
 }

@@ -34,10 +34,11 @@ public struct CheckCommand: ReportingCommand {
 
     @OptionGroup public var runner: RunnerOptions<RecordedThreads>
     @OptionGroup public var cache: CacheOptions
+    @OptionGroup public var confinement: ConfinementOptions
 
     public func execute() throws -> String? {
         // The notebook must be readable before the record matters.
-        _ = try NotebookPipeline.compile(notebook, overrides: [:])
+        _ = try NotebookPipeline.compile(notebook, overrides: [:], allowedOutside: confinement.folders)
         let path = recordPath ?? RecordFile.path(forNotebook: notebook)
         let expected: NotebookRecord
         do {
@@ -48,7 +49,7 @@ public struct CheckCommand: ReportingCommand {
         let overrides = Dictionary(expected.manifest.overrides.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
         let program: NotebookProgram
         do {
-            program = try NotebookPipeline.compile(notebook, overrides: overrides)
+            program = try NotebookPipeline.compile(notebook, overrides: overrides, allowedOutside: confinement.folders)
         } catch let failure as CommandFailure where failure.kind == .usage {
             // A recorded override the notebook no longer declares: the notebook drifted.
             throw CommandFailure.notebook(failure.message + "\n(the record \(path) was made with this override)")
@@ -84,7 +85,7 @@ public struct CheckCommand: ReportingCommand {
                                                              recordPath: path), to: report)
             lines.append("report with expected and actual figures: \(report)")
         } catch {
-            lines.append("(could not write the report \(report): \(error.localizedDescription))")
+            lines.append("(could not write the report \(report): \(SystemErrorReason.reason(for: error)))")
         }
         let first = outcome.firstDriftingBlock.map { block in
             "first difference in block \(block) (\(program.blocks[block - 1].location.file):\(program.blocks[block - 1].location.line))"

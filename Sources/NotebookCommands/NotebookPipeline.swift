@@ -6,9 +6,9 @@ import Site
 
 /// The stages wired together, each failure turned into a message and an exit code.
 enum NotebookPipeline {
-    static func compile(_ path: String, overrides: [String: String]) throws -> NotebookProgram {
+    static func compile(_ path: String, overrides: [String: String], allowedOutside: [URL] = []) throws -> NotebookProgram {
         do {
-            return try NotebookSource.compile(path, overrides: overrides)
+            return try NotebookSource.compile(path, overrides: overrides, allowedOutside: allowedOutside)
         } catch let errors as NotebookErrors {
             throw CommandFailure.notebook(errors.description)
         } catch let error as ParameterOverrideError {
@@ -22,7 +22,8 @@ enum NotebookPipeline {
     /// for nothing: publishing would refuse it.
     static func checkImages(_ program: NotebookProgram) throws {
         do {
-            _ = try SiteImages.files(for: program.document)
+            _ = try SiteImages.files(for: program.document,
+                                     allowedOutside: program.confinement.allowed.map { URL(fileURLWithPath: $0) })
         } catch {
             throw CommandFailure.notebook(error.description)
         }
@@ -57,12 +58,14 @@ enum NotebookPipeline {
     /// staged file replaces its destination in one rename, checkpoints and record first and
     /// the site last, so a reader who sees the new pages also finds the files they came with.
     /// `holder` names this run to a run that waits for the lock (`notebook vae.md`).
+    /// `allowedOutside` are the folders besides the notebook's own its prose images may come from.
     static func publish(_ results: [RunResult], to folder: String, quiet: Bool, holder: String,
-                        committing outputs: [PendingOutputs] = [], operations: FileOperations = .system) throws {
+                        committing outputs: [PendingOutputs] = [], allowedOutside: [URL] = [],
+                        operations: FileOperations = .system) throws {
         let written: [URL]
         do {
             written = try SitePublisher.publish(
-                results, to: URL(fileURLWithPath: folder), holder: holder,
+                results, to: URL(fileURLWithPath: folder), allowedOutside: allowedOutside, holder: holder,
                 waiting: { message in if !quiet { FileHandle.standardError.write(Data((message + "\n").utf8)) } },
                 operations: operations,
                 beforeSwap: { for pending in outputs { try pending.commit() } })

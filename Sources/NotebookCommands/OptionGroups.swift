@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Notebook
+import NotebookResults
 import Publishing
 import Record
 
@@ -83,10 +84,38 @@ public struct SiteOptions: ParsableArguments {
         do {
             try files.createDirectory(at: probe, withIntermediateDirectories: false)
         } catch {
-            throw failure("\(folder.path) does not take new files (\((error as NSError).localizedFailureReason ?? error.localizedDescription))")
+            throw failure("\(folder.path) does not take new files (\(SystemErrorReason.reason(for: error)))")
         }
         try? files.removeItem(at: probe)
     }
+}
+
+/// `--allow-outside DIR` (repeatable): folders outside the notebook's own where the files it
+/// names (checkpoints, images, data) may be; see `PathConfinement`.
+public struct ConfinementOptions: ParsableArguments {
+    public init() {}
+
+    @Option(name: .customLong("allow-outside"), help: ArgumentHelp(
+        "Also allow the files a notebook names (checkpoints, images) in this folder, outside the notebook's own. "
+            + "Repeatable.", valueName: "dir"))
+    public var allowOutside: [String] = []
+
+    public func validate() throws {
+        for folder in allowOutside {
+            if folder.isEmpty { throw ValidationError("--allow-outside needs a folder name") }
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) else {
+                throw ValidationError("--allow-outside \(folder): no such folder")
+            }
+            guard isFolder.boolValue else { throw ValidationError("--allow-outside \(folder): not a folder") }
+        }
+    }
+
+    /// The allowed folders.
+    public var folders: [URL] { allowOutside.map { URL(fileURLWithPath: $0) } }
+
+    /// `--allow-outside DIR` for each folder given, for a page's reproducing command.
+    public var reproducingWords: [String] { allowOutside.flatMap { ["--allow-outside", $0] } }
 }
 
 /// What `--threads` means when it is not given, for `RunnerOptions`.

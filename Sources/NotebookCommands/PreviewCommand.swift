@@ -28,6 +28,7 @@ public struct PreviewCommand: ReportingCommand {
     @OptionGroup public var parameters: ParameterOptions
     @OptionGroup public var runner: RunnerOptions<FixedThreads>
     @OptionGroup public var cache: CacheOptions
+    @OptionGroup public var confinement: ConfinementOptions
 
     public func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
@@ -41,6 +42,7 @@ public struct PreviewCommand: ReportingCommand {
         let paths = isFolder.boolValue ? try NotebookFolder.notebooks(in: notebook).paths : [notebook]
         let cacheOptions = cache
         let session = PreviewSession(notebooks: paths, overrides: try parameters.overrides(),
+                                     allowedOutside: confinement.folders,
                                      threads: runner.threadCount, quiet: runner.quiet,
                                      cacheFor: { try cacheOptions.cache(forNotebook: $0) })
         session.rebuild()

@@ -9,6 +9,8 @@ import Site
 final class PreviewSession: @unchecked Sendable {
     let notebooks: [String]
     private let overrides: [String: String]
+    /// `--allow-outside` folders, for the files the notebooks name.
+    private let allowedOutside: [URL]
     private let threads: Int
     private let quiet: Bool
     private let cacheFor: (String) throws -> NotebookCache?
@@ -25,10 +27,11 @@ final class PreviewSession: @unchecked Sendable {
     private var exports: [String: Data] = [:]
     private(set) var version = 0
 
-    init(notebooks: [String], overrides: [String: String], threads: Int, quiet: Bool,
+    init(notebooks: [String], overrides: [String: String], allowedOutside: [URL] = [], threads: Int, quiet: Bool,
          cacheFor: @escaping (String) throws -> NotebookCache?) {
         self.notebooks = notebooks
         self.overrides = overrides
+        self.allowedOutside = allowedOutside
         self.threads = threads
         self.quiet = quiet
         self.cacheFor = cacheFor
@@ -70,10 +73,10 @@ final class PreviewSession: @unchecked Sendable {
             let name = SitePublisher.pageName(forNotebook: path)
             var failure: String?
             do {
-                let program = try NotebookPipeline.compile(path, overrides: overrides)
+                let program = try NotebookPipeline.compile(path, overrides: overrides, allowedOutside: allowedOutside)
                 newWatched += NotebookInputs.files(of: program, datasets: datasets)
                 // A missing image is left to 'run' to report; the preview shows what exists.
-                let shown = (try? SiteImages.files(for: program.document)) ?? [:]
+                let shown = (try? SiteImages.files(for: program.document, allowedOutside: allowedOutside)) ?? [:]
                 newImages.merge(shown) { first, _ in first }
                 newWatched += shown.values
                 // Like a run, a rebuild writes its checkpoints only when it succeeded.

@@ -21,6 +21,7 @@ public struct RunCommand: ReportingCommand {
     @OptionGroup public var site: SiteOptions
     @OptionGroup public var runner: RunnerOptions<FixedThreads>
     @OptionGroup public var cache: CacheOptions
+    @OptionGroup public var confinement: ConfinementOptions
 
     @Flag(help: ArgumentHelp("Also write the run's record beside the notebook (name.record.json) for 'notebook check'."))
     public var record = false
@@ -28,7 +29,8 @@ public struct RunCommand: ReportingCommand {
     public func execute() throws -> String? {
         _ = try SourceDateEpoch.date()
         let overrides = try parameters.overrides()
-        let program = try NotebookPipeline.compile(notebook, overrides: overrides)
+        let program = try NotebookPipeline.compile(notebook, overrides: overrides,
+                                                   allowedOutside: confinement.folders)
         try NotebookPipeline.checkImages(program)
         try site.checkWritable()
         // Everything the run writes waits beside the site until the run has succeeded.
@@ -46,8 +48,8 @@ public struct RunCommand: ReportingCommand {
                 try outputs.stage(RecordFile.encode(NotebookRecord(result, plan: program.checkPlan)),
                                   for: URL(fileURLWithPath: path))
             } catch {
-                throw CommandFailure.notebook("\(path): error: could not write the record: \(error); "
-                                              + "nothing was written")
+                throw CommandFailure.notebook("\(path): error: could not write the record: "
+                                              + "\(SystemErrorReason.reason(for: error)); nothing was written")
             }
         }
         try NotebookPipeline.publish([result], to: site.output, quiet: runner.quiet, holder: "notebook \(notebook)",
@@ -60,7 +62,7 @@ public struct RunCommand: ReportingCommand {
     func reproducingCommand() -> String {
         var words = ["notebook", "run", notebook]
         for pair in parameters.parameters { words += ["-p", pair] }
-        words += site.reproducingWords + runner.reproducingWords
+        words += site.reproducingWords + runner.reproducingWords + confinement.reproducingWords
         return words.joined(separator: " ")
     }
 }

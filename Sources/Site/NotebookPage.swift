@@ -109,11 +109,19 @@ public func renderNotebookPageWithExports(_ run: RunResult, stylesheetHref: Stri
 }
 
 /// The title of a notebook's page: its first level-1 heading, else its file name.
+///
+/// At most `titleLimit` characters, cut at a word with `…`: the index, `site.json` and the
+/// window title hold a title, not a whole (50 MB) heading; the page itself shows it whole.
 public func notebookTitle(_ document: Document) -> String {
-    if let title = document.title?.trimmingCharacters(in: .whitespacesAndNewlines), !title.isEmpty { return title }
+    if let title = document.title?.trimmingCharacters(in: .whitespacesAndNewlines), !title.isEmpty {
+        return truncatedAtWord(title, limit: titleLimit)
+    }
     let name = URL(fileURLWithPath: document.path).lastPathComponent
     return name.isEmpty ? "Notebook" : name
 }
+
+/// The most characters of a title the index, `site.json` and `<title>` show.
+public let titleLimit = 200
 
 /// One code block as `<pre class="code">`, its language in `data-language`, without its
 /// first `leavingOutLines` lines (its `#|` cell options); nil when nothing is left of a block

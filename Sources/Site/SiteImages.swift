@@ -27,8 +27,12 @@ public enum SiteImages {
     ///
     /// - Throws: every problem at once, each with the reference's position: an image that
     ///   does not exist, is not a file, or lies outside the notebook's folder.
-    public static func files(for document: Document) throws(ImageReferenceErrors) -> [String: URL] {
+    ///   An image reached through a symbolic link must lie in the notebook's folder or one of
+    ///   `allowedOutside` after the link is followed (`PathConfinement`), and be a regular file.
+    public static func files(for document: Document,
+                             allowedOutside: [URL] = []) throws(ImageReferenceErrors) -> [String: URL] {
         let folder = URL(fileURLWithPath: document.path).deletingLastPathComponent()
+        let confinement = PathConfinement(notebookFolder: folder, allowedOutside: allowedOutside)
         var files: [String: URL] = [:]
         var errors: [ImageReferenceError] = []
         for image in document.images {
@@ -41,14 +45,18 @@ public enum SiteImages {
                 continue
             }
             let file = folder.appendingPathComponent(normalized)
-            var isDirectory: ObjCBool = false
-            if !FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory) {
-                errors.append(ImageReferenceError(location: image.location,
-                                                  reason: "image '\(shown)' not found (looked for \(file.path))"))
-            } else if isDirectory.boolValue {
+            do {
+                let resolved = try confinement.resolve(normalized)
+                if resolved.kind == nil {
+                    errors.append(ImageReferenceError(location: image.location,
+                                                      reason: "image '\(shown)' not found (looked for \(file.path))"))
+                } else {
+                    files[normalized] = URL(fileURLWithPath: resolved.realPath)
+                }
+            } catch .notRegularFile(_, .folder) {
                 errors.append(ImageReferenceError(location: image.location, reason: "image '\(shown)' is a folder, not a file"))
-            } else {
-                files[normalized] = file
+            } catch {
+                errors.append(ImageReferenceError(location: image.location, reason: "cannot publish image '\(shown)': \(error)"))
             }
         }
         guard errors.isEmpty else { throw ImageReferenceErrors(errors: errors) }

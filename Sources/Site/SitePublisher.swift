@@ -8,9 +8,20 @@ import Publishing
 /// The site's lock is held from reading `site.json` to swapping the new site in, so two
 /// runs into one folder take turns and the second one's index lists the first one's page.
 public enum SitePublisher {
-    /// `notebooks/vae.md` → `vae.html`.
+    /// `notebooks/vae.md` → `vae.html`; `index.md` → `index-notebook.html`.
+    ///
+    /// `index.html` is the site's index, so a notebook named `index` gets `-notebook` added,
+    /// and so does one already named `index-notebook` (→ `index-notebook-notebook.html`), and
+    /// so on: no two notebook names give one page name, and none gives `index.html`. (The
+    /// site's other files, `style.css` and `site.json`, do not end in `.html`.) Compared
+    /// without case, for file systems that ignore it.
     public static func pageName(forNotebook path: String) -> String {
-        URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent + ".html"
+        let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        var rest = Substring(stem.lowercased())
+        guard rest.hasPrefix("index") else { return stem + ".html" }
+        rest = rest.dropFirst("index".count)
+        while rest.hasPrefix("-notebook") { rest = rest.dropFirst("-notebook".count) }
+        return stem + (rest.isEmpty ? "-notebook" : "") + ".html"
     }
 
     /// Writes the runs' pages with the local images their prose shows (at the same
@@ -26,7 +37,8 @@ public enum SitePublisher {
     /// - Throws: `ImageReferenceErrors` (every missing image of every run) before anything
     ///   is written, or `SiteError`; the folder's previous files are then unchanged.
     @discardableResult
-    public static func publish(_ runs: [RunResult], to folder: URL, holder: String = "pid \(ProcessInfo.processInfo.processIdentifier)",
+    public static func publish(_ runs: [RunResult], to folder: URL, allowedOutside: [URL] = [],
+                               holder: String = "pid \(ProcessInfo.processInfo.processIdentifier)",
                                waiting: (String) -> Void = { _ in }, operations: FileOperations = .system,
                                beforeSwap: () throws -> Void = {}) throws -> [URL] {
         var pages: [String: String] = [:]
@@ -35,7 +47,7 @@ public enum SitePublisher {
         var imageErrors: [ImageReferenceError] = []
         for run in runs {
             do {
-                images.merge(try SiteImages.files(for: run.document)) { first, _ in first }
+                images.merge(try SiteImages.files(for: run.document, allowedOutside: allowedOutside)) { first, _ in first }
             } catch {
                 imageErrors += error.errors
             }
@@ -47,7 +59,7 @@ public enum SitePublisher {
                 assets[path] = try Data(contentsOf: file)
             } catch {
                 throw SiteError.cannotWrite(path: folder.appendingPathComponent(path).path,
-                                            reason: "cannot read \(file.path): \(error.localizedDescription)")
+                                            reason: "cannot read \(file.path): \(SystemErrorReason.reason(for: error))")
             }
         }
         for run in runs {

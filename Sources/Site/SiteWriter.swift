@@ -1,4 +1,5 @@
 import Foundation
+import NotebookResults
 import Publishing
 #if canImport(Glibc)
 import Glibc
@@ -214,11 +215,4 @@ public struct SiteWriter: Sendable {
 }
 
 /// The system's words for a file error: the POSIX message when there is one.
-private func reason(for error: Error) -> String {
-    let error = error as NSError
-    if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-        return String(cString: strerror(Int32(underlying.code)))
-    }
-    if error.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(error.code))) }
-    return error.localizedDescription
-}
+private func reason(for error: Error) -> String { SystemErrorReason.reason(for: error) }

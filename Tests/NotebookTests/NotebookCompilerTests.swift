@@ -6,15 +6,16 @@ import VAEEngine
 
 /// The Language stage on whole notebooks: valid programs, and every error with its exact position.
 @Suite struct NotebookCompilerTests {
-    static func compile(_ markdown: String, overrides: [String: String] = [:]) throws -> NotebookProgram {
+    static func compile(_ markdown: String, overrides: [String: String] = [:],
+                        allowedOutside: [URL] = []) throws -> NotebookProgram {
         let document = MarkdownParser.parse(markdown, path: "nb.md")
-        return try NotebookCompiler.compile(document, source: markdown, overrides: overrides)
+        return try NotebookCompiler.compile(document, source: markdown, overrides: overrides, allowedOutside: allowedOutside)
     }
 
     /// The diagnostics' headlines, or an empty list when the notebook compiles.
-    static func errors(_ markdown: String, overrides: [String: String] = [:]) -> [String] {
+    static func errors(_ markdown: String, overrides: [String: String] = [:], allowedOutside: [URL] = []) -> [String] {
         do {
-            _ = try compile(markdown, overrides: overrides)
+            _ = try compile(markdown, overrides: overrides, allowedOutside: allowedOutside)
             return []
         } catch let errors as NotebookErrors {
             return errors.diagnostics.map(\.headline)
@@ -429,15 +430,20 @@ import VAEEngine
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("old.ckpt")
         try Checkpoint.save(VAE(spec: ModelSpec(encoder: [16], latent: 2, decoder: [16])), to: file)
-        #expect(Self.errors(Self.block("model mlp encoder=[16] latent=2 decoder=[16] activation=elu\nload weights \(file.path)")).isEmpty)
-        #expect(Self.errors(Self.block(Self.prelude + "load weights \(file.path)")) == [
+        // Outside the notebook's folder (the working directory), so only with --allow-outside.
+        let refused = Self.errors(Self.block("model mlp encoder=[16] latent=2 decoder=[16]\nload weights \(file.path)"))
+        #expect(refused.first?.hasPrefix("nb.md:5:14: error: cannot load '\(file.path)': it is outside the notebook's folder") == true)
+        let allowed = [folder]
+        #expect(Self.errors(Self.block("model mlp encoder=[16] latent=2 decoder=[16] activation=elu\nload weights \(file.path)"),
+                            allowedOutside: allowed).isEmpty)
+        #expect(Self.errors(Self.block(Self.prelude + "load weights \(file.path)"), allowedOutside: allowed) == [
             "nb.md:7:14: error: checkpoint '\(file.path)' holds a model mlp encoder=[16] latent=2 decoder=[16], "
                 + "not the current model's mlp encoder=[8] latent=2 decoder=[8] "
                 + "(encoder.0.weight is [16, 784] in the file, [8, 784] in the model)",
         ])
         let notACheckpoint = folder.appendingPathComponent("notes.txt")
         try Data("hello".utf8).write(to: notACheckpoint)
-        #expect(Self.errors(Self.block(Self.prelude + "load weights \(notACheckpoint.path)")) == [
+        #expect(Self.errors(Self.block(Self.prelude + "load weights \(notACheckpoint.path)"), allowedOutside: allowed) == [
             "nb.md:7:14: error: \(notACheckpoint.path) is not a VAE checkpoint (it does not start with the VAECKPT signature)",
         ])
     }

@@ -127,7 +127,8 @@ import VAEEngine
             Issue.record("expected an error")
             return
         } catch let errors as NotebookErrors {
-            #expect(errors.diagnostics.map(\.headline) == ["nb.md:8:11: error: -p epochs=1 2: expected one value"])
+            #expect(errors.diagnostics.map(\.headline) == ["nb.md:8:11: error: -p epochs=1 2: '1 2' is not a valid integer for parameter 'epochs' "
+                + "(declared as 2); give one value, or quote text with spaces"])
         } catch {
             Issue.record("unexpected \(type(of: error)): \(error)")
         }

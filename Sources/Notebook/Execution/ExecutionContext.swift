@@ -32,6 +32,22 @@ public final class ExecutionContext {
     /// A path of the notebook, relative to the notebook's folder.
     func resolve(_ path: String) -> URL { inputs.resolve(path) }
 
-    /// The file to read for a path of the notebook: the one this run staged for it, if any.
-    func readable(_ path: String) -> URL { outputs.readableFile(for: resolve(path)) }
+    /// A file the notebook names, about to be replaced: checked again against the
+    /// confinement now, since the filesystem may have changed since the notebook compiled.
+    func resolveForWriting(_ path: String) throws -> URL {
+        do { return try inputs.confinement.resolveForWriting(path) } catch { throw CommandProblem("cannot write '\(path)': \(error)") }
+    }
+
+    /// A file the notebook names, about to be read: inside the confinement and a regular file now.
+    func resolveForReading(_ path: String) throws -> URL {
+        do { return try inputs.confinement.resolveForReading(path) } catch { throw CommandProblem("cannot read '\(path)': \(error)") }
+    }
+
+    /// The file to read for a path of the notebook: the one this run staged for it (a
+    /// `save weights` earlier in the run), else the file itself, checked as `resolveForReading` does.
+    func readable(_ path: String) throws -> URL {
+        if let destination = try? inputs.confinement.resolveForWriting(path),
+           let staged = outputs.stagedFile(for: destination) { return staged }
+        return try resolveForReading(path)
+    }
 }

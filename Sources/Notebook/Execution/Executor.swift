@@ -205,12 +205,16 @@ public final class Executor {
                 throw ExecutionError(location: block.location,
                                      message: "the cached copy of \(file.path) is missing or damaged; run again with --no-cache")
             }
+            // A cached file is written where the notebook names it only if it may be written
+            // there now, by the same rule as when the command runs.
             do {
                 // Staged like a run's own save, so it reaches its path only at the commit.
-                try outputs.stage(bytes, for: resolve(file.path))
+                try outputs.stage(bytes, for: inputs.confinement.resolveForWriting(file.path))
+            } catch let error as PathConfinementError {
+                throw ExecutionError(location: block.location, message: "cannot write '\(file.path)': \(error)")
             } catch {
                 throw ExecutionError(location: block.location,
-                                     message: "could not write \(file.path): \(error.localizedDescription)")
+                                     message: "could not write \(file.path): \(SystemErrorReason.reason(for: error))")
             }
         }
     }
@@ -233,7 +237,8 @@ public final class Executor {
             var written: [NotebookCache.WrittenFile] = []
             if let cache = options.cache {
                 for path in command.command.writtenPaths {
-                    guard let bytes = FileManager.default.contents(atPath: self.outputs.readableFile(for: resolve(path)).path)
+                    guard let destination = try? inputs.confinement.resolveForWriting(path),
+                          let bytes = FileManager.default.contents(atPath: self.outputs.readableFile(for: destination).path)
                     else { continue }
                     let digest = cache.storeBlob(bytes)
                     written.append(.init(path: path, digest: digest))

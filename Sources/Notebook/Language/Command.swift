@@ -54,13 +54,19 @@ public struct InputLocations: Sendable {
     public var notebookFolder: URL
     /// Paths a command of the notebook writes: reading one back reads an output of the run.
     public var writtenByNotebook: Set<String>
+    /// Where the files the notebook names may be; checked again right before each read or write.
+    public var confinement: PathConfinement
 
-    public init(datasets: DatasetLocations, notebookFolder: URL, writtenByNotebook: Set<String>) {
+    public init(datasets: DatasetLocations, notebookFolder: URL, writtenByNotebook: Set<String>,
+                confinement: PathConfinement? = nil) {
         self.datasets = datasets
         self.notebookFolder = notebookFolder
         self.writtenByNotebook = writtenByNotebook
+        self.confinement = confinement ?? PathConfinement(notebookFolder: notebookFolder)
     }
 
+    /// A path of the notebook as written, relative to its folder (for digests and watching;
+    /// reading and writing go through `confinement`).
     public func resolve(_ path: String) -> URL { URL(fileURLWithPath: path, relativeTo: notebookFolder) }
 }
 
@@ -105,11 +111,25 @@ public struct NotebookProgram: Sendable, Equatable {
     public var seed: UInt64
     /// The check tolerance from the front matter (or the default).
     public var tolerance: CheckTolerance = .default
+    /// Where the files the notebook names may be: its folder and those of `--allow-outside`.
+    public var confinement: PathConfinement
+
+    public init(document: Document, blocks: [BlockProgram], parameters: [(name: String, value: String)], seed: UInt64,
+                tolerance: CheckTolerance = .default, confinement: PathConfinement? = nil) {
+        self.document = document
+        self.blocks = blocks
+        self.parameters = parameters
+        self.seed = seed
+        self.tolerance = tolerance
+        self.confinement = confinement
+            ?? PathConfinement(notebookFolder: URL(fileURLWithPath: document.path).deletingLastPathComponent())
+    }
 
     public static func == (lhs: NotebookProgram, rhs: NotebookProgram) -> Bool {
         lhs.document == rhs.document && lhs.blocks == rhs.blocks && lhs.seed == rhs.seed
             && lhs.parameters.map(\.name) == rhs.parameters.map(\.name)
             && lhs.parameters.map(\.value) == rhs.parameters.map(\.value) && lhs.tolerance == rhs.tolerance
+            && lhs.confinement == rhs.confinement
     }
 
     /// The folder relative paths of the notebook are resolved against.
@@ -120,7 +140,7 @@ public struct NotebookProgram: Sendable, Equatable {
 
     /// Where the notebook's commands find their input files.
     public func inputLocations(datasets: DatasetLocations) -> InputLocations {
-        InputLocations(datasets: datasets, notebookFolder: folder, writtenByNotebook: writtenPaths)
+        InputLocations(datasets: datasets, notebookFolder: folder, writtenByNotebook: writtenPaths, confinement: confinement)
     }
 }
 

@@ -23,13 +23,17 @@ struct LineContext {
     let syntax: CommandSyntax
     /// The folder relative paths in the notebook are resolved against.
     let notebookFolder: URL
+    /// Where the files a command names may be (`PathConfinement`).
+    let confinement: PathConfinement
     var state: StaticState
     var parameters: ParameterTable
     private(set) var problems: [LineProblem] = []
 
-    init(syntax: CommandSyntax, notebookFolder: URL, state: StaticState, parameters: ParameterTable) {
+    init(syntax: CommandSyntax, notebookFolder: URL, confinement: PathConfinement? = nil,
+         state: StaticState, parameters: ParameterTable) {
         self.syntax = syntax
         self.notebookFolder = notebookFolder
+        self.confinement = confinement ?? PathConfinement(notebookFolder: notebookFolder)
         self.state = state
         self.parameters = parameters
     }

@@ -14,19 +14,24 @@ public struct NotebookCompiler {
     private var state = StaticState()
     /// The folder relative paths in the notebook are resolved against.
     private let notebookFolder: URL
+    /// Where the files the notebook names may be.
+    private let confinement: PathConfinement
 
-    /// Compiles `document`, whose Markdown text was `source`, with `-p` overrides.
-    public static func compile(_ document: Document, source: String,
-                               overrides: [String: String] = [:]) throws -> NotebookProgram {
-        var compiler = NotebookCompiler(document: document, source: source, overrides: overrides)
+    /// Compiles `document`, whose Markdown text was `source`, with `-p` overrides; the files
+    /// it names must lie in its folder or in one of `allowedOutside` (`--allow-outside`).
+    public static func compile(_ document: Document, source: String, overrides: [String: String] = [:],
+                               allowedOutside: [URL] = []) throws -> NotebookProgram {
+        var compiler = NotebookCompiler(document: document, source: source, overrides: overrides,
+                                        allowedOutside: allowedOutside)
         return try compiler.run()
     }
 
-    init(document: Document, source: String, overrides: [String: String]) {
+    init(document: Document, source: String, overrides: [String: String], allowedOutside: [URL] = []) {
         self.document = document
         self.log = DiagnosticLog(source: source)
         self.parameters = ParameterTable(overrides: overrides)
         self.notebookFolder = URL(fileURLWithPath: document.path).deletingLastPathComponent()
+        self.confinement = PathConfinement(notebookFolder: notebookFolder, allowedOutside: allowedOutside)
     }
 
     mutating func run() throws -> NotebookProgram {
@@ -64,7 +69,7 @@ public struct NotebookCompiler {
         // The program's document carries each block's cell options, for the page.
         return NotebookProgram(document: shown, blocks: blocks,
                                parameters: parameters.declarations.map { ($0.name, $0.text) }, seed: state.seed ?? 0,
-                               tolerance: notebookTolerance)
+                               tolerance: notebookTolerance, confinement: confinement)
     }
 
     /// The opening fence as written (```` ```swift-vae ````) when `block` has no closing fence, else nil.
@@ -97,7 +102,9 @@ public struct NotebookCompiler {
             log.add(error.message, at: block.location(ofLine: lineOffset, column: error.column), length: error.length)
             return nil
         }
-        var line = LineContext(syntax: syntax, notebookFolder: notebookFolder, state: state, parameters: parameters)
+        state.line = block.location(ofLine: lineOffset, column: 1).line
+        var line = LineContext(syntax: syntax, notebookFolder: notebookFolder, confinement: confinement,
+                               state: state, parameters: parameters)
         let command = CommandRegistry.command(named: syntax, &line).flatMap { $0.command.compile($0.positionals, &line) }
         state = line.state
         parameters = line.parameters

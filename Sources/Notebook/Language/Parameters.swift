@@ -44,12 +44,28 @@ struct ParameterTable {
             guard !tokens.isEmpty else { throw Lexer.Failure(column: 0, length: 1, message: "empty value") }
             let parsed = try SyntaxParser.parse([Token(kind: .word("p"), column: 0, length: 0)] + tokens)
             guard parsed.positionals.count == 1, parsed.options.isEmpty else {
-                throw Lexer.Failure(column: 0, length: 1, message: "expected one value")
+                // A parameter declared as a quoted string takes any text, spaces and all.
+                if case .scalar(let token) = declared, case .string = token.kind {
+                    return (.scalar(Token(kind: .string(override), column: declared.column, length: declared.length)), override)
+                }
+                throw Lexer.Failure(column: 0, length: 1,
+                                    message: "'\(override)' is not a valid \(Self.typeName(of: declared)) for parameter '\(name)' "
+                                        + "(declared as \(declared.text)); give one value, or quote text with spaces")
             }
             // Keep the declaration's position so later errors point into the notebook.
             return (Self.relocated(parsed.positionals[0], to: declared), override)
         } catch {
             throw LineProblem("-p \(name)=\(override): \(error.message)", column: declared.column, length: declared.length)
+        }
+    }
+
+    /// What kind of value `value` is, for messages: "integer", "number", "word", "string", "list".
+    static func typeName(of value: ValueSyntax) -> String {
+        guard case .scalar(let token) = value else { return "list" }
+        switch token.kind {
+        case .number(let text, _): return text.allSatisfy { $0.isNumber || $0 == "-" || $0 == "+" } ? "integer" : "number"
+        case .string: return "string"
+        default: return "word"
         }
     }
 

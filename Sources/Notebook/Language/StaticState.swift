@@ -13,7 +13,12 @@ struct StaticState {
         /// so later lines report no follow-on errors, but leaves nothing to check them against.
         var spec: ModelSpec?
         var hasTrained = false
+        /// The Markdown line of its `model` command, for messages about it on later lines.
+        var line: Int?
     }
+
+    /// The Markdown line being compiled, set by the compiler before each command line.
+    var line = 0
 
     var hasData = false
     /// Every model built so far, in order.

@@ -380,9 +380,9 @@ public enum DatasetDownloader {
 
     private static func describe(_ error: Error) -> String {
         if let error = error as? CocoaError, let path = error.filePath {
-            return "\(error.localizedDescription) (\(path))"
+            return "\(FileErrorReason.reason(for: error)) (\(path))"
         }
-        return error.localizedDescription
+        return FileErrorReason.reason(for: error)
     }
 }
 

@@ -200,7 +200,7 @@ public enum Checkpoint {
             }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw CheckpointError.unwritable(path: path, reason: error.localizedDescription)
+            throw CheckpointError.unwritable(path: path, reason: FileErrorReason.reason(for: error))
         }
         if rename(temporary.path, destination.path) != 0 {
             let reason = String(cString: strerror(errno))
@@ -299,10 +299,11 @@ public enum Checkpoint {
             throw CheckpointError.fileNotFound(path: path)
         }
         if isFolder.boolValue { throw CheckpointError.unreadable(path: path, reason: "it is a folder") }
+        if let reason = FileErrorReason.notARegularFile(url.path) { throw CheckpointError.unreadable(path: path, reason: reason) }
         do {
             return Array(try Data(contentsOf: url))
         } catch {
-            throw CheckpointError.unreadable(path: path, reason: error.localizedDescription)
+            throw CheckpointError.unreadable(path: path, reason: FileErrorReason.reason(for: error))
         }
     }
 

@@ -14,12 +14,18 @@ struct LoadWeightsDefinition: CommandDefinition {
 
     func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> (any Command)? {
         let path = arguments.word("path")
+        let resolved: PathConfinement.Resolved
+        do {
+            resolved = try line.confinement.resolve(path)
+        } catch {
+            return line.fail("cannot load '\(path)': \(error)", at: arguments.span(of: "path")!)
+        }
         // A checkpoint the notebook saves itself fits by construction only if saved from this
         // architecture, which running it checks; one that exists already is checked here.
         guard !line.state.savedPaths.contains(path) else { return LoadWeightsCommand(path: path) }
-        let url = URL(fileURLWithPath: path, relativeTo: line.notebookFolder)
-        if !FileManager.default.fileExists(atPath: url.path) {
-            return line.fail("no checkpoint '\(path)' (looked for \(url.path)); write one first with 'save weights \(path)'",
+        let url = resolved.url(root: line.confinement.root)
+        if resolved.kind == nil {
+            return line.fail("no checkpoint '\(path)' (looked for \(resolved.realPath)); write one first with 'save weights \(path)'",
                              at: arguments.span(of: "path")!)
         }
         if WeightsFormat(path: path) == .safetensors {
@@ -85,7 +91,7 @@ public struct LoadWeightsCommand: Command, Equatable {
     public func run(in context: ExecutionContext) throws -> [BlockOutput] {
         let session = context.session
         // A checkpoint this run saved is still staged; it is read from there.
-        let url = context.readable(path)
+        let url = try context.readable(path)
         try WeightsFormat(path: path).load(into: session.current.model, from: url, named: path)
         // A checkpoint from elsewhere is an input like a dataset: a changed file must show
         // in the record. One this run saved is compared through the outputs it leads to.

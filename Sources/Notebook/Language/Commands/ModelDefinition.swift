@@ -37,6 +37,7 @@ struct ModelDefinition: CommandDefinition {
             return line.failCommand(problem)
         }
         let name = arguments.value("name")?.word ?? line.state.nextDefaultName
+        if let problem = MemoryCheck.problemBuilding(spec, named: name) { return line.failCommand(problem) }
         if line.state.model(named: name) != nil {
             let message = "a model named '\(name)' is built already; give this one another name=…"
             if let span = arguments.span(of: "name") { return line.fail(message, at: span) }
@@ -49,7 +50,7 @@ struct ModelDefinition: CommandDefinition {
     /// architecture under the name it asked for (or the earlier model of that name).
     func declare(_ arguments: CheckedArguments, built: (any Command)?, in state: inout StaticState) {
         if let model = built as? ModelCommand {
-            state.models.append(.init(name: model.name, spec: model.spec))
+            state.models.append(.init(name: model.name, spec: model.spec, line: state.line))
             state.currentIndex = state.models.count - 1
             return
         }

@@ -29,6 +29,8 @@ struct ParameterDefinition: LanguageCommand {
             line.parameters.declare(.init(name: name, value: value, text: text))
             return ParameterCommand(name: name, value: text)
         } catch {
+            // Declared all the same, so the bad `-p` is reported here and not as undeclared.
+            line.parameters.declare(.init(name: name, value: option.value, text: option.value.text))
             line.report(error)
             return nil
         }

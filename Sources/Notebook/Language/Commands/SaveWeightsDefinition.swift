@@ -15,7 +15,13 @@ struct SaveWeightsDefinition: CommandDefinition {
 
     func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> (any Command)? {
         let path = arguments.word("path")
-        // Checked before anything runs, so a long training is not lost to a typo in a folder.
+        // Checked before anything runs, so a long training is not lost to a typo in a folder,
+        // and nothing outside the notebook's folder is replaced.
+        do {
+            _ = try line.confinement.resolve(path)
+        } catch {
+            return line.fail("cannot save '\(path)': \(error)", at: arguments.span(of: "path")!)
+        }
         let folder = URL(fileURLWithPath: path, relativeTo: line.notebookFolder).standardizedFileURL
             .deletingLastPathComponent()
         let written = (path as NSString).deletingLastPathComponent
@@ -50,10 +56,11 @@ public struct SaveWeightsCommand: Command, Equatable {
         let session = context.session, model = session.current.model
         // Staged: the file replaces the old one only when the whole run succeeded. The
         // likelihood is not in the weights, but a reader needs it to turn logits into images.
+        let destination = try context.resolveForWriting(path)
         let bytes = try WeightsFormat(path: path).encode(
             model, metadata: ["likelihood": session.current.objective.reconstruction.rawValue], path: path)
         do {
-            try context.outputs.stage(bytes, for: context.resolve(path))
+            try context.outputs.stage(bytes, for: destination)
         } catch {
             throw CheckpointError.unwritable(path: path, reason: "cannot stage it: \(error)")
         }

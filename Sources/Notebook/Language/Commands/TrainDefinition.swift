@@ -50,10 +50,16 @@ struct TrainDefinition: CommandDefinition {
         default: break
         }
         // With steps, the plan ignores epochs; 1 only fills the field.
-        return TrainCommand(plan: TrainingPlan(epochs: epochs ?? 1, steps: steps, batchSize: arguments.integer("batch"),
-                                               optimizer: optimizer, objective: objective,
-                                               warmupEpochs: arguments.integer("warmup"),
-                                               shuffle: arguments.boolean("shuffle")))
+        let plan = TrainingPlan(epochs: epochs ?? 1, steps: steps, batchSize: arguments.integer("batch"),
+                                optimizer: optimizer, objective: objective,
+                                warmupEpochs: arguments.integer("warmup"), shuffle: arguments.boolean("shuffle"))
+        // A model that cannot train here is refused now, with its figure, not by a trap mid-run.
+        if let index = line.state.currentIndex, let spec = line.state.models[index].spec,
+           let problem = MemoryCheck.problemTraining(line.state.models[index], spec: spec, plan: plan) {
+            if let span = arguments.span(of: "batch") { return line.fail(problem, at: span) }
+            return line.failCommand(problem)
+        }
+        return TrainCommand(plan: plan)
     }
 
     /// The current model trained, even by a failed line.
