@@ -72,7 +72,7 @@ let package = Package(
         .executableTarget(name: "NotebookCLI", dependencies: ["NotebookCommands"]),
         .executableTarget(name: "VAEBench", dependencies: ["VAEEngine"]),
 
-        .target(name: "TestSupport", dependencies: ["VAEEngine", "Notebook"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["VAEEngine", "Notebook", "CZlib"], path: "Tests/TestSupport"),
         .testTarget(name: "VAEEngineTests", dependencies: ["VAEEngine", "Checksums", "TestSupport"]),
         // Whole-text snapshots (pages, figures, --help), re-recorded with RECORD_SNAPSHOTS=1.
         .target(name: "TextSnapshots", path: "Tests/TextSnapshots"),
