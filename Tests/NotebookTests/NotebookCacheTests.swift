@@ -378,7 +378,7 @@ import VAEEngine
         let trainer = Trainer(model: model, seed: 1)
         let expectations: [(Any, Set<String>)] = [
             // Session: `metrics` belongs to the block running, not to the state after it.
-            (SnapshotCoverage.sessionProperties, ["seed", "data", "dataName", "dataRequest", "binarization", "models",
+            (SnapshotCoverage.sessionProperties, ["seed", "data", "dataName", "dataRequest", "dataFiles", "binarization", "models",
                                                   "currentIndex", "checksums", "inputChecksums", "savedPaths", "metrics"]),
             // A model's state: `model` and `trainer` are snapshotted as weights and trainer state.
             (SnapshotCoverage.modelProperties, ["name", "model", "trainer", "objective", "warmedUp", "history", "evolution", "reconstructionEvolution",

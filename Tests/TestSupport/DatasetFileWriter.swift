@@ -87,3 +87,32 @@ public enum DatasetFileWriter {
         return names
     }
 }
+
+extension DatasetFileWriter {
+    /// A temporary folder holding a small 28×28 dataset file at every `…-images=PATH` and
+    /// `…-labels=PATH` of `text` (IDX, gzip for `.gz`, or `.npy`), so examples of `data idx`
+    /// and `data npy` compile there; the caller removes it.
+    public static func folder(forExamplesIn text: String) throws -> URL {
+        let folder = try makeTemporaryFolder("data-examples")
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
+        for word in words {
+            guard let equals = word.firstIndex(of: "=") else { continue }
+            let key = word[..<equals], path = String(word[word.index(after: equals)...])
+            guard key.hasSuffix("-images") || key.hasSuffix("-labels") else { continue }
+            let url = folder.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let isImages = key.hasSuffix("-images")
+            let bytes: [UInt8]
+            if path.hasSuffix(".npy") {
+                bytes = isImages ? npy(descr: "|u1", shape: [20, 28, 28], data: images(count: 20, rows: 28, columns: 28))
+                    : npy(descr: "<i8", shape: [20], data: littleEndian(labels(count: 20, classes: 10).map(Int64.init)))
+            } else {
+                let raw = isImages ? idx(dimensions: [20, 28, 28], data: images(count: 20, rows: 28, columns: 28))
+                    : idx(dimensions: [20], data: labels(count: 20, classes: 10))
+                bytes = path.hasSuffix(".gz") ? gzip(raw) : raw
+            }
+            try Data(bytes).write(to: url)
+        }
+        return folder
+    }
+}

@@ -21,14 +21,18 @@ struct LineProblem: Error, Equatable {
 /// line and turns `problems` into diagnostics placed in the Markdown file.
 struct LineContext {
     let syntax: CommandSyntax
+    /// Where the command's name is in the Markdown file, for messages that point back to it.
+    let location: SourceLocation
     /// The folder relative paths in the notebook are resolved against.
     let notebookFolder: URL
     var state: StaticState
     var parameters: ParameterTable
     private(set) var problems: [LineProblem] = []
 
-    init(syntax: CommandSyntax, notebookFolder: URL, state: StaticState, parameters: ParameterTable) {
+    init(syntax: CommandSyntax, location: SourceLocation, notebookFolder: URL, state: StaticState,
+         parameters: ParameterTable) {
         self.syntax = syntax
+        self.location = location
         self.notebookFolder = notebookFolder
         self.state = state
         self.parameters = parameters

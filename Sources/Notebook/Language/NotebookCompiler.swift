@@ -97,7 +97,8 @@ public struct NotebookCompiler {
             log.add(error.message, at: block.location(ofLine: lineOffset, column: error.column), length: error.length)
             return nil
         }
-        var line = LineContext(syntax: syntax, notebookFolder: notebookFolder, state: state, parameters: parameters)
+        var line = LineContext(syntax: syntax, location: block.location(ofLine: lineOffset, column: syntax.name.column),
+                               notebookFolder: notebookFolder, state: state, parameters: parameters)
         let command = CommandRegistry.command(named: syntax, &line).flatMap { $0.command.compile($0.positionals, &line) }
         state = line.state
         parameters = line.parameters
