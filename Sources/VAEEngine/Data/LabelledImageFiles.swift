@@ -259,12 +259,20 @@ public struct LabelledImageFiles: Sendable, Equatable, Codable {
     /// Image elements as grey levels: bytes as they are, floats in 0...1 scaled to 0...255.
     private static func pixels(_ file: NPYFile, path: String) throws -> [UInt8] {
         if file.header.elementType.kind == "u" { return file.data }
-        let values = file.values()
-        if let index = values.firstIndex(where: { !(0...1).contains($0) }) {
+        var pixels = [UInt8](repeating: 0, count: file.header.elementCount)
+        var outside: (index: Int, value: Double)?
+        file.forEachValue { index, value in
+            if (0...1).contains(value) {
+                pixels[index] = UInt8((value * 255).rounded())
+            } else if outside == nil {
+                outside = (index, value)
+            }
+        }
+        if let outside {
             throw DatasetError.invalidNPY(
-                path: path, reason: "pixel \(values[index]) at element \(index) is outside 0...1; "
+                path: path, reason: "pixel \(outside.value) at element \(outside.index) is outside 0...1; "
                     + "float images must be scaled to 0...1 (or saved as uint8 0 to 255)")
         }
-        return values.map { UInt8(($0 * 255).rounded()) }
+        return pixels
     }
 }

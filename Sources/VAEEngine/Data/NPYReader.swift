@@ -201,9 +201,15 @@ public enum NPYReader {
 extension NPYFile {
     /// The elements as doubles (exact for every integer type up to 2^53 and for floats).
     func values() -> [Double] {
+        var result = [Double](repeating: 0, count: header.elementCount)
+        forEachValue { result[$0] = $1 }
+        return result
+    }
+
+    /// Calls `body` with each element's index and value, in order, without a copy of the array.
+    func forEachValue(_ body: (Int, Double) -> Void) {
         let type = header.elementType
         let count = header.elementCount
-        var result = [Double](repeating: 0, count: count)
         data.withUnsafeBytes { raw in
             for index in 0..<count {
                 let offset = index * type.size
@@ -213,16 +219,15 @@ extension NPYFile {
                     bits = bits << 8 | UInt64(raw[position])
                 }
                 switch (type.kind, type.size) {
-                case ("f", 4): result[index] = Double(Float(bitPattern: UInt32(bits)))
-                case ("f", _): result[index] = Double(bitPattern: bits)
+                case ("f", 4): body(index, Double(Float(bitPattern: UInt32(bits))))
+                case ("f", _): body(index, Double(bitPattern: bits))
                 case ("i", _):
                     let shift = UInt64(64 - 8 * type.size)
-                    result[index] = Double(Int64(bitPattern: bits << shift) >> Int64(shift))
-                default: result[index] = Double(bits)
+                    body(index, Double(Int64(bitPattern: bits << shift) >> Int64(shift)))
+                default: body(index, Double(bits))
                 }
             }
         }
-        return result
     }
 }
 
