@@ -77,7 +77,7 @@ let package = Package(
         // -sanitize=fuzzer from scripts/fuzz; otherwise a program that says how to fuzz.
         .executableTarget(name: "NotebookFuzz", dependencies: ["Notebook", "NotebookResults"]),
 
-        .target(name: "TestSupport", dependencies: ["VAEEngine", "Notebook"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["VAEEngine", "Notebook", "CZlib"], path: "Tests/TestSupport"),
         .testTarget(name: "VAEEngineTests", dependencies: ["VAEEngine", "Checksums", "TestSupport"]),
         // Whole-text snapshots (pages, figures, --help), re-recorded with RECORD_SNAPSHOTS=1.
         .target(name: "TextSnapshots", path: "Tests/TextSnapshots"),

@@ -1,6 +1,8 @@
+import Foundation
 import Notebook
 import NotebookResults
 import Testing
+import TestSupport
 
 // Nested in the compiler's suite so it runs wherever the compiler's tests do.
 extension NotebookCompilerTests {
@@ -21,15 +23,24 @@ extension NotebookCompilerTests {
         static func command(_ line: String) throws -> (any Command)? {
             let first = line.split(separator: " ").first.map(String.init) ?? ""
             let body = ["param", "seed"].contains(first) ? line : prelude + "\n" + line
+            return try compiled(body).blocks.last?.commands.last?.command
+        }
+
+        /// `body` compiled as a notebook in a folder that holds the data files it names.
+        static func compiled(_ body: String) throws -> NotebookProgram {
             let markdown = "```swift-vae\n\(body)\n```\n"
-            let program = try NotebookCompiler.compile(MarkdownParser.parse(markdown, path: "nb.md"), source: markdown)
-            return program.blocks.last?.commands.last?.command
+            let folder = try DatasetFileWriter.folder(forExamplesIn: body)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let path = folder.appendingPathComponent("nb.md").path
+            return try NotebookCompiler.compile(MarkdownParser.parse(markdown, path: path), source: markdown)
         }
 
         /// Lines, without the argument, for defaults that apply only with another choice; the
         /// schema's example is used for all others.
         static let conditionalLines: [String: String] = [
             "data threshold": "data mnist binarize=static",
+            "data idx threshold": "data idx train-images=a.gz train-labels=b.gz test-images=c.gz test-labels=d.gz binarize=static",
+            "data npy threshold": "data npy train-images=a.npy train-labels=b.npy test-images=c.npy test-labels=d.npy binarize=static",
             "train momentum": "train epochs=1 optimizer=sgd",
             "model kernel": "model conv encoder=[32,64] latent=50 decoder=[64,32]",
             "model stride": "model conv encoder=[32,64] latent=50 decoder=[64,32]",
@@ -135,9 +146,8 @@ extension NotebookCompilerTests {
             let needs = ["needs a model; add a 'model' command before it", "needs data; add a 'data' command before it",
                          "needs a 'train' command before it"]
             for schema in CommandSchema.all {
-                let markdown = "```swift-vae\n\(schema.example)\n```\n"
                 do {
-                    _ = try NotebookCompiler.compile(MarkdownParser.parse(markdown, path: "nb.md"), source: markdown)
+                    _ = try Self.compiled(schema.example)
                 } catch let errors as NotebookErrors {
                     #expect(errors.diagnostics.count == 1)
                     let message = errors.diagnostics.first?.message ?? ""

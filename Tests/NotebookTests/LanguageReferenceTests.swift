@@ -2,6 +2,7 @@ import Foundation
 import Notebook
 import NotebookResults
 import Testing
+import TestSupport
 
 /// `docs/language.md` is generated from the parser's schemas, and every example in it compiles.
 @Suite struct LanguageReferenceTests {
@@ -43,7 +44,11 @@ import Testing
             let body = standalone ? example.source : Self.prelude + "\n" + example.source
             let markdown = "```swift-vae\n\(body)\n```\n"
             do {
-                _ = try NotebookCompiler.compile(MarkdownParser.parse(markdown, path: "example.md"), source: markdown)
+                // In a folder holding the data files a `data idx`/`data npy` example names.
+                let folder = try DatasetFileWriter.folder(forExamplesIn: body)
+                defer { try? FileManager.default.removeItem(at: folder) }
+                let path = folder.appendingPathComponent("example.md").path
+                _ = try NotebookCompiler.compile(MarkdownParser.parse(markdown, path: path), source: markdown)
             } catch {
                 Issue.record("example '\(example.source)' does not compile: \(error)")
             }

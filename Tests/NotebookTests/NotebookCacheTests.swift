@@ -281,6 +281,45 @@ import VAEEngine
         #expect(second.lines.contains { $0.contains("a file it reads changed") })
     }
 
+    @Test func dataFromFilesIsRestoredAndAChangedFileRunsAgain() throws {
+        let markdown = """
+            # Files
+
+            ```swift-vae
+            seed 5
+            data idx train-images=a.gz train-labels=b.gz test-images=c.gz test-labels=d.gz
+            model mlp encoder=[16] latent=2 decoder=[16]
+            train steps=2 batch=32
+            ```
+
+            ```swift-vae
+            show samples 4
+            ```
+            """
+        let (folder, path) = try folderWith(markdown)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try DatasetFileWriter.writeIDXDataset(in: folder, train: 64, test: 16, rows: 12, columns: 12, gzip: true)
+        for (from, to) in zip(["train-images", "train-labels", "test-images", "test-labels"], ["a", "b", "c", "d"]) {
+            try FileManager.default.moveItem(at: folder.appendingPathComponent(from + ".idx.gz"),
+                                             to: folder.appendingPathComponent(to + ".gz"))
+        }
+        let cache = folder.appendingPathComponent("cache")
+        let cold = try Self.run(path, cache: cache)
+        // A figure edited after the data block restores the session, which reads the files again.
+        try markdown.replacingOccurrences(of: "show samples 4", with: "show samples 9\nshow reconstructions 3")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let edited = try Self.run(path, cache: cache)
+        #expect(edited.blockStates == ["cached", "runs"])
+        #expect(edited.record == (try Self.run(path, cache: nil)).record)
+        #expect(cold.result.manifest.datasetChecksums.keys.sorted() == ["a.gz", "b.gz", "c.gz", "d.gz"])
+        // Other labels: the data block and everything after it run again.
+        try Data(DatasetFileWriter.gzip(DatasetFileWriter.idx(dimensions: [16], data: [UInt8](repeating: 1, count: 16))))
+            .write(to: folder.appendingPathComponent("d.gz"))
+        let changed = try Self.run(path, cache: cache)
+        #expect(changed.blockStates == ["runs", "runs"])
+        #expect(changed.lines.contains { $0.contains("a file it reads changed") })
+    }
+
     @Test func aDamagedEntryIsReportedAndComputedAgain() throws {
         let (folder, path) = try folderWith(Self.small)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -381,7 +420,7 @@ import VAEEngine
         let trainer = Trainer(model: model, seed: 1)
         let expectations: [(Any, Set<String>)] = [
             // Session: `metrics` belongs to the block running, not to the state after it.
-            (SnapshotCoverage.sessionProperties, ["seed", "data", "dataName", "dataRequest", "binarization", "models",
+            (SnapshotCoverage.sessionProperties, ["seed", "data", "dataName", "dataRequest", "dataFiles", "binarization", "models",
                                                   "currentIndex", "checksums", "inputChecksums", "savedPaths", "metrics"]),
             // A model's state: `model` and `trainer` are snapshotted as weights and trainer state.
             (SnapshotCoverage.modelProperties, ["name", "model", "trainer", "objective", "warmedUp", "history", "evolution", "reconstructionEvolution",

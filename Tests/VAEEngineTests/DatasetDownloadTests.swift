@@ -263,6 +263,26 @@ import VAEEngine
         #expect(!DatasetDownloader.isLoopback(host: "128.0.0.1"))
     }
 
+    @Test func aLocalCopyWithTheWrongChecksumIsNamedNotDownloadedOver() throws {
+        let (cache, folder) = try makeCache()
+        defer { IDXFixtures.removeFolder(cache.path) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent(MNIST.trainLabelsFile).path
+        let copy = Array("labels from somewhere else".utf8)
+        try IDXFixtures.write(copy, to: path)
+        let server = try LocalHTTPServer(routes: [:])
+        defer { server.stop() }
+        #expect(throws: DatasetError.checksumMismatch(
+            path: path,
+            reason: "not MNIST's file: its SHA-256 is \(SHA256.hash(copy).hex), expected "
+                + "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c; delete it to download MNIST again, "
+                + "or read your copy with 'data idx train-images=… train-labels=… test-images=… test-labels=…'")) {
+            _ = try MNIST.load(cache: cache, mirrors: [server.url("/m/")])
+        }
+        #expect(server.totalRequestCount == 0)
+        #expect(try IDXFixtures.read(path) == copy)
+    }
+
     @Test func missingFilesWithoutDownloadingNameTheCacheFolder() throws {
         let (cache, folder) = try makeCache()
         defer { IDXFixtures.removeFolder(cache.path) }

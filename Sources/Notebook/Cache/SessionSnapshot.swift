@@ -12,6 +12,9 @@ struct SessionSnapshot: Equatable {
     struct Header: Codable, Equatable {
         var seed: UInt64
         var data: DataChoice?
+        /// The `data idx`/`data npy` request instead of `data` (absent otherwise, so older
+        /// snapshots read as they were written).
+        var dataFiles: DataFilesRequest?
         var models: [ModelHeader]
         var currentIndex: Int?
         var checksums: [String: String]
@@ -84,6 +87,7 @@ extension SessionSnapshot {
             data: session.dataRequest.map {
                 DataChoice(name: $0.name, trainCount: $0.trainCount, testCount: $0.testCount, binarization: $0.binarization)
             },
+            dataFiles: session.dataFiles,
             models: models, currentIndex: session.currentIndex,
             checksums: session.checksums, inputChecksums: session.inputChecksums,
             savedPaths: session.savedPaths.sorted(),
@@ -128,7 +132,7 @@ extension SessionSnapshot {
         return true
     }
 
-    func restore(datasets: DatasetLocations, loadData: Bool) throws -> Session {
+    func restore(datasets: DatasetLocations, notebookFolder: URL, loadData: Bool) throws -> Session {
         let session = Session(seed: header.seed)
         session.checksums = header.checksums
         session.inputChecksums = header.inputChecksums
@@ -140,6 +144,12 @@ extension SessionSnapshot {
             session.dataName = choice.name
             session.binarization = choice.binarization
             if loadData { session.data = try datasets.load(request) }
+        }
+        if let request = header.dataFiles {
+            session.dataFiles = request
+            session.dataName = request.name
+            session.binarization = request.binarization
+            if loadData { session.data = try request.load(notebookFolder: notebookFolder) }
         }
         var next = 0
         func take(_ count: Int) throws -> [[Float]] {

@@ -266,7 +266,7 @@ public final class Executor {
         if stateKey == keys.root { return Session(seed: program.seed) }
         guard let cache = options.cache, let snapshot = cache.snapshot(stateKey) else { throw SnapshotUnavailable() }
         do {
-            return try snapshot.restore(datasets: options.datasets, loadData: loadData)
+            return try snapshot.restore(datasets: options.datasets, notebookFolder: inputs.notebookFolder, loadData: loadData)
         } catch let error as SnapshotError {
             cache.warn("warning: cache entry snapshots/\(stateKey.prefix(12)): \(error); computing it again")
             throw SnapshotUnavailable()
@@ -361,7 +361,8 @@ public final class Executor {
         var remaining = plan
         if reuse, let continuation = cache.continuation(key),
            let rest = TrainingContinuation.remainder(of: plan, after: continuation.trained, images: images),
-           let restored = try? continuation.snapshot.restore(datasets: options.datasets, loadData: false) {
+           let restored = try? continuation.snapshot.restore(datasets: options.datasets, notebookFolder: inputs.notebookFolder,
+                                                                  loadData: false) {
             // (A continuation that does not fit is passed over: the plan then trains whole.)
             let metrics = session.metrics, data = session.data
             restored.data = data

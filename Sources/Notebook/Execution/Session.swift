@@ -8,6 +8,8 @@ final class Session {
     var dataName: String?
     /// The `data` command that loaded `data`, so a restored session can read it again.
     var dataRequest: DataRequest?
+    /// The `data idx`/`data npy` command that loaded `data` instead, likewise.
+    var dataFiles: DataFilesRequest?
     var binarization: Binarization = .none
     /// Every model built so far, in the order the notebook built them.
     var models: [ModelState] = []
@@ -49,6 +51,7 @@ final class Session {
         data = other.data
         dataName = other.dataName
         dataRequest = other.dataRequest
+        dataFiles = other.dataFiles
         binarization = other.binarization
         models = other.models
         currentIndex = other.currentIndex

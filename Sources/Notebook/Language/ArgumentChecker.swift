@@ -124,8 +124,12 @@ enum ArgumentChecker {
         case .choice(let choices):
             guard case .scalar(let token) = value, case .word(let word) = token.kind else { throw wrongKind }
             guard choices.contains(word) else {
+                // A command's first value may also be one of its two-word forms (`data idx`).
+                let forms = schema.positionals.first == argument
+                    ? CommandSchema.all.filter { $0.words.count == 2 && $0.words[0] == schema.name }.map { "'\($0.name) …'" } : []
+                let alsoForms = forms.isEmpty ? "" : " (or " + listed(forms) + ")"
                 throw problem("unknown \(argument.name) '\(word)'\(Suggestion.hint(for: word, in: choices)); expected one of: "
-                              + choices.joined(separator: ", ") + origin)
+                              + choices.joined(separator: ", ") + alsoForms + origin)
             }
             return .word(word)
         case .path:
@@ -164,6 +168,22 @@ enum ArgumentChecker {
                 names.append(try convert(item, to: element, in: schema, parameters: parameters, via: reference).word!)
             }
             return .words(names)
+        case .labelList(let count):
+            guard case .list(let items, _, _) = value else { throw wrongKind }
+            guard count.contains(items.count) else {
+                throw problem("\(what) must have \(count.lowerBound)...\(count.upperBound) labels, found \(items.count)\(origin)")
+            }
+            // Each label is text as a path is: a word, a number or a quoted string.
+            let element = ArgumentSchema(argument.name, .path, argument.summary)
+            var labels: [String] = []
+            for item in items {
+                guard case .scalar = item else {
+                    throw LineProblem("\(what) must be \(argument.type.noun), found '\(item.text)'\(origin)",
+                                      column: item.column, length: item.length)
+                }
+                labels.append(try convert(item, to: element, in: schema, parameters: parameters, via: reference).word!)
+            }
+            return .words(labels)
         case .boolean:
             guard case .scalar(let token) = value, case .word(let word) = token.kind, word == "true" || word == "false" else {
                 throw wrongKind

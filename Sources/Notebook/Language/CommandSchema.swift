@@ -12,6 +12,8 @@ public enum ArgumentType: Sendable, Equatable {
     case name
     /// A list of names like `[beta1, beta4]`.
     case nameList(count: ClosedRange<Int>)
+    /// A list of labels like `[cat, dog, "T-shirt/top"]`: words, numbers or quoted text.
+    case labelList(count: ClosedRange<Int>)
     /// `true` or `false`.
     case boolean
     /// A number in the range, or the word `auto` (the command then chooses from the data).
@@ -27,6 +29,8 @@ public enum ArgumentType: Sendable, Equatable {
         case .path: return "a file path"
         case .name: return "a name (a letter, then letters, digits, - or _)"
         case .nameList(let count): return "a list of \(count.lowerBound)...\(count.upperBound) names like [a, b]"
+        case .labelList(let count):
+            return "a list of \(count.lowerBound)...\(count.upperBound) labels like [cat, dog, \"T-shirt/top\"]"
         case .boolean: return "true or false"
         case .realOrAuto(let range): return "auto or a number in \(Self.format(range.lowerBound))...\(Self.format(range.upperBound))"
         }

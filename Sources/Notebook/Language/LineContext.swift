@@ -21,6 +21,8 @@ struct LineProblem: Error, Equatable {
 /// line and turns `problems` into diagnostics placed in the Markdown file.
 struct LineContext {
     let syntax: CommandSyntax
+    /// Where the command's name is in the Markdown file, for messages that point back to it.
+    let location: SourceLocation
     /// The folder relative paths in the notebook are resolved against.
     let notebookFolder: URL
     /// Where the files a command names may be (`PathConfinement`).
@@ -29,9 +31,10 @@ struct LineContext {
     var parameters: ParameterTable
     private(set) var problems: [LineProblem] = []
 
-    init(syntax: CommandSyntax, notebookFolder: URL, confinement: PathConfinement? = nil,
-         state: StaticState, parameters: ParameterTable) {
+    init(syntax: CommandSyntax, location: SourceLocation, notebookFolder: URL,
+         confinement: PathConfinement? = nil, state: StaticState, parameters: ParameterTable) {
         self.syntax = syntax
+        self.location = location
         self.notebookFolder = notebookFolder
         self.confinement = confinement ?? PathConfinement(notebookFolder: notebookFolder)
         self.state = state

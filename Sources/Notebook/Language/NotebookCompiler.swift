@@ -103,7 +103,8 @@ public struct NotebookCompiler {
             return nil
         }
         state.line = block.location(ofLine: lineOffset, column: 1).line
-        var line = LineContext(syntax: syntax, notebookFolder: notebookFolder, confinement: confinement,
+        var line = LineContext(syntax: syntax, location: block.location(ofLine: lineOffset, column: syntax.name.column),
+                               notebookFolder: notebookFolder, confinement: confinement,
                                state: state, parameters: parameters)
         let command = CommandRegistry.command(named: syntax, &line).flatMap { $0.command.compile($0.positionals, &line) }
         state = line.state

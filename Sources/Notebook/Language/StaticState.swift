@@ -21,6 +21,9 @@ struct StaticState {
     var line = 0
 
     var hasData = false
+    /// The size of the images the latest `data` command loads, and where that command is;
+    /// nil before any, or when its line failed before the size was known.
+    var imageSize: ImageSize?
     /// Every model built so far, in order.
     var models: [BuiltModel] = []
     /// The position in `models` of the current model.
@@ -28,6 +31,14 @@ struct StaticState {
     var seed: UInt64?
     /// Checkpoint paths a `save weights` earlier in the notebook will have written.
     var savedPaths: Set<String> = []
+
+    /// Why data of `size` cannot come here: a model built earlier takes images of another size.
+    func sizeProblem(_ size: ImageSize) -> String? {
+        guard let model = models.first(where: { $0.spec.map { ($0.imageHeight, $0.imageWidth) != (size.rows, size.columns) } ?? false }),
+              let spec = model.spec else { return nil }
+        return "these images are \(size.text) but the model '\(model.name)' was built for "
+            + "\(spec.imageHeight)×\(spec.imageWidth) images; load the data before building models for it"
+    }
 
     /// Whether a model has been built (or its `model` line tried) by this point.
     var hasModel: Bool { currentIndex != nil }
@@ -52,6 +63,16 @@ struct StaticState {
 
     /// The name a model built now gets when the notebook gives none: `model-1`, `model-2`, …
     var nextDefaultName: String { "model-\(models.count + 1)" }
+}
+
+/// Rows × columns of a dataset's images, known before anything runs.
+struct ImageSize: Equatable {
+    var rows: Int
+    var columns: Int
+    /// The `data` command that gives it.
+    var location: SourceLocation
+
+    var text: String { "\(rows)×\(columns)" }
 }
 
 /// Something a command needs an earlier command to have made.

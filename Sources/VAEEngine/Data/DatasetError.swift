@@ -9,6 +9,10 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
     case corruptGzip(path: String, reason: String)
     /// The (decompressed) bytes are not a valid IDX file of unsigned bytes.
     case invalidIDX(path: String, reason: String)
+    /// The bytes are not a `.npy` array the reader accepts.
+    case invalidNPY(path: String, reason: String)
+    /// A file of a dataset with known checksums (MNIST) is there but holds other bytes.
+    case checksumMismatch(path: String, reason: String)
     /// Each file is valid IDX but the files do not make a dataset together
     /// (wrong shapes, image and label counts that differ, labels out of range).
     case invalidDataset(path: String, reason: String)
@@ -17,7 +21,7 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
     public var path: String {
         switch self {
         case .fileNotFound(let path, _), .unreadable(let path, _), .corruptGzip(let path, _),
-             .invalidIDX(let path, _), .invalidDataset(let path, _):
+             .invalidIDX(let path, _), .invalidNPY(let path, _), .checksumMismatch(let path, _), .invalidDataset(let path, _):
             return path
         }
     }
@@ -26,7 +30,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
     public var reason: String {
         switch self {
         case .fileNotFound(_, let reason), .unreadable(_, let reason), .corruptGzip(_, let reason),
-             .invalidIDX(_, let reason), .invalidDataset(_, let reason):
+             .invalidIDX(_, let reason), .invalidNPY(_, let reason), .checksumMismatch(_, let reason),
+             .invalidDataset(_, let reason):
             return reason
         }
     }

@@ -129,12 +129,12 @@ public enum IDXReader {
 
     // MARK: - Parsing
 
-    private static let typeNames: [UInt8: String] = [
+    fileprivate static let typeNames: [UInt8: String] = [
         0x08: "unsigned byte", 0x09: "signed byte", 0x0B: "16-bit integer",
         0x0C: "32-bit integer", 0x0D: "32-bit float", 0x0E: "64-bit float",
     ]
 
-    private static func hexBytes(_ bytes: ArraySlice<UInt8>) -> String {
+    fileprivate static func hexBytes(_ bytes: ArraySlice<UInt8>) -> String {
         bytes.map { byte in
             let digits = String(byte, radix: 16, uppercase: true)
             return digits.count == 1 ? "0" + digits : digits
@@ -381,8 +381,11 @@ private struct FileBytes {
     let buffer: UnsafeMutableRawBufferPointer
     /// The memory holding them (one byte longer).
     private let allocation: UnsafeMutableRawBufferPointer
+    /// The size of the whole file (more than `buffer.count` when only a prefix was read).
+    let size: Int
 
-    init(path: String) throws {
+    /// Reads the file, or with `limit` only its first `limit` bytes.
+    init(path: String, limit: Int? = nil) throws {
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)  // O_NONBLOCK: a FIFO must not hang
         if descriptor < 0 {
             throw Self.openError(path: path, errno: errno)
@@ -400,12 +403,14 @@ private struct FileBytes {
             throw DatasetError.unreadable(path: path, reason: "not a regular file")
         }
         let size = Int(info.st_size)
-        if size > IDXReader.maximumFileByteCount {
+        self.size = size
+        if limit == nil, size > IDXReader.maximumFileByteCount {
             throw DatasetError.invalidIDX(
                 path: path, reason: "too large: \(size) bytes, more than an IDX dataset file may hold")
         }
         // One spare byte to notice a file that grew since fstat.
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size + 1, alignment: 16)
+        let wanted = min(size, limit ?? size)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: wanted + 1, alignment: 16)
         var filled = 0
         while filled < buffer.count {
             let got = read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
@@ -418,12 +423,14 @@ private struct FileBytes {
             if got == 0 { break }
             filled += got
         }
-        if filled != size {
+        if limit != nil, size > wanted, filled >= wanted {
+            filled = wanted  // a prefix: the spare byte holds the next byte of the file
+        } else if filled != size {
             buffer.deallocate()
             throw DatasetError.unreadable(path: path, reason: "the file changed size while it was read")
         }
         self.allocation = buffer
-        self.buffer = UnsafeMutableRawBufferPointer(start: buffer.baseAddress!, count: size)
+        self.buffer = UnsafeMutableRawBufferPointer(start: buffer.baseAddress!, count: filled)
     }
 
     func deallocate() {
@@ -437,5 +444,72 @@ private struct FileBytes {
         case EACCES: return .unreadable(path: path, reason: "permission denied")
         default: return .unreadable(path: path, reason: String(cString: strerror(code)))
         }
+    }
+}
+
+// MARK: - Header only
+
+extension IDXReader {
+    /// The dimensions in the header of the IDX file at `path` (raw or gzip), read without
+    /// decoding the data: for checks before anything runs. A raw file's size is checked against
+    /// them; a gzip file's data is checked when it is read in full.
+    /// - Throws: `DatasetError`.
+    public static func dimensions(path: String) throws -> [Int] {
+        let file = try FileBytes(path: path, limit: 1 << 16)
+        defer { file.deallocate() }
+        let buffer = UnsafeRawBufferPointer(file.buffer)
+        func invalid(_ reason: String) -> DatasetError { .invalidIDX(path: path, reason: reason) }
+        var header = [UInt8](repeating: 0, count: 4 + 4 * 4)
+        let isGzip = buffer.count >= 2 && buffer[0] == 0x1F && buffer[1] == 0x8B
+        func readHeader<Source: ByteSource>(_ source: inout Source) throws -> [Int] {
+            let got = try header.withUnsafeMutableBytes {
+                try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<4]))
+            }
+            if got == 0 { throw invalid("empty: expected an IDX header") }
+            if got < 4 { throw invalid("truncated header: expected at least 4 bytes, found \(got)") }
+            let type = header[2], ndim = Int(header[3])
+            if header[0] != 0 || header[1] != 0 || typeNames[type] == nil {
+                throw invalid("not an IDX file: it starts with bytes \(hexBytes(header[0..<4])), "
+                    + "expected 00 00 08 and a number of dimensions")
+            }
+            if type != 0x08 {
+                throw invalid("unsupported data type 0x\(hexBytes(header[2..<3])) (\(typeNames[type]!)); "
+                    + "only 0x08 (unsigned byte) is supported")
+            }
+            if !(1...4).contains(ndim) { throw invalid("unsupported number of dimensions \(ndim) (expected 1 to 4)") }
+            let count = try header.withUnsafeMutableBytes {
+                try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[4..<(4 + 4 * ndim)]))
+            }
+            if count < 4 * ndim { throw invalid("truncated header: expected \(4 + 4 * ndim) bytes, found \(4 + count)") }
+            return (0..<ndim).map { index in
+                let offset = 4 + 4 * index
+                return Int(UInt32(header[offset]) << 24 | UInt32(header[offset + 1]) << 16
+                    | UInt32(header[offset + 2]) << 8 | UInt32(header[offset + 3]))
+            }
+        }
+        if isGzip {
+            var source = try GzipSource(buffer, path: path)
+            defer { source.end() }
+            return try readHeader(&source)
+        }
+        var source = RawSource(buffer: buffer)
+        let dimensions = try readHeader(&source)
+        var dataCount = 1
+        for dimension in dimensions where !dimensions.contains(0) {
+            let (product, overflow) = dataCount.multipliedReportingOverflow(by: dimension)
+            if overflow || product > maximumDataByteCount {
+                let shape = dimensions.map(String.init).joined(separator: " × ")
+                throw invalid("dimensions \(shape) describe more than the \(maximumDataByteCount) "
+                    + "bytes of data an IDX file may hold")
+            }
+            dataCount = product
+        }
+        if dimensions.contains(0) { dataCount = 0 }
+        let found = file.size - 4 - 4 * dimensions.count
+        if found < dataCount { throw invalid("truncated: expected \(dataCount) bytes of data, found \(found)") }
+        if found > dataCount {
+            throw invalid("trailing data: \(found - dataCount) bytes after the \(dataCount) bytes of data the header describes")
+        }
+        return dimensions
     }
 }

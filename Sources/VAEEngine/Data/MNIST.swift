@@ -42,6 +42,21 @@ public enum MNIST {
         cache.appendingPathComponent(subfolder, isDirectory: true)
     }
 
+    /// Throws `DatasetError.checksumMismatch` for a file already in `directory` whose bytes
+    /// are not MNIST's: a copy placed by hand is the user's, so it is neither replaced by a
+    /// download nor read as MNIST, and the message says which file and how to go on.
+    static func checkLocalCopies(in directory: URL) throws {
+        for file in files {
+            let path = directory.appendingPathComponent(file.name).path
+            guard FileManager.default.fileExists(atPath: path),
+                  let found = try? DatasetDownloader.sha256(ofFileAt: path), found != file.sha256 else { continue }
+            throw DatasetError.checksumMismatch(
+                path: path,
+                reason: "not MNIST's file: its SHA-256 is \(found), expected \(file.sha256); delete it to download "
+                    + "MNIST again, or read your copy with 'data idx train-images=… train-labels=… test-images=… test-labels=…'")
+        }
+    }
+
     /// Loads both splits (`mnist/train`, `mnist/test`) from `<cache>/mnist/`.
     ///
     /// - Parameters:
@@ -56,6 +71,7 @@ public enum MNIST {
     public static func load(cache: URL, mirrors: [URL] = MNIST.mirrors, download: Bool = true) throws -> DatasetSplits {
         let directory = folder(cache: cache)
         if download {
+            try checkLocalCopies(in: directory)
             try DatasetDownloader.fetch(files: files, mirrors: mirrors, into: directory)
         }
         let names = files.map(\.name).joined(separator: ", ")

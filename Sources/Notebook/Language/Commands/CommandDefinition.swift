@@ -73,6 +73,8 @@ enum CommandRegistry {
         ParameterDefinition(),
         SeedDefinition(),
         DataDefinition(),
+        DataIDXDefinition(),
+        DataNPYDefinition(),
         ModelDefinition(),
         TrainDefinition(),
         TableLossesDefinition(),
@@ -107,7 +109,15 @@ enum CommandRegistry {
             return line.fail("unknown command '\(word)'\(Suggestion.hint(for: word, in: CommandSchema.commandWords))",
                              at: syntax.name.column, length: syntax.name.length)
         }
-        guard first.schema.words.count == 2 else { return (first, syntax.positionals) }
+        guard first.schema.words.count == 2 else {
+            // A one-word command may have two-word forms (`data` and `data idx`): the second
+            // word picks a form when it names one, else the line is the one-word command's.
+            if let written = syntax.positionals.first, case .scalar(let token) = written, case .word(let sub) = token.kind,
+               let form = candidates.first(where: { $0.schema.words.count == 2 && $0.schema.words[1] == sub }) {
+                return (form, Array(syntax.positionals.dropFirst()))
+            }
+            return (first, syntax.positionals)
+        }
         let subcommands = candidates.map { $0.schema.words[1] }
         guard let written = syntax.positionals.first, case .scalar(let token) = written, case .word(let sub) = token.kind else {
             let column = syntax.positionals.first?.column ?? syntax.endColumn

@@ -15,22 +15,32 @@ struct DataDefinition: CommandDefinition {
         example: "data fashion-mnist train=2000 test=500")
 
     func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> (any Command)? {
-        let binarization: Binarization
-        switch arguments.word("binarize") {
-        case "static": binarization = .threshold(Float(arguments.real("threshold")))
-        case "dynamic": binarization = .dynamic
-        default: binarization = .none
-        }
+        guard let binarization = Self.binarization(arguments, &line) else { return nil }
+        // Both named datasets are 28×28.
+        let imageSize = ImageSize(rows: 28, columns: 28, location: line.location)
+        if let problem = line.state.sizeProblem(imageSize) { return line.failCommand(problem) }
+        line.state.imageSize = imageSize
+        return DataCommand(DataRequest(name: arguments.word("dataset"), trainCount: arguments.value("train")?.integer,
+                                       testCount: arguments.value("test")?.integer, binarization: binarization))
+    }
+
+    /// The `binarize` and `threshold` options of every form of `data`, or nil after reporting
+    /// a threshold given without binarize=static.
+    static func binarization(_ arguments: CheckedArguments, _ line: inout LineContext) -> Binarization? {
         if let span = arguments.span(of: "threshold"), arguments.word("binarize") != "static" {
             return line.fail("'threshold' applies only to binarize=static", at: span)
         }
-        return DataCommand(DataRequest(name: arguments.word("dataset"), trainCount: arguments.value("train")?.integer,
-                                       testCount: arguments.value("test")?.integer, binarization: binarization))
+        switch arguments.word("binarize") {
+        case "static": return .threshold(Float(arguments.real("threshold")))
+        case "dynamic": return .dynamic
+        default: return Binarization.none
+        }
     }
 
     /// Data, even from a failed line.
     func declare(_ arguments: CheckedArguments, built: (any Command)?, in state: inout StaticState) {
         state.hasData = true
+        if built == nil { state.imageSize = nil }
     }
 }
 
@@ -64,6 +74,7 @@ public struct DataCommand: Command, Equatable {
         let splits = try context.datasets.load(request)
         session.data = splits
         session.dataRequest = request
+        session.dataFiles = nil
         session.dataName = request.name
         session.binarization = request.binarization
         session.checksums.merge(splits.checksums) { _, new in new }

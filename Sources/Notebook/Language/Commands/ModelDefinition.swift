@@ -26,7 +26,8 @@ struct ModelDefinition: CommandDefinition {
                              decoder: arguments.integers("decoder"),
                              activation: Activation(rawValue: arguments.word("activation"))!,
                              initializer: Initializer(name: arguments.word("init"))!,
-                             kernel: arguments.integer("kernel"), stride: arguments.integer("stride"))
+                             kernel: arguments.integer("kernel"), stride: arguments.integer("stride"),
+                             imageHeight: line.state.imageSize?.rows ?? 28, imageWidth: line.state.imageSize?.columns ?? 28)
         if kind == .mlp {
             for option in ["kernel", "stride"] {
                 if let span = arguments.span(of: option) {
@@ -34,7 +35,11 @@ struct ModelDefinition: CommandDefinition {
                 }
             }
         } else if let problem = ConvolutionalArchitecture.problem(with: spec, kernel: spec.kernel, stride: spec.stride) {
-            return line.failCommand(problem)
+            // Say where the image size comes from when a `data` line gives it.
+            let source = line.state.imageSize.map { size in
+                "; 'data' at \(size.location.line):\(size.location.column) gives \(size.text) images"
+            } ?? ""
+            return line.failCommand(problem + source)
         }
         let name = arguments.value("name")?.word ?? line.state.nextDefaultName
         if let problem = MemoryCheck.problemBuilding(spec, named: name) { return line.failCommand(problem) }
