@@ -29,6 +29,18 @@ enum DataFilesForm {
     static func build(_ format: ImageFileFormat, _ arguments: CheckedArguments, _ line: inout LineContext) -> (any Command)? {
         guard let binarization = DataDefinition.binarization(arguments, &line) else { return nil }
         let written = fileOptions.map { arguments.word($0) }
+        // Inside the notebook's folder (or one --allow-outside names), after symbolic links.
+        var outside = false
+        for (option, path) in zip(fileOptions, written) {
+            do {
+                _ = try line.confinement.resolve(path)
+            } catch {
+                line.report(LineProblem("cannot read '\(path)': \(error)",
+                                        column: arguments.span(of: option)!.column, length: arguments.span(of: option)!.length))
+                outside = true
+            }
+        }
+        if outside { return nil }
         let resolved = written.map { URL(fileURLWithPath: $0, relativeTo: line.notebookFolder).standardizedFileURL.path }
         var missing = false
         for (option, (path, url)) in zip(fileOptions, zip(written, resolved)) {
@@ -129,6 +141,8 @@ public struct DataFilesCommand: Command, Equatable {
 
     public func run(in context: ExecutionContext) throws -> [BlockOutput] {
         let session = context.session
+        // Checked again now: the files may have changed since the notebook was checked.
+        for path in request.paths { _ = try context.resolveForReading(path) }
         let splits = try request.load(notebookFolder: context.inputs.notebookFolder)
         session.data = splits
         session.dataRequest = nil
