@@ -53,7 +53,7 @@ public struct RunCommand: ReportingCommand {
             }
         }
         try NotebookPipeline.publish([result], to: site.output, quiet: runner.quiet, holder: "notebook \(notebook)",
-                                     committing: [outputs])
+                                     committing: [outputs], allowedOutside: confinement.folders)
         if record, !runner.quiet { FileHandle.standardError.write(Data("wrote \(path)\n".utf8)) }
         return nil
     }

@@ -20,6 +20,9 @@ public final class StagingArea {
     public let prefix: String
     private let operations: FileOperations
     private var made: URL?
+    /// The folders above the staging folder that did not exist before it, deepest first:
+    /// a run that fails removes them again (when still empty), so it leaves no new folder.
+    private var madeParents: [URL] = []
     private var ownerDescriptor: Int32 = -1
 
     public init(parent: URL, prefix: String, operations: FileOperations = .system) {
@@ -53,6 +56,11 @@ public final class StagingArea {
     /// The staging folder, made (with the folders above it) on first use.
     public func folder() throws -> URL {
         if let made { return made }
+        var missing = parent
+        while !FileManager.default.fileExists(atPath: missing.path), missing.path != "/" {
+            madeParents.append(missing)
+            missing = missing.deletingLastPathComponent()
+        }
         try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
         removeStale()
         let folder = parent.appendingPathComponent("\(prefix)\(getpid())-\(UUID().uuidString.prefix(8))")
@@ -75,6 +83,9 @@ public final class StagingArea {
     public func discard() {
         if let made { try? operations.removeTree(made) }
         made = nil
+        // rmdir removes only empty folders: after a commit the site is in one of them.
+        for folder in madeParents { rmdir(folder.path) }
+        madeParents = []
         if ownerDescriptor >= 0 { close(ownerDescriptor) }
         ownerDescriptor = -1
     }

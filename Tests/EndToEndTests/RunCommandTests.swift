@@ -96,7 +96,7 @@ import TestSupport
         let outcome = try NotebookBinary.run(["run", "broken.md", "--output", "out"], in: folder)
         #expect(outcome.status == 1)
         #expect(outcome.standardError.contains("broken.md:16:1: error: unknown command 'tabel' (did you mean 'table'?)"))
-        #expect(outcome.standardError.contains("broken.md:19:16: error: unknown option 'size' for 'show samples'"))
+        #expect(outcome.standardError.contains("broken.md:19:16: error: 'size' belongs to 'data npy', not 'show samples'"))
         #expect(outcome.standardError.contains("2 errors in broken.md"))
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
     }
