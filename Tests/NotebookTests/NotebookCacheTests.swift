@@ -427,8 +427,10 @@ import VAEEngine
                                                 "evaluations", "likelihood"]),
             // Trainer: `batch` is scratch space refilled every step.
             (trainer, ["model", "seed", "completedEpochs", "completedSteps", "optimizer", "optimizerSpec", "batch"]),
+            // Adam: its settings, `epsilonPlacement` among them, come from the optimizer's
+            // spec, which the trainer state keeps.
             (Adam(parameters: model.parameters, learningRate: 1e-3),
-             ["learningRate", "beta1", "beta2", "epsilon", "slots", "stepCount", "stepSize", "stepEpsilon"]),
+             ["learningRate", "beta1", "beta2", "epsilon", "epsilonPlacement", "slots", "stepCount", "stepSize", "stepEpsilon"]),
             (SGD(parameters: model.parameters, learningRate: 1e-3), ["learningRate", "momentum", "slots"]),
             // VAE: the layers hold the weights (snapshotted as `parameterValues`) and scratch
             // buffers; the rest follows from the spec.

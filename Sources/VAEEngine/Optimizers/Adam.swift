@@ -1,23 +1,37 @@
 import Foundation
 
-/// Adam (Kingma & Ba, 2015) with bias correction, as `torch.optim.Adam` computes it.
+/// Adam (Kingma & Ba, 2015) with bias correction, as `torch.optim.Adam` computes it, or as
+/// Keras does.
 public final class Adam: Optimizer {
     public var learningRate: Float
     public let beta1: Float
     public let beta2: Float
     public let epsilon: Float
+    public let epsilonPlacement: EpsilonPlacement
     private let slots: OptimizerSlots
     private var stepCount = 0
     /// This step's constants, set by `beginStep()`.
     private var stepSize: Float = 0
     private var stepEpsilon: Float = 0
 
+    /// Where ε enters the update; the two frameworks differ, and it matters when gradients are
+    /// small: with a per-pixel mean loss many weights' √v̂ lie near 1e-7, where Keras' ε
+    /// damps their steps and PyTorch's lets them move by the full learning rate.
+    public enum EpsilonPlacement: String, Sendable, Codable {
+        /// `torch.optim.Adam`: lr·m̂/(√v̂ + ε), ε added to the bias-corrected root.
+        case pytorch
+        /// Keras (`keras.optimizers.Adam`, `tf.keras`): lr_t·m/(√v + ε) with
+        /// lr_t = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ), ε added to the root of the uncorrected v.
+        case keras
+    }
+
     public init(parameters: [Parameter], learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999,
-                epsilon: Float = 1e-8) {
+                epsilon: Float = 1e-8, epsilonPlacement: EpsilonPlacement = .pytorch) {
         self.learningRate = learningRate
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
+        self.epsilonPlacement = epsilonPlacement
         slots = OptimizerSlots(parameters: parameters, slotsPerParameter: 2)
     }
 
@@ -38,8 +52,9 @@ public final class Adam: Optimizer {
         // per weight instead of two (Kingma & Ba's "ε̂" form, TensorFlow's too). Square roots
         // and divisions are the slow vector instructions here, so this matters per step.
         let rootCorrection2 = correction2.squareRoot()
+        // Keras' update is already this form, with ε itself in place of ε·√c₂.
         stepSize = learningRate * rootCorrection2 / correction1
-        stepEpsilon = epsilon * rootCorrection2
+        stepEpsilon = epsilonPlacement == .keras ? epsilon : epsilon * rootCorrection2
     }
 
     public func update(parameters indices: Range<Int>) {

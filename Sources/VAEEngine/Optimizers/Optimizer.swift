@@ -50,6 +50,8 @@ extension Optimizer {
 /// Which optimizer to build, with its options, as a notebook declares it.
 public enum OptimizerSpec: Sendable, Equatable, Codable {
     case adam(learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8)
+    /// Adam as Keras computes it: ε = 1e-7 (`K.epsilon()`) added to √v without bias correction.
+    case kerasAdam(learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7)
     case sgd(learningRate: Float, momentum: Float = 0)
     case rmsprop(learningRate: Float, rho: Float = 0.9, epsilon: Float = 1e-7)
 
@@ -57,6 +59,9 @@ public enum OptimizerSpec: Sendable, Equatable, Codable {
         switch self {
         case let .adam(learningRate, beta1, beta2, epsilon):
             return Adam(parameters: parameters, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon)
+        case let .kerasAdam(learningRate, beta1, beta2, epsilon):
+            return Adam(parameters: parameters, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+                        epsilonPlacement: .keras)
         case let .sgd(learningRate, momentum):
             return SGD(parameters: parameters, learningRate: learningRate, momentum: momentum)
         case let .rmsprop(learningRate, rho, epsilon):
@@ -66,7 +71,7 @@ public enum OptimizerSpec: Sendable, Equatable, Codable {
 
     public var learningRate: Float {
         switch self {
-        case .adam(let rate, _, _, _), .sgd(let rate, _), .rmsprop(let rate, _, _): return rate
+        case .adam(let rate, _, _, _), .kerasAdam(let rate, _, _, _), .sgd(let rate, _), .rmsprop(let rate, _, _): return rate
         }
     }
 }

@@ -10,7 +10,8 @@ struct TrainDefinition: CommandDefinition {
                   ArgumentSchema("steps", .integer(1...10_000_000), absent: "—", "optimizer steps instead of epochs (the last epoch may be partial)"),
                   ArgumentSchema("batch", .integer(1...60_000), default: "128", "images per step"),
                   ArgumentSchema("lr", .real(1e-12...10), default: "1e-3", "learning rate"),
-                  ArgumentSchema("optimizer", .choice(["adam", "sgd", "rmsprop"]), default: "adam", "the optimizer"),
+                  ArgumentSchema("optimizer", .choice(["adam", "adam-keras", "sgd", "rmsprop"]), default: "adam",
+                                 "the optimizer; adam-keras is Keras' Adam (ε = 1e-7 added to √v, not to the bias-corrected √v̂)"),
                   ArgumentSchema("momentum", .real(0...1), default: "0", "SGD momentum"),
                   ArgumentSchema("loss", .choice(ReconstructionLoss.allCases.map(\.rawValue)), default: "bce", "reconstruction loss"),
                   ArgumentSchema("kl", .choice(KLEstimator.allCases.map(\.rawValue)), default: "analytic", "KL estimator"),
@@ -30,6 +31,7 @@ struct TrainDefinition: CommandDefinition {
         switch arguments.word("optimizer") {
         case "sgd": optimizer = .sgd(learningRate: rate, momentum: Float(arguments.real("momentum")))
         case "rmsprop": optimizer = .rmsprop(learningRate: rate)
+        case "adam-keras": optimizer = .kerasAdam(learningRate: rate)
         default: optimizer = .adam(learningRate: rate)
         }
         if let span = arguments.span(of: "momentum"), arguments.word("optimizer") != "sgd" {
