@@ -21,7 +21,7 @@ enum MemoryCheck {
                                 available: Int? = MemoryEstimate.availableBytes()) -> String? {
         guard let available else { return nil }
         let (slots, optimizer): (Int, String) = switch plan.optimizer {
-        case .adam: (2, "Adam")
+        case .adam, .kerasAdam: (2, "Adam")
         case .rmsprop: (1, "RMSprop")
         case .sgd(_, let momentum): (momentum == 0 ? 0 : 1, "momentum")
         }
