@@ -47,25 +47,27 @@ let package = Package(
 
         // Pure Swift, no dependencies: SHA-256 for dataset, checkpoint and record checksums.
         .target(name: "Checksums"),
-        .target(name: "VAEEngine", dependencies: ["CBLAS", "CZlib", "CVectorIntrinsics", "Checksums"],
+        // strerror's words for a failed file operation, shared from the engine up.
+        .target(name: "SystemErrors"),
+        .target(name: "VAEEngine", dependencies: ["CBLAS", "CZlib", "CVectorIntrinsics", "Checksums", "SystemErrors"],
                 swiftSettings: engineSettings),
         // The values every stage after Markdown hands on: document structure, outputs, manifest.
-        .target(name: "NotebookResults"),
+        .target(name: "NotebookResults", dependencies: ["SystemErrors"]),
         .target(name: "Publishing", dependencies: ["CRenameExchange"]),
         // TeX maths to MathML, for prose and for titles; no dependencies.
         .target(name: "TeXMathML"),
         // Markdown (the only importer of CCmark), Language and Execution.
-        .target(name: "Notebook", dependencies: ["VAEEngine", "CCmark", "NotebookResults", "TeXMathML", "Publishing",
+        .target(name: "Notebook", dependencies: ["VAEEngine", "CCmark", "NotebookResults", "TeXMathML", "Publishing", "SystemErrors",
                                                 .product(name: "Yams", package: "Yams")]),
         // Records for `check`: made from results alone, compared with tolerances.
         .target(name: "Record", dependencies: ["NotebookResults", "Checksums"]),
         // Pages and figures from results; never the engine, cmark or BLAS.
-        .target(name: "Site", dependencies: ["NotebookResults", "Record", "TeXMathML", "CZlib", "Publishing"]),
+        .target(name: "Site", dependencies: ["NotebookResults", "Record", "TeXMathML", "CZlib", "Publishing", "SystemErrors"]),
         // What the commands do, as a library, so tests call it in process.
         .target(
             name: "NotebookCommands",
             dependencies: [
-                "Notebook", "Record", "Site", "Publishing",
+                "Notebook", "Record", "Site", "Publishing", "SystemErrors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "FlyingSocks", package: "FlyingFox"),

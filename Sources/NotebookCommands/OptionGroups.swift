@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SystemErrors
 import Notebook
 import NotebookResults
 import Publishing

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SystemErrors
 import NotebookResults
 import Notebook
 import Publishing

@@ -1,4 +1,5 @@
 import Foundation
+import SystemErrors
 import NotebookResults
 import Publishing
 

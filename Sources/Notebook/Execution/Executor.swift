@@ -1,6 +1,7 @@
 import NotebookResults
 import Checksums
 import Foundation
+import SystemErrors
 import Publishing
 import VAEEngine
 

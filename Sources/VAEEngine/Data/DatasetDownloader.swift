@@ -1,5 +1,6 @@
 import Checksums
 import Foundation
+import SystemErrors
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -380,9 +381,9 @@ public enum DatasetDownloader {
 
     private static func describe(_ error: Error) -> String {
         if let error = error as? CocoaError, let path = error.filePath {
-            return "\(FileErrorReason.reason(for: error)) (\(path))"
+            return "\(SystemErrorReason.reason(for: error)) (\(path))"
         }
-        return FileErrorReason.reason(for: error)
+        return SystemErrorReason.reason(for: error)
     }
 }
 

@@ -1,5 +1,6 @@
 import Checksums
 import Foundation
+import SystemErrors
 
 /// Why a checkpoint could not be written or read. `description` is the one message a user reads;
 /// it always names the checkpoint file as the caller spelled it (`URL.relativePath`, so a URL made
@@ -200,7 +201,7 @@ public enum Checkpoint {
             }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw CheckpointError.unwritable(path: path, reason: FileErrorReason.reason(for: error))
+            throw CheckpointError.unwritable(path: path, reason: SystemErrorReason.reason(for: error))
         }
         if rename(temporary.path, destination.path) != 0 {
             let reason = String(cString: strerror(errno))
@@ -299,11 +300,11 @@ public enum Checkpoint {
             throw CheckpointError.fileNotFound(path: path)
         }
         if isFolder.boolValue { throw CheckpointError.unreadable(path: path, reason: "it is a folder") }
-        if let reason = FileErrorReason.notARegularFile(url.path) { throw CheckpointError.unreadable(path: path, reason: reason) }
+        if let reason = SystemErrorReason.notARegularFile(url.path) { throw CheckpointError.unreadable(path: path, reason: reason) }
         do {
             return Array(try Data(contentsOf: url))
         } catch {
-            throw CheckpointError.unreadable(path: path, reason: FileErrorReason.reason(for: error))
+            throw CheckpointError.unreadable(path: path, reason: SystemErrorReason.reason(for: error))
         }
     }
 
