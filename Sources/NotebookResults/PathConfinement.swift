@@ -170,7 +170,7 @@ public enum PathConfinementError: Error, Sendable, Equatable, CustomStringConver
             let written = path.hasPrefix("/") ? path : root + "/" + path
             let via = URL(fileURLWithPath: written).standardizedFileURL.path == realPath ? "" : " (it leads to \(realPath))"
             return "it is outside the notebook's folder \(root)\(via); keep the file inside it, "
-                + "or allow its folder with --allow-outside \((realPath as NSString).deletingLastPathComponent)"
+                + "or allow its folder with --allow-outside \(URL(fileURLWithPath: realPath).deletingLastPathComponent().path)"
         case .notRegularFile(_, let kind):
             return "it is \(kind.rawValue), not a regular file"
         case .missing(_, let realPath):

@@ -18,7 +18,7 @@ public enum RecordFile {
     public static func path(forNotebook notebook: String) -> String {
         let url = URL(fileURLWithPath: notebook)
         let base = url.deletingPathExtension().lastPathComponent
-        let folder = (notebook as NSString).deletingLastPathComponent
+        let folder = WrittenPath.folder(of: notebook)
         let name = base + ".record.json"
         return folder.isEmpty ? name : (folder as NSString).appendingPathComponent(name)
     }

@@ -24,7 +24,7 @@ struct SaveWeightsDefinition: CommandDefinition {
         }
         let folder = URL(fileURLWithPath: path, relativeTo: line.notebookFolder).standardizedFileURL
             .deletingLastPathComponent()
-        let written = (path as NSString).deletingLastPathComponent
+        let written = WrittenPath.folder(of: path)
         let named = written.isEmpty ? "the notebook's folder" : "the folder '\(written)'"
         var isFolder: ObjCBool = false
         if !FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder) || !isFolder.boolValue {
