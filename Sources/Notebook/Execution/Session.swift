@@ -37,6 +37,19 @@ final class Session {
     /// The model figure and training commands act on (the compiler has checked there is one).
     var current: ModelState { models[currentIndex!] }
 
+    /// Makes `splits` the data every later command reads, remembering which `data` line
+    /// loaded it (`request` for a named dataset, `files` for the user's own) so a restored
+    /// session can read it again.
+    func useData(_ splits: DatasetSplits, name: String, binarization: Binarization,
+                 request: DataRequest? = nil, files: DataFilesRequest? = nil) {
+        data = splits
+        dataName = name
+        dataRequest = request
+        dataFiles = files
+        self.binarization = binarization
+        checksums.merge(splits.checksums) { _, new in new }
+    }
+
     /// The model called `name` (the compiler has checked it exists).
     func model(named name: String) -> ModelState { models.first { $0.name == name }! }
 

@@ -72,12 +72,7 @@ public struct DataCommand: Command, Equatable {
     public func run(in context: ExecutionContext) throws -> [BlockOutput] {
         let session = context.session
         let splits = try context.datasets.load(request)
-        session.data = splits
-        session.dataRequest = request
-        session.dataFiles = nil
-        session.dataName = request.name
-        session.binarization = request.binarization
-        session.checksums.merge(splits.checksums) { _, new in new }
+        session.useData(splits, name: request.name, binarization: request.binarization, request: request)
         return [.text("\(request.name): \(splits.train.count) training and \(splits.test.count) test images of "
                       + "\(splits.train.width)×\(splits.train.height) pixels")]
     }

@@ -5,6 +5,13 @@ import VAEEngine
 /// What `data idx` and `data npy` share: their options, the checks before anything runs and
 /// the command they compile to. Each form has its own definition file for its schema.
 enum DataFilesForm {
+    /// Data, even from a failed line (so later lines are not also told there is none), of
+    /// an image size known only when the line built.
+    static func declare(built: (any Command)?, in state: inout StaticState) {
+        state.hasData = true
+        if built == nil { state.imageSize = nil }
+    }
+
     /// The four file options, in `LabelledImageFiles.paths` order.
     static let fileOptions = ["train-images", "train-labels", "test-images", "test-labels"]
 
@@ -144,12 +151,7 @@ public struct DataFilesCommand: Command, Equatable {
         // Checked again now: the files may have changed since the notebook was checked.
         for path in request.paths { _ = try context.resolveForReading(path) }
         let splits = try request.load(notebookFolder: context.inputs.notebookFolder)
-        session.data = splits
-        session.dataRequest = nil
-        session.dataFiles = request
-        session.dataName = request.name
-        session.binarization = request.binarization
-        session.checksums.merge(splits.checksums) { _, new in new }
+        session.useData(splits, name: request.name, binarization: request.binarization, files: request)
         return [.text("\(request.name): \(splits.train.count) training and \(splits.test.count) test images of "
                       + "\(splits.train.width)×\(splits.train.height) pixels, \(splits.train.classNames.count) classes")]
     }

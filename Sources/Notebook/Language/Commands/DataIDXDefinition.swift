@@ -17,9 +17,7 @@ struct DataIDXDefinition: CommandDefinition {
         DataFilesForm.build(.idx, arguments, &line)
     }
 
-    /// Data, even from a failed line.
     func declare(_ arguments: CheckedArguments, built: (any Command)?, in state: inout StaticState) {
-        state.hasData = true
-        if built == nil { state.imageSize = nil }
+        DataFilesForm.declare(built: built, in: &state)
     }
 }

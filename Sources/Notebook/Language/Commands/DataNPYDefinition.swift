@@ -20,9 +20,7 @@ struct DataNPYDefinition: CommandDefinition {
         DataFilesForm.build(.npy, arguments, &line)
     }
 
-    /// Data, even from a failed line.
     func declare(_ arguments: CheckedArguments, built: (any Command)?, in state: inout StaticState) {
-        state.hasData = true
-        if built == nil { state.imageSize = nil }
+        DataFilesForm.declare(built: built, in: &state)
     }
 }
