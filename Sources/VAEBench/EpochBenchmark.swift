@@ -24,8 +24,11 @@ struct EpochBenchmark {
     var data: DatasetSplits
     var epochs: Int
 
+    var threads: Int
+
     func run() throws -> BenchmarkResult {
-        let vae = VAE(spec: model.spec)
+        let log = ProductLog()
+        let vae = VAE(spec: model.spec, context: ComputeContext(threads: threads, productLog: log))
         vae.initialize(seed: 1)
         let trainer = Trainer(model: vae, seed: 1)
         var epochSeconds: [Double] = []
@@ -33,32 +36,37 @@ struct EpochBenchmark {
         var shapes: [BLAS.GemmShape] = []
         var inContextGemmSeconds = 0.0
         for epoch in 0..<epochs {
-            // The first epoch also records the shape of every product it makes.
-            if epoch == 0 { BLAS.recordedShapes = []; BLAS.recordedSeconds = 0 }
+            // The first epoch also logs the shape of every product it makes.
+            log.isRecording = epoch == 0
             let started = Date()
             _ = try trainer.train(TrainingPlan(epochs: 1, batchSize: model.batchSize,
                                                optimizer: .adam(learningRate: 1e-3)),
                                   on: data.train, test: nil)
             epochSeconds.append(Date().timeIntervalSince(started))
             if epoch == 0 {
-                shapes = BLAS.recordedShapes ?? []
-                BLAS.recordedShapes = nil
-                inContextGemmSeconds = BLAS.recordedSeconds
+                shapes = log.shapes
+                inContextGemmSeconds = log.seconds
             }
             // Each epoch's floor is measured right after it: on a shared machine whose speed
             // drifts over seconds, the two then see the same conditions.
-            floorSeconds.append(blasFloor(shapes))
+            floorSeconds.append(ProductReplay(threads: threads).seconds(shapes))
         }
         return BenchmarkResult(model: model.name, batchSize: model.batchSize,
                                epochSeconds: epochSeconds, floorSeconds: floorSeconds,
                                inContextGemmSeconds: inContextGemmSeconds)
     }
+}
 
-    /// Replays an epoch's matrix products, same shapes, transposes and cuts, on scratch buffers,
-    /// through `BLAS.gemm`: so cut into the same parts, on the same threads, as in the epoch.
-    /// Adding the partial products of a cut across k is the layer's work, not BLAS', and is
-    /// left out.
-    func blasFloor(_ shapes: [BLAS.GemmShape]) -> Double {
+/// Replays matrix products, same shapes, transposes and cuts, on scratch buffers, through
+/// `BLAS.gemm`: so cut into the same parts, on the same threads, as where they were logged.
+/// Adding the partial products of a cut across k is the layer's work, not BLAS', and is
+/// left out.
+struct ProductReplay {
+    var threads: Int
+
+    /// Seconds to run `shapes` in order, `repeats` times over.
+    func seconds(_ shapes: [BLAS.GemmShape], repeats: Int = 1) -> Double {
+        let context = ComputeContext(threads: threads)
         let sizeA = shapes.map { $0.m * $0.k }.max() ?? 1
         let sizeB = shapes.map { $0.k * $0.n }.max() ?? 1
         let sizeC = shapes.map { $0.m * $0.n }.max() ?? 1
@@ -66,7 +74,7 @@ struct EpochBenchmark {
         let b = UnsafeMutablePointer<Float>.allocate(capacity: sizeB)
         let c = UnsafeMutablePointer<Float>.allocate(capacity: sizeC)
         // The other parts' products of a cut across k.
-        let partialsSize = max(1, (BLAS.threads - 1) * sizeC)
+        let partialsSize = max(1, (threads - 1) * sizeC)
         let partials = UnsafeMutablePointer<Float>.allocate(capacity: partialsSize)
         defer { a.deallocate(); b.deallocate(); c.deallocate(); partials.deallocate() }
         a.initialize(repeating: 0.01, count: sizeA)
@@ -74,12 +82,15 @@ struct EpochBenchmark {
         c.initialize(repeating: 0, count: sizeC)
         partials.initialize(repeating: 0, count: partialsSize)
         let started = Date()
-        for shape in shapes {
-            let lda = shape.transA == .none ? shape.k : shape.m
-            let ldb = shape.transB == .none ? shape.n : shape.k
-            BLAS.gemm(shape.transA, shape.transB, m: shape.m, n: shape.n, k: shape.k,
-                      a: a, lda: lda, b: b, ldb: ldb, beta: shape.accumulates ? 1 : 0, c: c, ldc: shape.n,
-                      cut: shape.cut, partials: partials)
+        for _ in 0..<repeats {
+            for shape in shapes {
+                let lda = shape.transA == .none ? shape.k : shape.m
+                let ldb = shape.transB == .none ? shape.n : shape.k
+                BLAS.gemm(.init(m: shape.m, n: shape.n, k: shape.k), .init(a, rowStride: lda, shape.transA),
+                          .init(b, rowStride: ldb, shape.transB),
+                          into: .init(c, rowStride: shape.n, accumulate: shape.accumulates, partials: partials),
+                          cut: shape.cut, context: context)
+            }
         }
         return Date().timeIntervalSince(started)
     }
@@ -107,7 +118,8 @@ struct BenchmarkReport {
         return lines.joined(separator: "\n")
     }
 
-    func json() -> String {
+    /// The report as JSON; `layers` are `LayerBenchmark.json` objects (`--layers`).
+    func json(layers: [String] = []) -> String {
         func number(_ value: Double) -> String { value.isFinite ? String(format: "%.4f", value) : "null" }
         func string(_ value: String) -> String {
             "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
@@ -129,6 +141,9 @@ struct BenchmarkReport {
               "peak_rss_mb": \(number(peakResidentMegabytes)),
               "models": [
             \(models.joined(separator: ",\n"))
+              ],
+              "layers": [
+            \(layers.map { "    " + $0 }.joined(separator: ",\n"))
               ]
             }
             """

@@ -419,9 +419,11 @@ import VAEEngine
         let model = VAE(spec: spec)
         let trainer = Trainer(model: model, seed: 1)
         let expectations: [(Any, Set<String>)] = [
-            // Session: `metrics` belongs to the block running, not to the state after it.
+            // Session: `metrics` belongs to the block running, not to the state after it, and
+            // `compute` (the thread count) to the run, which the cache keys include.
             (SnapshotCoverage.sessionProperties, ["seed", "data", "dataName", "dataRequest", "dataFiles", "binarization", "models",
-                                                  "currentIndex", "checksums", "inputChecksums", "savedPaths", "metrics"]),
+                                                  "currentIndex", "checksums", "inputChecksums", "savedPaths", "metrics",
+                                                  "compute"]),
             // A model's state: `model` and `trainer` are snapshotted as weights and trainer state.
             (SnapshotCoverage.modelProperties, ["name", "model", "trainer", "objective", "warmedUp", "history", "evolution", "reconstructionEvolution",
                                                 "evaluations", "likelihood"]),
@@ -445,8 +447,9 @@ import VAEEngine
 }
 
 enum VAEProbe {
-    /// `latent` … `rowLosses` are a step's scratch space, refilled by every forward pass.
-    static let propertyNames: Set<String> = ["spec", "encoder", "decoder", "takesFeatureRows", "givesFeatureRows",
+    /// `latent` … `rowLosses` are a step's scratch space, refilled by every forward pass;
+    /// `context` is the run's thread count, which a restored model takes from the run.
+    static let propertyNames: Set<String> = ["spec", "encoder", "decoder", "context",
                                              "latent", "noise", "encoderGradient", "logitGradient", "imageRows",
                                              "targetRows", "rowLosses"]
 }

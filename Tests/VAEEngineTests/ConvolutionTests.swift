@@ -5,6 +5,9 @@ import VAEEngine
 /// Convolution layers: direct-loop references, finite-difference gradients, adjointness,
 /// and the shapes of the TensorFlow convolutional VAE.
 @Suite struct ConvolutionTests {
+    /// Two threads on any machine: the passes over images are cut in two.
+    static let context = ComputeContext(threads: 2)
+
     // MARK: - Fixtures
 
     /// A `rows × columns` matrix of uniform values in −1...1 from its own stream.
@@ -122,14 +125,14 @@ import VAEEngine
     static func worstMismatch(_ layer: Layer, input: Matrix, activation: Activation) -> String? {
         let coefficients = randomMatrix(rows: input.rows, columns: layer.outputSize, seed: 11, purpose: "loss")
         func loss() -> Double {
-            let output = layer.forward(input)
+            let output = layer.forward(input, giving: .sampleRows, context: Self.context)
             var total = 0.0
             for i in 0..<output.count { total += Double(coefficients.data[i]) * Double(output.data[i]) }
             return total
         }
         let center = loss()
         let outputGradient = Matrix(rows: input.rows, columns: layer.outputSize, values: coefficients.values)
-        let inputGradient = layer.backward(outputGradient, computeInputGradient: true)!.values
+        let inputGradient = layer.backward(outputGradient, computeInputGradient: true, context: Self.context)!.values
         var targets: [(name: String, values: UnsafeMutablePointer<Float>, analytic: [Float])] =
             layer.parameters.map { ($0.name, $0.value.data, $0.gradient.values) }
         targets.append(("input", input.data, inputGradient))
@@ -238,7 +241,7 @@ import VAEEngine
         prepare(layer)
         let input = randomMatrix(rows: rows, columns: layer.inputSize, seed: seed, purpose: "input")
         let expected = reference(input)
-        let output = layer.forward(input)
+        let output = layer.forward(input, giving: .sampleRows, context: Self.context)
         #expect(output.columns == layer.outputShape.reduce(1, *), sourceLocation: sourceLocation)
         #expect(output.count == expected.count, sourceLocation: sourceLocation)
         #expect(allClose(output.values, expected.map(Float.init), rtol: 1e-5, atol: 1e-5),
@@ -336,7 +339,7 @@ import VAEEngine
 
         let x = Self.randomMatrix(rows: 2, columns: conv.inputSize, seed: 1, purpose: "x")
         let y = Self.randomMatrix(rows: 2, columns: conv.outputSize, seed: 2, purpose: "y")
-        let convX = conv.forward(x).values, transposedY = transposed.forward(y).values
+        let convX = conv.forward(x, giving: .sampleRows, context: Self.context).values, transposedY = transposed.forward(y, giving: .sampleRows, context: Self.context).values
         let left = zip(convX, y.values).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
         let right = zip(x.values, transposedY).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
         #expect(isClose(left, right, rtol: 1e-5, atol: 1e-5), "⟨Conv x, y⟩ = \(left), ⟨x, ConvT y⟩ = \(right)")
@@ -355,10 +358,11 @@ import VAEEngine
             return (conv, transposed)
         }
         func step(_ conv: Conv2D, _ transposed: ConvTranspose2D, _ images: Matrix) -> [[Float]] {
-            let reconstruction = transposed.forward(conv.forward(images))
+            let reconstruction = transposed.forward(conv.forward(images, giving: .sampleRows, context: Self.context),
+                                                      giving: .sampleRows, context: Self.context)
             let gradient = Matrix(rows: images.rows, columns: reconstruction.columns, values: reconstruction.values)
-            let inputGradient = conv.backward(transposed.backward(gradient, computeInputGradient: true)!,
-                                              computeInputGradient: true)!
+            let inputGradient = conv.backward(transposed.backward(gradient, computeInputGradient: true, context: Self.context)!,
+                                              computeInputGradient: true, context: Self.context)!
             return [reconstruction.values, inputGradient.values]
                 + (conv.parameters + transposed.parameters).map(\.gradient.values)
         }
@@ -389,9 +393,9 @@ import VAEEngine
             let batch = 19
             let input = Self.randomMatrix(rows: batch, columns: layer.inputSize, seed: 8, purpose: "batch")
             let gradient = Self.randomMatrix(rows: batch, columns: layer.outputSize, seed: 9, purpose: "dy")
-            let output = layer.forward(input).values
+            let output = layer.forward(input, giving: .sampleRows, context: Self.context).values
             let inputGradient = layer.backward(Matrix(rows: batch, columns: layer.outputSize, values: gradient.values),
-                                               computeInputGradient: true)!.values
+                                               computeInputGradient: true, context: Self.context)!.values
             let parameterGradients = layer.parameters.map(\.gradient.values)
 
             var outputs: [Float] = [], inputGradients: [Float] = []
@@ -399,10 +403,10 @@ import VAEEngine
             for b in 0..<batch {
                 let one = Matrix(rows: 1, columns: layer.inputSize,
                                  values: Array(input.values[b * layer.inputSize..<(b + 1) * layer.inputSize]))
-                outputs += layer.forward(one).values
+                outputs += layer.forward(one, giving: .sampleRows, context: Self.context).values
                 let dy = Array(gradient.values[b * layer.outputSize..<(b + 1) * layer.outputSize])
                 inputGradients += layer.backward(Matrix(rows: 1, columns: layer.outputSize, values: dy),
-                                                 computeInputGradient: true)!.values
+                                                 computeInputGradient: true, context: Self.context)!.values
                 for (p, parameter) in layer.parameters.enumerated() {
                     for i in 0..<parameter.count { summed[p][i] += Double(parameter.gradient.data[i]) }
                 }
@@ -440,15 +444,17 @@ import VAEEngine
           arguments: linkedStacks.indices)
     func channelRowsBetweenLayers(stackIndex: Int) {
         let (name, build, channelRows) = Self.linkedStacks[stackIndex]
-        let linked = Sequential(build()), alone = build()
+        let linked = Sequential(build(), inputs: [.sampleRows], outputs: [.sampleRows]), alone = build()
         for (index, (layer, copy)) in zip(linked.layers, alone).enumerated() {
             Self.prepare(layer, seed: UInt64(index))
             Self.prepare(copy, seed: UInt64(index))
         }
-        let exchanging = linked.layers.map { layer -> (in: Bool, out: Bool)? in
-            if let conv = layer as? Conv2D { return (conv.channelRowsIn, conv.channelRowsOut) }
-            if let conv = layer as? ConvTranspose2D { return (conv.channelRowsIn, conv.channelRowsOut) }
-            return nil
+        // What `Sequential` planned: a layer takes channel rows when the one before gives them.
+        func isChannelRows(_ layout: BatchLayout) -> Bool { if case .channelRows = layout { true } else { false } }
+        let gives = linked.layouts.map(isChannelRows)
+        let takes = [isChannelRows(linked.inputLayout)] + gives.dropLast()
+        let exchanging = linked.layers.indices.map { index -> (in: Bool, out: Bool)? in
+            linked.layers[index] is Reshape ? nil : (takes[index], gives[index])
         }
         #expect(exchanging.map { $0?.in } == channelRows.map { $0?.in }, "\(name)")
         #expect(exchanging.map { $0?.out } == channelRows.map { $0?.out }, "\(name)")
@@ -459,14 +465,14 @@ import VAEEngine
         }
         let input = Self.randomMatrix(rows: batch, columns: linked.inputSize, seed: 4, purpose: "x")
         let gradient = Self.randomMatrix(rows: batch, columns: linked.outputSize, seed: 5, purpose: "dy")
-        let output = linked.forward(input).values
+        let output = linked.forward(input, context: Self.context).values
         let inputGradient = linked.backward(Matrix(rows: batch, columns: linked.outputSize, values: gradient.values),
-                                            computeInputGradient: true)!.values
+                                            computeInputGradient: true, context: Self.context)!.values
         var current = input
-        for layer in alone { current = layer.forward(current) }
+        for layer in alone { current = layer.forward(current, giving: .sampleRows, context: Self.context) }
         #expect(firstBitDifference(current.values, output) == nil, "\(name): outputs")
         var currentGradient = Matrix(rows: batch, columns: linked.outputSize, values: gradient.values)
-        for layer in alone.reversed() { currentGradient = layer.backward(currentGradient, computeInputGradient: true)! }
+        for layer in alone.reversed() { currentGradient = layer.backward(currentGradient, computeInputGradient: true, context: Self.context)! }
         #expect(firstBitDifference(currentGradient.values, inputGradient) == nil, "\(name): input gradients")
         for (layer, copy) in zip(linked.layers, alone) {
             for (parameter, other) in zip(layer.parameters, copy.parameters) {
@@ -513,14 +519,16 @@ import VAEEngine
         var stream = RandomStream(seed: 1, purpose: "init")
         for layer in encoder.layers + decoder.layers { layer.initialize(stream: &stream) }
         let images = Self.randomMatrix(rows: 4, columns: 784, seed: 1, purpose: "images")
-        let moments = encoder.forward(images)
+        let moments = encoder.forward(images, context: Self.context)
         #expect(moments.rows == 4 && moments.columns == 6)
         let latent = Self.randomMatrix(rows: 4, columns: 3, seed: 2, purpose: "z")
-        let logits = decoder.forward(latent)
+        let logits = decoder.forward(latent, context: Self.context)
         #expect(logits.rows == 4 && logits.columns == 784)
-        let dz = decoder.backward(Matrix(rows: 4, columns: 784, values: logits.values), computeInputGradient: true)
+        let dz = decoder.backward(Matrix(rows: 4, columns: 784, values: logits.values), computeInputGradient: true,
+                                  context: Self.context)
         #expect(dz?.rows == 4 && dz?.columns == 3)
-        #expect(encoder.backward(Matrix(rows: 4, columns: 6, values: moments.values), computeInputGradient: false) == nil)
+        #expect(encoder.backward(Matrix(rows: 4, columns: 6, values: moments.values), computeInputGradient: false,
+                                    context: Self.context) == nil)
         #expect((encoder.parameters + decoder.parameters).allSatisfy { $0.gradient.values.allSatisfy(\.isFinite) })
     }
 

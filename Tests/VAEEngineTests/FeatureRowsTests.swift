@@ -5,7 +5,11 @@ import VAEEngine
 /// Dense layers next to each other pass their activations feature-major, and an MLP's batch
 /// and logits are held that way too. The values must be those of the plain sample-major
 /// layers; only where they lie in memory, and the order of a few sums, change.
+///
+/// Pinned at two threads, so every product and pass big enough to cut is cut in two.
 @Suite struct FeatureRowsTests {
+    static let context = ComputeContext(threads: 2)
+
     /// Values from a fixed sequence in −0.5…0.5.
     static func values(_ count: Int, seed: UInt32) -> [Float] {
         var state = seed
@@ -42,19 +46,21 @@ import VAEEngine
                 for i in 0..<p.count { p.value.data[i] = draws[i]; q.value.data[i] = draws[i] }
             }
         }
-        let network = Sequential(linked)
+        let network = Sequential(linked, inputs: [.sampleRows], outputs: [.sampleRows])
+        #expect(network.inputLayout == .sampleRows)
+        #expect(network.layouts == Array(repeating: .featureRows, count: count - 1) + [.sampleRows])
         let input = Matrix(rows: batch, columns: sizes[0], values: Self.values(batch * sizes[0], seed: 5))
         let gradient = Self.values(batch * sizes[count], seed: 9)
 
-        let outputLinked = network.forward(input).values
+        let outputLinked = network.forward(input, context: Self.context).values
         var current = input
-        for layer in alone { current = layer.forward(current) }
+        for layer in alone { current = layer.forward(current, giving: .sampleRows, context: Self.context) }
         #expect(Self.largestDifference(outputLinked, current.values) < 1e-5)
 
         let inputGradientLinked = network.backward(Matrix(rows: batch, columns: sizes[count], values: gradient),
-                                                   computeInputGradient: true)!.values
+                                                   computeInputGradient: true, context: Self.context)!.values
         var upstream = Matrix(rows: batch, columns: sizes[count], values: gradient)
-        for layer in alone.reversed() { upstream = layer.backward(upstream, computeInputGradient: true)! }
+        for layer in alone.reversed() { upstream = layer.backward(upstream, computeInputGradient: true, context: Self.context)! }
         #expect(Self.largestDifference(inputGradientLinked, upstream.values) < 1e-5)
         for (a, b) in zip(linked, alone) {
             for (p, q) in zip(a.parameters, b.parameters) {
@@ -74,19 +80,44 @@ import VAEEngine
         let indices = Array((0..<count).reversed().prefix(37))  // not a multiple of eight
         let rows = Matrix(rows: 0, columns: width * height)
         let features = Matrix(rows: 0, columns: width * height)
-        BatchLoader.load(data, indices: indices[...], into: rows)
-        BatchLoader.load(data, indices: indices[...], into: features, featureRows: true)
+        BatchLoader.load(data, indices: indices[...], into: rows, context: Self.context)
+        BatchLoader.load(data, indices: indices[...], into: features, layout: .featureRows, context: Self.context)
+        #expect(rows.layout == .sampleRows && features.layout == .featureRows)
         let transposed = Matrix(rows: rows.rows, columns: rows.columns)
-        transposed.setFeatureRows(of: rows)
+        transposed.store(rows, as: .featureRows)
         #expect(firstBitDifference(features.values, transposed.values) == nil)
+        let back = Matrix(rows: rows.rows, columns: rows.columns)
+        back.store(features, as: .sampleRows)
+        #expect(firstBitDifference(back.values, rows.values) == nil)
     }
 
-    /// An MLP takes its batch and gives its logits feature-major; a convolutional model does not.
-    @Test func onlyDenseEndsTakeFeatureRows() {
-        let mlp = VAE(spec: ModelSpec(encoder: [8], latent: 2, decoder: [8], imageHeight: 4, imageWidth: 4))
-        #expect(mlp.takesFeatureRows && mlp.givesFeatureRows)
-        let conv = VAE(spec: ModelSpec(kind: .conv, encoder: [4], latent: 2, decoder: [4]))
-        #expect(!conv.takesFeatureRows && !conv.givesFeatureRows)
+    /// An MLP takes its batch and gives its logits in feature rows, and its dense layers pass
+    /// feature rows between them; a convolutional model takes and gives sample rows, its
+    /// convolutions pass channel rows to each other, and a reshape between a dense layer and a
+    /// convolution is where sample rows are used. Nobody told the layers: `Sequential` asked them.
+    @Test func layoutsArePlannedFromWhatLayersTakeAndGive() {
+        let mlp = VAE(spec: ModelSpec(encoder: [8, 6], latent: 2, decoder: [8], imageHeight: 4, imageWidth: 4))
+        #expect(mlp.inputLayout == .featureRows && mlp.logitLayout == .featureRows)
+        #expect(mlp.encoder.layouts == [.featureRows, .featureRows, .sampleRows])
+        #expect(mlp.decoder.inputLayout == .sampleRows && mlp.decoder.layouts == [.featureRows, .featureRows])
+        let conv = VAE(spec: ModelSpec(kind: .conv, encoder: [4, 8], latent: 2, decoder: [8, 4]))
+        #expect(conv.inputLayout == .sampleRows && conv.logitLayout == .sampleRows)
+        // Conv, conv, flatten, dense: channel rows between the two convolutions only.
+        #expect(conv.encoder.layouts == [.channelRows(channels: 4, plane: 13 * 13), .sampleRows, .sampleRows, .sampleRows])
+        // Dense, reshape, three transposed convolutions.
+        #expect(conv.decoder.layouts == [.sampleRows, .sampleRows, .channelRows(channels: 8, plane: 14 * 14),
+                                         .channelRows(channels: 4, plane: 28 * 28), .sampleRows])
+    }
+
+    /// A batch handed to a layer in a layout it does not take stops the process with a message,
+    /// instead of being read from the wrong places.
+    @Test func aLayerStopsOnALayoutItDoesNotTake() async {
+        await #expect(processExitsWith: .failure) {
+            let reshape = Reshape(inputShape: [4], outputShape: [2, 2])
+            let batch = Matrix(rows: 3, columns: 4)
+            batch.layout = .featureRows
+            _ = reshape.forward(batch, giving: .sampleRows, context: .singleThread)
+        }
     }
 
     /// A training step on a batch given feature-major (as training loads it) is bit for bit
@@ -98,19 +129,19 @@ import VAEEngine
         let batch = 29
         let images = Matrix(rows: batch, columns: spec.pixels, values: Self.values(batch * spec.pixels, seed: 3).map { $0 + 0.5 })
         let imagesInFeatureRows = Matrix(rows: batch, columns: spec.pixels)
-        imagesInFeatureRows.setFeatureRows(of: images)
+        imagesInFeatureRows.store(images, as: .featureRows)
         let objective = Objective(reconstruction: loss)
-        func step(_ input: Matrix, inFeatureRows: Bool) -> (LossTotals, [[Float]]) {
-            let model = VAE(spec: spec)
+        func step(_ input: Matrix) -> (LossTotals, [[Float]]) {
+            let model = VAE(spec: spec, context: Self.context)
             model.initialize(seed: 11)
             var noise = RandomStream(seed: 11, purpose: "noise", index: 1)
-            let totals = model.trainingStep(images: input, inFeatureRows: inFeatureRows, objective: objective) {
+            let totals = model.trainingStep(images: input, objective: objective) {
                 noise.fillGaussian($0, count: $1)
             }
             return (totals, model.parameters.map(\.gradient.values))
         }
-        let (sampleTotals, sampleGradients) = step(images, inFeatureRows: false)
-        let (featureTotals, featureGradients) = step(imagesInFeatureRows, inFeatureRows: true)
+        let (sampleTotals, sampleGradients) = step(images)
+        let (featureTotals, featureGradients) = step(imagesInFeatureRows)
         #expect(sampleTotals.total.bitPattern == featureTotals.total.bitPattern)
         for (a, b) in zip(sampleGradients, featureGradients) { #expect(firstBitDifference(a, b) == nil) }
     }
@@ -120,7 +151,7 @@ import VAEEngine
     /// sum in doubles from the decoded probabilities (with ε = 0, z is the posterior mean).
     @Test(arguments: ReconstructionLoss.allCases)
     func featureRowsLossIsTheSumOfEveryPixel(loss: ReconstructionLoss) {
-        let model = VAE(spec: ModelSpec(encoder: [64], latent: 3, decoder: [64]))
+        let model = VAE(spec: ModelSpec(encoder: [64], latent: 3, decoder: [64]), context: Self.context)
         model.initialize(seed: 4)
         let batch = 29
         let images = Matrix(rows: batch, columns: 28 * 28, values: Self.values(batch * 28 * 28, seed: 8).map { $0 + 0.5 })
@@ -153,14 +184,16 @@ import VAEEngine
                                 labels: [UInt8](repeating: 0, count: count), classNames: ["0"])
         let indices = Array(3..<32)
         let copied = Matrix(rows: 0, columns: side * side), alone = Matrix(rows: 0, columns: side * side)
-        BatchLoader.load(data, indices: indices[...], into: copied, featureRows: true, threadCopies: true)
-        BatchLoader.load(data, indices: indices[...], into: alone, featureRows: true)
+        BatchLoader.load(data, indices: indices[...], into: copied, layout: .featureRows, threadCopies: true,
+                         context: Self.context)
+        BatchLoader.load(data, indices: indices[...], into: alone, layout: .featureRows, context: Self.context)
+        #expect(copied.threadCopies.count == 1)
         let spec = ModelSpec(encoder: [96], latent: 4, decoder: [96])
         func step(_ batch: Matrix) -> (Double, [[Float]]) {
-            let model = VAE(spec: spec)
+            let model = VAE(spec: spec, context: Self.context)
             model.initialize(seed: 12)
             var noise = RandomStream(seed: 12, purpose: "noise", index: 1)
-            let totals = model.trainingStep(images: batch, inFeatureRows: true, objective: Objective()) {
+            let totals = model.trainingStep(images: batch, objective: Objective()) {
                 noise.fillGaussian($0, count: $1)
             }
             return (totals.total, model.parameters.map(\.gradient.values))

@@ -8,7 +8,7 @@ import VAEEngine
     func run(_ spec: OptimizerSpec, gradients: [Float], start: Float = 1) -> [Float] {
         let parameter = Parameter(name: "w", shape: [1], rows: 1, columns: 1)
         parameter.value.data[0] = start
-        let optimizer = spec.make(for: [parameter])
+        let optimizer = spec.make(for: [parameter], context: .singleThread)
         var trajectory: [Float] = []
         for gradient in gradients {
             parameter.gradient.data[0] = gradient

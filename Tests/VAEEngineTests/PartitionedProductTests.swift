@@ -6,7 +6,11 @@ import VAEEngine
 /// `BLAS.gemm` cuts a product into one part per thread and runs the parts on the worker pool.
 /// Whatever the cut, every value must be the product's, each exactly once, with the same bits
 /// whether the parts run on the helpers or one after another on the caller.
+///
+/// Pinned at two threads: the products are cut in two on any machine.
 @Suite struct PartitionedProductTests {
+    static let context = ComputeContext(threads: 2)
+
     struct Shape: CustomTestStringConvertible, Sendable {
         var transA: BLAS.Transpose, transB: BLAS.Transpose
         var m: Int, n: Int, k: Int
@@ -47,16 +51,16 @@ import VAEEngine
 
         func reference(_ i: Int, _ j: Int) -> Double { (0..<shape.k).reduce(0) { $0 + opA(i, $1) * opB($1, j) } }
 
-        /// `C = 2·C₀ + op(A)·op(B)` with `C₀ = 1`, optionally with an epilogue given C.
+        /// `C = C₀ + op(A)·op(B)` with `C₀ = 1`, optionally with an epilogue given C.
         func product(epilogue: ((UnsafeMutablePointer<Float>, Range<Int>, Range<Int>) -> Void)? = nil) -> [Float] {
             var c = [Float](repeating: 1, count: shape.m * shape.n)
             a.withUnsafeBufferPointer { a in
                 b.withUnsafeBufferPointer { b in
                     c.withUnsafeMutableBufferPointer { c in
                         let base = c.baseAddress!
-                        BLAS.gemm(shape.transA, shape.transB, m: shape.m, n: shape.n, k: shape.k,
-                                  a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: ldb,
-                                  beta: 2, c: base, ldc: shape.n,
+                        BLAS.gemm(.init(m: shape.m, n: shape.n, k: shape.k), .init(a.baseAddress!, rowStride: lda, shape.transA),
+                                  .init(b.baseAddress!, rowStride: ldb, shape.transB),
+                                  into: .init(base, rowStride: shape.n, accumulate: true), context: PartitionedProductTests.context,
                                   epilogue: epilogue.map { body in { body(base, $0, $1) } })
                     }
                 }
@@ -71,7 +75,7 @@ import VAEEngine
         var worst = 0.0
         for i in 0..<shape.m {
             for j in 0..<shape.n {
-                worst = max(worst, abs(Double(c[i * shape.n + j]) - (2 + operands.reference(i, j))))
+                worst = max(worst, abs(Double(c[i * shape.n + j]) - (1 + operands.reference(i, j))))
             }
         }
         // Single-precision sums of k products of values below ½ in size.
@@ -105,7 +109,7 @@ import VAEEngine
         let operands = Operands(shape)
         let onHelpers = operands.product()
         let onCaller = Mutex<[Float]>([])
-        ParallelRanges.forEach(2) { range in
+        Self.context.forEach(2) { range in
             if range.contains(0) { onCaller.withLock { $0 = operands.product() } }
         }
         #expect(firstBitDifference(onCaller.withLock { $0 }, onHelpers) == nil)

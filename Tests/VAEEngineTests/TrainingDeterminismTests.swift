@@ -65,7 +65,7 @@ import VAEEngine
         func run(layerByLayer: Bool) -> (weights: [[Float]], updates: [Int]) {
             let model = VAE(spec: modelSpec)
             model.initialize(seed: 9)
-            let optimizer = spec.make(for: model.parameters)
+            let optimizer = spec.make(for: model.parameters, context: model.context)
             var updates = Array(repeating: 0, count: model.parameters.count)
             for step in 0..<3 {
                 var noise = RandomStream(seed: 9, purpose: "noise", index: UInt64(step))

@@ -132,8 +132,8 @@ extension SessionSnapshot {
         return true
     }
 
-    func restore(datasets: DatasetLocations, notebookFolder: URL, loadData: Bool) throws -> Session {
-        let session = Session(seed: header.seed)
+    func restore(datasets: DatasetLocations, notebookFolder: URL, loadData: Bool, compute: ComputeContext) throws -> Session {
+        let session = Session(seed: header.seed, compute: compute)
         session.checksums = header.checksums
         session.inputChecksums = header.inputChecksums
         session.savedPaths = Set(header.savedPaths)
@@ -158,7 +158,7 @@ extension SessionSnapshot {
             return Array(arrays[next..<(next + count)])
         }
         for saved in header.models {
-            let model = VAE(spec: saved.spec)
+            let model = VAE(spec: saved.spec, context: session.compute)
             guard model.setParameterValues(try take(model.parameters.count)) else {
                 throw SnapshotError.inconsistent("weights do not fit the model '\(saved.name)'")
             }
@@ -212,7 +212,7 @@ enum SnapshotError: Error, CustomStringConvertible {
 /// ones `SessionSnapshot` covers, so a property added to `Session` cannot slip past it.
 public enum SnapshotCoverage {
     public static var sessionProperties: Set<String> {
-        Set(Mirror(reflecting: Session(seed: 0)).children.compactMap(\.label))
+        Set(Mirror(reflecting: Session(seed: 0, compute: .singleThread)).children.compactMap(\.label))
     }
 
     /// The stored properties of one model's state, likewise.

@@ -82,8 +82,10 @@ public final class Executor {
         return result
     }
 
+    /// How the engine runs this notebook's models: the thread count the record keeps.
+    private var compute: ComputeContext { ComputeContext(threads: options.blasThreads) }
+
     private func runStaged() throws -> RunResult {
-        BLAS.setThreads(options.blasThreads)
         let started = Date()
         let keys = CacheKeys(program: program, threads: options.blasThreads, cpuArchitecture: Self.cpuArchitecture,
                              inputDigest: inputDigests)
@@ -100,7 +102,7 @@ public final class Executor {
     /// advances `logicalState`. A command that must run first brings the session to the
     /// logical state, from the snapshot the cache holds for it.
     private func run(keys: CacheKeys, reuse: Bool, started: Date) throws -> RunResult {
-        var session = Session(seed: program.seed)
+        var session = Session(seed: program.seed, compute: compute)
         var sessionState = keys.root
         var logicalState = keys.root
         var results: [BlockResult] = []
@@ -264,10 +266,11 @@ public final class Executor {
 
     /// The session at `stateKey`, from its snapshot (a fresh one at the root).
     private func restoredSession(at stateKey: String, keys: CacheKeys, loadData: Bool) throws -> Session {
-        if stateKey == keys.root { return Session(seed: program.seed) }
+        if stateKey == keys.root { return Session(seed: program.seed, compute: compute) }
         guard let cache = options.cache, let snapshot = cache.snapshot(stateKey) else { throw SnapshotUnavailable() }
         do {
-            return try snapshot.restore(datasets: options.datasets, notebookFolder: inputs.notebookFolder, loadData: loadData)
+            return try snapshot.restore(datasets: options.datasets, notebookFolder: inputs.notebookFolder, loadData: loadData,
+                                        compute: compute)
         } catch let error as SnapshotError {
             cache.warn("warning: cache entry snapshots/\(stateKey.prefix(12)): \(error); computing it again")
             throw SnapshotUnavailable()
@@ -363,7 +366,7 @@ public final class Executor {
         if reuse, let continuation = cache.continuation(key),
            let rest = TrainingContinuation.remainder(of: plan, after: continuation.trained, images: images),
            let restored = try? continuation.snapshot.restore(datasets: options.datasets, notebookFolder: inputs.notebookFolder,
-                                                                  loadData: false) {
+                                                                  loadData: false, compute: compute) {
             // (A continuation that does not fit is passed over: the plan then trains whole.)
             let metrics = session.metrics, data = session.data
             restored.data = data

@@ -30,8 +30,12 @@ final class Session {
     /// Unrounded numbers of the block now running.
     var metrics: [Metric] = []
 
-    init(seed: UInt64) {
+    /// How the engine runs this session's models: the run's thread count.
+    let compute: ComputeContext
+
+    init(seed: UInt64, compute: ComputeContext) {
         self.seed = seed
+        self.compute = compute
     }
 
     /// The model figure and training commands act on (the compiler has checked there is one).

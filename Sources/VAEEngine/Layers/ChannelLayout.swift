@@ -31,8 +31,8 @@ enum ChannelLayout {
     /// Copies every image plane of a batch from where `from` says to where `to` says: from
     /// rows of samples to channel rows, or back.
     static func move(_ source: UnsafePointer<Float>, from: BatchPlanes, into destination: UnsafeMutablePointer<Float>,
-                     to: BatchPlanes, batch: Int, channels: Int, plane: Int) {
-        ParallelRanges.forEach(batch, minimumPerThread: 4) { samples in
+                     to: BatchPlanes, batch: Int, channels: Int, plane: Int, context: ComputeContext) {
+        context.forEach(batch, minimumPerThread: 4) { samples in
             for b in samples {
                 for c in 0..<channels {
                     RowKernels.copy(destination + to.offset(sample: b, channel: c),
@@ -47,8 +47,9 @@ enum ChannelLayout {
     /// convolution's epilogue.
     static func addBiasAndActivate(_ source: UnsafePointer<Float>, batch: Int, channels: Int, plane: Int,
                                    bias: UnsafePointer<Float>, activation: Activation,
-                                   into destination: UnsafeMutablePointer<Float>, layout: BatchPlanes) {
-        ParallelRanges.forEach(batch, minimumPerThread: 4) { samples in
+                                   into destination: UnsafeMutablePointer<Float>, layout: BatchPlanes,
+                                   context: ComputeContext) {
+        context.forEach(batch, minimumPerThread: 4) { samples in
             for b in samples {
                 for c in 0..<channels {
                     let block = destination + layout.offset(sample: b, channel: c)
@@ -64,10 +65,11 @@ enum ChannelLayout {
     /// to `channelMajor[c, b, p]`.
     static func backwardPrologue(_ gradient: UnsafeMutablePointer<Float>, outputs: UnsafePointer<Float>,
                                  batch: Int, channels: Int, plane: Int, activation: Activation, layout: BatchPlanes,
-                                 blockSums: UnsafeMutablePointer<Float>, channelMajor: UnsafeMutablePointer<Float>?) {
+                                 blockSums: UnsafeMutablePointer<Float>, channelMajor: UnsafeMutablePointer<Float>?,
+                                 context: ComputeContext) {
         let prologue = PlanePrologue(gradient: gradient, outputs: outputs, activation: activation,
                                      blockSums: blockSums, channels: channels, plane: plane)
-        ParallelRanges.forEach(batch, minimumPerThread: 4) { samples in
+        context.forEach(batch, minimumPerThread: 4) { samples in
             for b in samples {
                 for c in 0..<channels {
                     let offset = layout.offset(sample: b, channel: c)

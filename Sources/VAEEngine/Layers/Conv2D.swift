@@ -14,7 +14,7 @@
 /// is chosen over the alternative (`patchesᵀ · Wᵀ`, giving each image in height-width-channel
 /// order) because the latter's move to channel-major rows is a strided transpose, and because the
 /// patch matrix built row by row writes contiguous runs of `P` values. When the next layer is a
-/// convolution too (`ChannelRowsExchanging`), `Y'` is the output as it is, bias and activation
+/// convolution too (`BatchLayout.channelRows`), `Y'` is the output as it is, bias and activation
 /// added in place, and the output gradient comes back in the same order.
 ///
 /// The passes around the products (im2col, col2im, the moves with their fused bias, activation
@@ -22,7 +22,7 @@
 /// not depend on the split. Scratch buffers grow to the largest batch seen and are then reused: a
 /// training step of a size already seen allocates nothing. One `backward` follows each `forward`
 /// (it reuses the patches, so the input itself is not kept).
-public final class Conv2D: Layer, ChannelRowsExchanging {
+public final class Conv2D: Layer {
     public let inputChannels: Int
     public let inputHeight: Int
     public let inputWidth: Int
@@ -37,8 +37,10 @@ public final class Conv2D: Layer, ChannelRowsExchanging {
     public let bias: Parameter
 
     let geometry: ConvolutionGeometry
-    public internal(set) var channelRowsIn = false
-    public internal(set) var channelRowsOut = false
+    /// The layouts of the last forward pass (channel rows, or sample rows), which its backward
+    /// pass follows.
+    private var channelRowsIn = false
+    private var channelRowsOut = false
     private var lastBatch = -1
     private let output: Matrix
     private let inputGradient: Matrix
@@ -91,29 +93,41 @@ public final class Conv2D: Layer, ChannelRowsExchanging {
         initializer.fillBias(bias.value.data, count: bias.count, fanIn: geometry.taps, stream: &stream)
     }
 
-    public func forward(_ input: Matrix) -> Matrix {
+    /// Channel rows first: the products work in them, so a neighbouring convolution that
+    /// takes or gives them spares the move to and from sample rows.
+    public var inputLayouts: [BatchLayout] { [.channelRows(channels: inputChannels, plane: inputHeight * inputWidth), .sampleRows] }
+    public func outputLayouts(from input: BatchLayout) -> [BatchLayout] {
+        [.channelRows(channels: filters, plane: outputHeight * outputWidth), .sampleRows]
+    }
+
+    public func forward(_ input: Matrix, giving layout: BatchLayout, context: ComputeContext) -> Matrix {
         precondition(input.columns == inputSize, "Conv2D expects \(inputSize) features, got \(input.columns)")
+        checkLayouts(input: input, giving: layout)
+        channelRowsIn = input.layout != .sampleRows
+        channelRowsOut = layout != .sampleRows
         let batch = input.rows
         lastBatch = batch
         output.resize(rows: batch)
+        output.layout = layout
         guard batch > 0 else { return output }
         let columns = batch * geometry.positions
         let patchData = patches.reserve(geometry.taps * columns)
-        geometry.im2col(input.data, batch: batch, layout: inputLayout(batch: batch), into: patchData)
+        geometry.im2col(input.data, batch: batch, layout: inputLayout(batch: batch), into: patchData, context: context)
         // In channel rows the product is the output; in sample rows it is moved there.
         let preActivation = channelRowsOut ? output.data : channelMajor.reserve(filters * columns)
-        BLAS.gemm(.none, .none, m: filters, n: columns, k: geometry.taps,
-                  a: weight.value.data, lda: geometry.taps, b: patchData, ldb: columns,
-                  c: preActivation, ldc: columns)
+        BLAS.gemm(.init(m: filters, n: columns, k: geometry.taps), .init(weight.value.data, rowStride: geometry.taps),
+                  .init(patchData, rowStride: columns), into: .init(preActivation, rowStride: columns), context: context)
         // Adding the bias and activating on the way.
         ChannelLayout.addBiasAndActivate(preActivation, batch: batch, channels: filters, plane: geometry.positions,
                                          bias: bias.value.data, activation: activation, into: output.data,
-                                         layout: outputLayout(batch: batch))
+                                         layout: outputLayout(batch: batch), context: context)
         return output
     }
 
-    public func backward(_ outputGradient: Matrix, computeInputGradient: Bool) -> Matrix? {
+    public func backward(_ outputGradient: Matrix, computeInputGradient: Bool, context: ComputeContext) -> Matrix? {
         precondition(lastBatch >= 0, "backward before forward")
+        outputGradient.expect(output.layout, in: "\(kind)'s backward pass")
+        inputGradient.layout = channelRowsIn ? inputLayouts[0] : .sampleRows
         let batch = outputGradient.rows
         precondition(batch == lastBatch && outputGradient.columns == outputSize, "gradient shape mismatch")
         let positions = geometry.positions, columns = batch * positions, taps = geometry.taps
@@ -129,20 +143,20 @@ public final class Conv2D: Layer, ChannelRowsExchanging {
         let sums = blockSums.reserve(batch * filters)
         ChannelLayout.backwardPrologue(outputGradient.data, outputs: output.data, batch: batch, channels: filters,
                                        plane: positions, activation: activation, layout: outputLayout(batch: batch),
-                                       blockSums: sums, channelMajor: channelRowsOut ? nil : gradient)
+                                       blockSums: sums, channelMajor: channelRowsOut ? nil : gradient, context: context)
         ChannelLayout.reduceBlockSums(sums, batch: batch, channels: filters, into: bias.gradient.data)
         let patchData = patches.reserve(taps * columns)
         // dW = dY' · patchesᵀ
-        BLAS.gemm(.none, .transposed, m: filters, n: taps, k: columns,
-                  a: gradient, lda: columns, b: patchData, ldb: columns,
-                  c: weight.gradient.data, ldc: taps)
+        BLAS.gemm(.init(m: filters, n: taps, k: columns), .init(gradient, rowStride: columns),
+                  .init(patchData, rowStride: columns, .transposed), into: .init(weight.gradient.data, rowStride: taps),
+                  context: context)
         guard computeInputGradient else { return nil }
         // dPatches = Wᵀ · dY', written over the patches (no longer needed), then col2im.
-        BLAS.gemm(.transposed, .none, m: taps, n: columns, k: filters,
-                  a: weight.value.data, lda: taps, b: gradient, ldb: columns,
-                  c: patchData, ldc: columns)
+        BLAS.gemm(.init(m: taps, n: columns, k: filters), .init(weight.value.data, rowStride: taps, .transposed),
+                  .init(gradient, rowStride: columns), into: .init(patchData, rowStride: columns), context: context)
         inputGradient.resize(rows: batch)
-        geometry.col2im(patchData, batch: batch, into: inputGradient.data, layout: inputLayout(batch: batch))
+        geometry.col2im(patchData, batch: batch, into: inputGradient.data, layout: inputLayout(batch: batch),
+                        context: context)
         return inputGradient
     }
 

@@ -23,9 +23,9 @@
 /// around the products run on as many threads as BLAS, split by images, as in `Conv2D`. Scratch
 /// buffers grow to the largest batch seen and are then reused: a training step of a size already
 /// seen allocates nothing. One `backward` follows each `forward` (it reuses `X'`). Next to another
-/// convolution layer (`ChannelRowsExchanging`), the input comes in as `X'` itself and the output
+/// convolution layer (`BatchLayout.channelRows`), the input comes in as `X'` itself and the output
 /// goes out channel-major, with no move to or from sample rows.
-public final class ConvTranspose2D: Layer, ChannelRowsExchanging {
+public final class ConvTranspose2D: Layer {
     public let inputChannels: Int
     public let inputHeight: Int
     public let inputWidth: Int
@@ -41,8 +41,10 @@ public final class ConvTranspose2D: Layer, ChannelRowsExchanging {
 
     /// The adjoint convolution: from the output image (`filters` channels) to the input positions.
     let geometry: ConvolutionGeometry
-    public internal(set) var channelRowsIn = false
-    public internal(set) var channelRowsOut = false
+    /// The layouts of the last forward pass (channel rows, or sample rows), which its backward
+    /// pass follows.
+    private var channelRowsIn = false
+    private var channelRowsOut = false
     /// The input of the last `forward`, which stays unchanged until `backward`: `X'` itself
     /// when it came in channel rows.
     private var lastInput: UnsafePointer<Float>?
@@ -110,11 +112,22 @@ public final class ConvTranspose2D: Layer, ChannelRowsExchanging {
     /// About 4 MB of patches per chunk: a few times the L2 cache, well inside a shared L3.
     static let patchValuesPerChunk = 1 << 20
 
-    public func forward(_ input: Matrix) -> Matrix {
+    /// Channel rows first: the products work in them, so a neighbouring convolution that
+    /// takes or gives them spares the move to and from sample rows.
+    public var inputLayouts: [BatchLayout] { [.channelRows(channels: inputChannels, plane: inputHeight * inputWidth), .sampleRows] }
+    public func outputLayouts(from input: BatchLayout) -> [BatchLayout] {
+        [.channelRows(channels: filters, plane: outputHeight * outputWidth), .sampleRows]
+    }
+
+    public func forward(_ input: Matrix, giving layout: BatchLayout, context: ComputeContext) -> Matrix {
         precondition(input.columns == inputSize, "ConvTranspose2D expects \(inputSize) features, got \(input.columns)")
+        checkLayouts(input: input, giving: layout)
+        channelRowsIn = input.layout != .sampleRows
+        channelRowsOut = layout != .sampleRows
         let batch = input.rows
         lastBatch = batch
         output.resize(rows: batch)
+        output.layout = layout
         guard batch > 0 else { return output }
         let positions = geometry.positions, taps = geometry.taps, chunkSize = chunkSize
         lastInput = UnsafePointer(input.data)
@@ -126,22 +139,23 @@ public final class ConvTranspose2D: Layer, ChannelRowsExchanging {
             if !channelRowsIn {
                 ChannelLayout.move(input.data + start * inputSize, from: .samples(channels: inputChannels, plane: positions),
                                    into: UnsafeMutablePointer(mutating: chunkInput), to: .channels(batch: count, plane: positions),
-                                   batch: count, channels: inputChannels, plane: positions)
+                                   batch: count, channels: inputChannels, plane: positions, context: context)
             }
             // patches = Wᵀ · X'
-            BLAS.gemm(.transposed, .none, m: taps, n: columns, k: inputChannels,
-                      a: weight.value.data, lda: taps, b: chunkInput, ldb: inputStride,
-                      c: patchData, ldc: columns)
+            BLAS.gemm(.init(m: taps, n: columns, k: inputChannels), .init(weight.value.data, rowStride: taps, .transposed),
+                      .init(chunkInput, rowStride: inputStride), into: .init(patchData, rowStride: columns), context: context)
             // Every output plane starts at its bias, takes the patches, and is activated.
             let (chunkOutput, layout) = outputPlanes(output.data, start: start, batch: batch)
             geometry.col2im(patchData, batch: count, bias: bias.value.data, activation: activation,
-                            into: chunkOutput, layout: layout)
+                            into: chunkOutput, layout: layout, context: context)
         }
         return output
     }
 
-    public func backward(_ outputGradient: Matrix, computeInputGradient: Bool) -> Matrix? {
+    public func backward(_ outputGradient: Matrix, computeInputGradient: Bool, context: ComputeContext) -> Matrix? {
         precondition(lastBatch >= 0, "backward before forward")
+        outputGradient.expect(output.layout, in: "\(kind)'s backward pass")
+        inputGradient.layout = channelRowsIn ? inputLayouts[0] : .sampleRows
         let batch = outputGradient.rows
         precondition(batch == lastBatch && outputGradient.columns == outputSize, "gradient shape mismatch")
         guard batch > 0 else {
@@ -162,24 +176,24 @@ public final class ConvTranspose2D: Layer, ChannelRowsExchanging {
             // dY through the activation, with the bias gradient, each plane just before im2col splits it.
             let prologue = PlanePrologue(gradient: chunkGradient, outputs: chunkOutput, activation: activation,
                                          blockSums: sums + start * filters, channels: filters, plane: plane)
-            geometry.im2col(chunkGradient, batch: count, layout: layout, prologue: prologue, into: patchGradient)
+            geometry.im2col(chunkGradient, batch: count, layout: layout, prologue: prologue, into: patchGradient,
+                            context: context)
             // dW = X' · dPatchesᵀ, accumulated over the chunks in order.
             let (chunkInput, inputStride) = channelInput(start: start, count: count, batch: batch)
-            BLAS.gemm(.none, .transposed, m: inputChannels, n: taps, k: columns,
-                      a: chunkInput, lda: inputStride, b: patchGradient, ldb: columns,
-                      beta: start == 0 ? 0 : 1, c: weight.gradient.data, ldc: taps)
+            BLAS.gemm(.init(m: inputChannels, n: taps, k: columns), .init(chunkInput, rowStride: inputStride),
+                      .init(patchGradient, rowStride: columns, .transposed),
+                      into: .init(weight.gradient.data, rowStride: taps, accumulate: start > 0), context: context)
             guard computeInputGradient else { continue }
             // dX' = W · dPatches: straight into the input gradient in channel rows, or written
             // over the chunk's X' (no longer needed) and then moved to sample rows.
             let target = channelRowsIn ? inputGradient.data + start * positions : UnsafeMutablePointer(mutating: chunkInput)
-            BLAS.gemm(.none, .none, m: inputChannels, n: columns, k: taps,
-                      a: weight.value.data, lda: taps, b: patchGradient, ldb: columns,
-                      c: target, ldc: inputStride)
+            BLAS.gemm(.init(m: inputChannels, n: columns, k: taps), .init(weight.value.data, rowStride: taps),
+                      .init(patchGradient, rowStride: columns), into: .init(target, rowStride: inputStride), context: context)
             if !channelRowsIn {
                 ChannelLayout.move(chunkInput, from: .channels(batch: count, plane: positions),
                                    into: inputGradient.data + start * inputSize,
                                    to: .samples(channels: inputChannels, plane: positions),
-                                   batch: count, channels: inputChannels, plane: positions)
+                                   batch: count, channels: inputChannels, plane: positions, context: context)
             }
         }
         ChannelLayout.reduceBlockSums(sums, batch: batch, channels: filters, into: bias.gradient.data)

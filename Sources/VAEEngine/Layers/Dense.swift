@@ -26,12 +26,9 @@ public final class Dense: Layer {
     public let weight: Parameter
     public let bias: Parameter
 
-    /// The input (and its gradient) is stored feature-major: value `(sample, feature)` at
-    /// `feature · batch + sample`, the layout of `Xᵀ`. Set by `Sequential` between two dense
-    /// layers, and by the model on its first and last layers.
-    var inputInFeatureRows = false
-    /// The output (and its gradient) is stored feature-major, like `inputInFeatureRows`.
-    var outputInFeatureRows = false
+    /// The layouts of the last forward pass, which its backward pass follows.
+    private var inputInFeatureRows = false
+    private var outputInFeatureRows = false
 
     private unowned(unsafe) var lastInput: Matrix?
     private let output: Matrix
@@ -66,6 +63,11 @@ public final class Dense: Layer {
     public var outputShape: [Int] { [outputSize] }
     public var parameters: [Parameter] { [weight, bias] }
 
+    /// Feature rows first: products read either layout through a transpose flag, and in
+    /// feature rows each thread's stripe of features is one run of memory.
+    public var inputLayouts: [BatchLayout] { [.featureRows, .sampleRows] }
+    public func outputLayouts(from input: BatchLayout) -> [BatchLayout] { [.featureRows, .sampleRows] }
+
     public func initialize(stream: inout RandomStream) {
         // Draws in input-major order, as when the weights were stored `inputSize × outputSize`,
         // so a seed gives the same network whatever the storage order.
@@ -79,20 +81,24 @@ public final class Dense: Layer {
         initializer.fillBias(bias.value.data, count: outputSize, fanIn: inputSize, stream: &stream)
     }
 
-    public func forward(_ input: Matrix) -> Matrix {
+    public func forward(_ input: Matrix, giving layout: BatchLayout, context: ComputeContext) -> Matrix {
         precondition(input.columns == inputSize, "Dense expects \(inputSize) features, got \(input.columns)")
+        checkLayouts(input: input, giving: layout)
         lastInput = input
+        inputInFeatureRows = input.layout == .featureRows
+        outputInFeatureRows = layout == .featureRows
         let batch = input.rows
         output.resize(rows: batch)
+        output.layout = layout
         guard batch > 0 else { return output }
         let (biasValues, out, width, activation) = (bias.value.data, output.data, outputSize, activation)
         // op(X) as the `batch × inputSize` operand, and Xᵀ as the `inputSize × batch` one.
         let (x, xStride) = (input.data, inputInFeatureRows ? batch : inputSize)
         if outputInFeatureRows {
             // Yᵀ = W · Xᵀ, cut by rows of Yᵀ: each part's block is whole rows, contiguous.
-            BLAS.gemm(.none, inputInFeatureRows ? .none : .transposed, m: outputSize, n: batch, k: inputSize,
-                      a: weight.value.data, lda: inputSize, b: x, ldb: xStride, c: out, ldc: batch,
-                      cut: .rows, bCopies: input.partPointers) { features, _ in
+            BLAS.gemm(.init(m: outputSize, n: batch, k: inputSize), .init(weight.value.data, rowStride: inputSize),
+                      .init(x, rowStride: xStride, inputInFeatureRows ? .none : .transposed, partCopies: input.partPointers),
+                      into: .init(out, rowStride: batch), cut: .rows, context: context) { features, _ in
                 for feature in features {
                     let row = out + feature &* batch
                     Self.add(biasValues[feature], into: row, count: batch)
@@ -105,10 +111,11 @@ public final class Dense: Layer {
             // Too few outputs to own: Y = op(X) · Wᵀ cut across the input features, each part
             // over the stripe of them the previous layer computed on its thread. The partials
             // are added in part order, then the bias and the activation.
-            partialOutputs.resize(rows: (BLAS.threads - 1) * batch)
-            let parts = BLAS.gemm(.transposed, .transposed, m: batch, n: outputSize, k: inputSize,
-                                  a: x, lda: xStride, b: weight.value.data, ldb: inputSize, c: out, ldc: outputSize,
-                                  cut: .depth, partials: partialOutputs.data)
+            partialOutputs.resize(rows: (context.threads - 1) * batch)
+            let parts = BLAS.gemm(.init(m: batch, n: outputSize, k: inputSize), .init(x, rowStride: xStride, .transposed),
+                                  .init(weight.value.data, rowStride: inputSize, .transposed),
+                                  into: .init(out, rowStride: outputSize, partials: partialOutputs.data),
+                                  cut: .depth, context: context)
             let (partials, blockSize) = (partialOutputs.data, batch * outputSize)
             for row in 0..<batch {
                 let start = row &* width
@@ -119,9 +126,10 @@ public final class Dense: Layer {
             return output
         }
         // Y = op(X) · Wᵀ. Each part of the product adds the bias and activates the block it has just computed.
-        BLAS.gemm(inputInFeatureRows ? .transposed : .none, .transposed, m: batch, n: outputSize, k: inputSize,
-                  a: x, lda: xStride, b: weight.value.data, ldb: inputSize, c: out, ldc: outputSize,
-                  cut: .columns) { rows, columns in
+        BLAS.gemm(.init(m: batch, n: outputSize, k: inputSize),
+                  .init(x, rowStride: xStride, inputInFeatureRows ? .transposed : .none),
+                  .init(weight.value.data, rowStride: inputSize, .transposed),
+                  into: .init(out, rowStride: outputSize), cut: .columns, context: context) { rows, columns in
             for row in rows {
                 let start = row &* width &+ columns.lowerBound
                 Self.add(biasValues + columns.lowerBound, into: out + start, count: columns.count)
@@ -161,9 +169,11 @@ public final class Dense: Layer {
         }
     }
 
-    public func backward(_ outputGradient: Matrix, computeInputGradient: Bool) -> Matrix? {
+    public func backward(_ outputGradient: Matrix, computeInputGradient: Bool, context: ComputeContext) -> Matrix? {
         guard let input = lastInput else { preconditionFailure("backward before forward") }
+        outputGradient.expect(output.layout, in: "Dense's backward pass")
         let batch = outputGradient.rows
+        inputGradient.layout = input.layout
         guard batch > 0 else {
             weight.gradient.fill(0)
             bias.gradient.fill(0)
@@ -174,7 +184,7 @@ public final class Dense: Layer {
         // over the stripes of output features the products are cut into.
         let (dy, outputs, db, width, activation) = (outputGradient.data, output.data, bias.gradient.data, outputSize, activation)
         if outputInFeatureRows {
-            ParallelRanges.forEach(stripesOf: width, minimumPerThread: 64) { features in
+            context.forEach(stripesOf: width, minimumPerThread: 64) { features in
                 for feature in features {
                     let start = feature &* batch
                     activation.backward(outputs: outputs + start, gradient: dy + start, count: batch)
@@ -182,7 +192,7 @@ public final class Dense: Layer {
                 }
             }
         } else {
-            ParallelRanges.forEach(stripesOf: width, minimumPerThread: 64) { columns in
+            context.forEach(stripesOf: width, minimumPerThread: 64) { columns in
                 let count = columns.count
                 (db + columns.lowerBound).update(repeating: 0, count: count)
                 for row in 0..<batch {
@@ -199,40 +209,44 @@ public final class Dense: Layer {
         // encoder's last) over its input features instead, which it reads in the stripes the
         // previous layer wrote them.
         let fewOutputs = outputSize < Self.fewOutputs
-        BLAS.gemm(dyTranspose, xTranspose, m: outputSize, n: inputSize, k: batch,
-                  a: dy, lda: dyStride, b: input.data, ldb: xStride, c: weight.gradient.data, ldc: inputSize,
-                  cut: fewOutputs ? .columns : .rows, bCopies: fewOutputs ? nil : input.partPointers)
+        BLAS.gemm(.init(m: outputSize, n: inputSize, k: batch), .init(dy, rowStride: dyStride, dyTranspose),
+                  .init(input.data, rowStride: xStride, xTranspose, partCopies: fewOutputs ? nil : input.partPointers),
+                  into: .init(weight.gradient.data, rowStride: inputSize), cut: fewOutputs ? .columns : .rows,
+                  context: context)
         guard computeInputGradient else { return nil }
         // dx = dy · W, each thread over its own output features into a partial product; then the
         // partials are added in part order, over the stripes of input features the previous
         // layer's passes use.
         inputGradient.resize(rows: batch)
-        partialInputGradients.resize(rows: (BLAS.threads - 1) * batch)
+        partialInputGradients.resize(rows: (context.threads - 1) * batch)
         let (dx, partials, inputWidth, blockSize) = (inputGradient.data, partialInputGradients.data, inputSize, batch * inputSize)
         let parts: Int
         if inputInFeatureRows {
             // dxᵀ = Wᵀ · dyᵀ; with few outputs, each part computes its own input features whole
             // (reading a few columns of W) and there is nothing to add.
-            parts = BLAS.gemm(.transposed, dyTranspose == .none ? .none : .transposed, m: inputSize, n: batch, k: outputSize,
-                              a: weight.value.data, lda: inputSize, b: dy, ldb: dyStride, c: dx, ldc: batch,
-                              cut: fewOutputs ? .rows : .depth, partials: partials)
+            parts = BLAS.gemm(.init(m: inputSize, n: batch, k: outputSize),
+                              .init(weight.value.data, rowStride: inputSize, .transposed),
+                              .init(dy, rowStride: dyStride, dyTranspose == .none ? .none : .transposed),
+                              into: .init(dx, rowStride: batch, partials: partials),
+                              cut: fewOutputs ? .rows : .depth, context: context)
             if fewOutputs { return inputGradient }
         } else {
-            parts = BLAS.gemm(outputInFeatureRows ? .transposed : .none, .none, m: batch, n: inputSize, k: outputSize,
-                              a: dy, lda: outputInFeatureRows ? batch : width, b: weight.value.data, ldb: inputSize,
-                              c: dx, ldc: inputSize, cut: .depth, partials: partials)
+            parts = BLAS.gemm(.init(m: batch, n: inputSize, k: outputSize),
+                              .init(dy, rowStride: outputInFeatureRows ? batch : width, outputInFeatureRows ? .transposed : .none),
+                              .init(weight.value.data, rowStride: inputSize),
+                              into: .init(dx, rowStride: inputSize, partials: partials), cut: .depth, context: context)
         }
         guard parts > 1 else { return inputGradient }
         if inputInFeatureRows {
             // Each stripe of input features is a run of whole rows of dxᵀ.
-            ParallelRanges.forEach(stripesOf: inputWidth, minimumPerThread: 64) { features in
+            context.forEach(stripesOf: inputWidth, minimumPerThread: 64) { features in
                 let start = features.lowerBound &* batch, count = features.count &* batch
                 for part in 1..<parts {
                     Self.add(partials + (part - 1) * blockSize + start, into: dx + start, count: count)
                 }
             }
         } else {
-            ParallelRanges.forEach(stripesOf: inputWidth, minimumPerThread: 64) { columns in
+            context.forEach(stripesOf: inputWidth, minimumPerThread: 64) { columns in
                 for row in 0..<batch {
                     let start = row &* inputWidth &+ columns.lowerBound
                     for part in 1..<parts {

@@ -194,10 +194,10 @@ extension ConvolutionGeometry {
     ///   - prologue: run on each plane of `input` (at the same offsets) just before it is
     ///     split: a backward pass's im2col of its output gradient finishes that gradient here.
     func im2col(_ input: UnsafePointer<Float>, batch: Int, layout: BatchPlanes? = nil, prologue: PlanePrologue? = nil,
-                into patches: UnsafeMutablePointer<Float>) {
+                into patches: UnsafeMutablePointer<Float>, context: ComputeContext) {
         let phases = PhasePlanes(self)
         let layout = layout ?? .samples(channels: channels, plane: height * width)
-        ParallelRanges.forEach(batch, minimumPerThread: 4) { samples in
+        context.forEach(batch, minimumPerThread: 4) { samples in
             let planes = UnsafeMutablePointer<Float>.allocate(capacity: phases.size)
             planes.initialize(repeating: 0, count: phases.size)
             defer { planes.deallocate() }
@@ -267,10 +267,10 @@ extension ConvolutionGeometry {
     /// - Parameter layout: where the output's planes go; by default rows of samples.
     func col2im(_ patches: UnsafePointer<Float>, batch: Int, bias: UnsafePointer<Float>? = nil,
                 activation: Activation = .identity, into output: UnsafeMutablePointer<Float>,
-                layout: BatchPlanes? = nil) {
+                layout: BatchPlanes? = nil, context: ComputeContext) {
         let layout = layout ?? .samples(channels: channels, plane: height * width)
         let phases = PhasePlanes(self)
-        ParallelRanges.forEach(batch, minimumPerThread: 4) { samples in
+        context.forEach(batch, minimumPerThread: 4) { samples in
             let planes = UnsafeMutablePointer<Float>.allocate(capacity: phases.size)
             planes.initialize(repeating: 0, count: phases.size)
             defer { planes.deallocate() }

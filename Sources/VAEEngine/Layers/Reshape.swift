@@ -30,12 +30,15 @@ public final class Reshape: Layer {
 
     public func initialize(stream: inout RandomStream) {}
 
-    public func forward(_ input: Matrix) -> Matrix {
+    /// Sample rows only (the default): a batch in sample rows has the same values in the same
+    /// places under either shape, which is not so for the other layouts.
+    public func forward(_ input: Matrix, giving layout: BatchLayout, context: ComputeContext) -> Matrix {
         precondition(input.columns == inputSize, "\(kind) expects \(inputSize) features, got \(input.columns)")
+        checkLayouts(input: input, giving: layout)
         return input
     }
 
-    public func backward(_ outputGradient: Matrix, computeInputGradient: Bool) -> Matrix? {
+    public func backward(_ outputGradient: Matrix, computeInputGradient: Bool, context: ComputeContext) -> Matrix? {
         computeInputGradient ? outputGradient : nil
     }
 }

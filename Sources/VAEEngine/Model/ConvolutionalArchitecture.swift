@@ -27,16 +27,16 @@ public enum ConvolutionalArchitecture {
 
     /// The encoder with the tutorial's kernel and stride.
     public static func encoder(_ spec: ModelSpec) -> Sequential {
-        encoder(spec, kernel: defaultKernel, stride: defaultStride)
+        .encoder(encoderLayers(spec, kernel: defaultKernel, stride: defaultStride))
     }
 
     /// The decoder with the tutorial's kernel and stride.
     public static func decoder(_ spec: ModelSpec) -> Sequential {
-        decoder(spec, kernel: defaultKernel, stride: defaultStride)
+        .decoder(decoderLayers(spec, kernel: defaultKernel, stride: defaultStride))
     }
 
     /// Stride-`stride` valid convolutions with `spec.encoder` filters, then a linear layer to (μ, log σ²).
-    public static func encoder(_ spec: ModelSpec, kernel: Int, stride: Int) -> Sequential {
+    public static func encoderLayers(_ spec: ModelSpec, kernel: Int, stride: Int) -> [Layer] {
         if let problem = problem(with: spec, kernel: kernel, stride: stride) { preconditionFailure(problem) }
         var layers: [Layer] = []
         var shape = [spec.imageChannels, spec.imageHeight, spec.imageWidth]
@@ -53,12 +53,12 @@ public enum ConvolutionalArchitecture {
         let features = shape.reduce(1, *)
         layers.append(Dense(inputSize: features, outputSize: 2 * spec.latent, activation: .identity,
                             initializer: spec.initializer, name: "encoder.\(layers.count)"))
-        return Sequential(layers)
+        return layers
     }
 
     /// A linear layer to a small image, stride-`stride` same-padded transposed convolutions with
     /// `spec.decoder` filters, then a stride-1 one to `imageChannels` logits.
-    public static func decoder(_ spec: ModelSpec, kernel: Int, stride: Int) -> Sequential {
+    public static func decoderLayers(_ spec: ModelSpec, kernel: Int, stride: Int) -> [Layer] {
         if let problem = problem(with: spec, kernel: kernel, stride: stride) { preconditionFailure(problem) }
         let upsampling = Self.upsampling(spec, stride: stride)
         var shape = [spec.decoder.last ?? spec.imageChannels,
@@ -79,7 +79,7 @@ public enum ConvolutionalArchitecture {
         layers.append(ConvTranspose2D(inputShape: shape, filters: spec.imageChannels, kernel: kernel, stride: 1,
                                       padding: .same, activation: .identity, initializer: spec.initializer,
                                       name: "decoder.\(layers.count)"))
-        return Sequential(layers)
+        return layers
     }
 
     /// Why `spec` cannot be built as a convolutional VAE, or nil when it can; for messages

@@ -111,7 +111,7 @@ public enum ImportanceWeightedBound {
         var chunkStart = 0
         while chunkStart < data.count {
             let indices = all[chunkStart..<min(chunkStart + imageBatch, data.count)]
-            BatchLoader.load(data, indices: indices, into: images)
+            BatchLoader.load(data, indices: indices, into: images, context: model.context)
             if binarization == .dynamic {
                 Binarization.sampleBernoulli(images.data, count: images.count, stream: &draws)
             }
@@ -126,7 +126,7 @@ public enum ImportanceWeightedBound {
                 let n = min(decoderBatch, rows - row)
                 epsilon.resize(rows: n)
                 latent.resize(rows: n)
-                noise.fillGaussian(epsilon.data, count: n * size)
+                noise.fillGaussian(epsilon.data, count: n * size, context: model.context)
                 let (eps, z) = (epsilon.data, latent.data)
                 var rowImages = [Int](repeating: 0, count: n)
                 for r in 0..<n {
@@ -145,18 +145,13 @@ public enum ImportanceWeightedBound {
                     priorMinusPosterior[r] = difference
                 }
                 if rowImages != targetImages {
-                    fillTargets(targets, from: images, rowImages: rowImages, featureRows: model.givesFeatureRows)
+                    fillTargets(targets, from: images, rowImages: rowImages, layout: model.logitLayout)
                     targetImages = rowImages
                 }
-                let logits = model.decoder.forward(latent)
+                let logits = model.decoder.forward(latent, context: model.context)
                 rowLosses.withUnsafeMutableBufferPointer { perRow in
-                    if model.givesFeatureRows {
-                        reconstruction.evaluateFeatureRows(logits: logits, targets: targets, perRow: perRow.baseAddress!,
-                                                           gradient: nil, scale: 1)
-                    } else {
-                        reconstruction.evaluate(logits: logits, targets: targets, perRow: perRow.baseAddress!,
-                                                gradient: nil, scale: 1)
-                    }
+                    reconstruction.evaluate(logits: logits, targets: targets, perRow: perRow.baseAddress!,
+                                            gradient: nil, scale: 1, context: model.context)
                 }
                 for r in 0..<n {
                     let k = (row + r) % samples
@@ -172,12 +167,13 @@ public enum ImportanceWeightedBound {
     }
 
     /// Row `r` of `targets` becomes image `rowImages[r]` of the sample-major `images`, stored
-    /// in the layout the decoder gives its logits in (feature-major when `featureRows`).
-    private static func fillTargets(_ targets: Matrix, from images: Matrix, rowImages: [Int], featureRows: Bool) {
+    /// in the layout the decoder gives its logits in (`layout`: sample rows or feature rows).
+    private static func fillTargets(_ targets: Matrix, from images: Matrix, rowImages: [Int], layout: BatchLayout) {
         let (n, pixels) = (rowImages.count, images.columns)
         targets.resize(rows: n)
+        targets.layout = layout
         let (source, out) = (images.data, targets.data)
-        if featureRows {
+        if layout == .featureRows {
             for pixel in 0..<pixels {
                 for r in 0..<n { out[pixel * n + r] = source[rowImages[r] * pixels + pixel] }
             }

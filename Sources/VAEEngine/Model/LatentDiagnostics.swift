@@ -66,9 +66,9 @@ public struct LatentDiagnostics: Sendable, Equatable {
         while start < data.count {
             let indices = all[start..<min(start + batchSize, data.count)]
             // Loaded in the layout the encoder takes, so the model need not transpose it.
-            BatchLoader.load(data, indices: indices, into: batch, featureRows: model.takesFeatureRows)
+            BatchLoader.load(data, indices: indices, into: batch, layout: model.inputLayout, context: model.context)
             // Held while it is read: the pointer alone would not keep the matrix alive.
-            let posterior = model.posteriorMoments(batch, inFeatureRows: model.takesFeatureRows)
+            let posterior = model.posteriorMoments(batch)
             defer { withExtendedLifetime(posterior) {} }
             let moments = posterior.data
             for row in 0..<indices.count {

@@ -20,13 +20,30 @@ public enum ReconstructionLoss: String, Sendable, Codable, CaseIterable {
     /// a row's loss is then its stripes' sums added in order.
     ///
     /// - Parameters:
-    ///   - logits: decoder outputs before the sigmoid, `batch × pixels`.
-    ///   - targets: images in 0...1, same shape.
+    ///   - logits: decoder outputs before the sigmoid, `batch × pixels`, in sample rows or
+    ///     feature rows; `targets` (images in 0...1) and `gradient` are in the same layout.
     func evaluate(logits: Matrix, targets: Matrix, perRow: UnsafeMutablePointer<Double>,
-                  gradient: Matrix?, scale: Float) {
+                  gradient: Matrix?, scale: Float, context: ComputeContext) {
+        targets.expect(logits.layout, in: "the reconstruction loss of logits in \(logits.layout)")
+        gradient?.layout = logits.layout
+        switch logits.layout {
+        case .sampleRows:
+            evaluateSampleRows(logits: logits, targets: targets, perRow: perRow, gradient: gradient, scale: scale,
+                               context: context)
+        case .featureRows:
+            evaluateFeatureRows(logits: logits, targets: targets, perRow: perRow, gradient: gradient, scale: scale,
+                                context: context)
+        case .channelRows:
+            preconditionFailure("the reconstruction loss takes logits in sample or feature rows, not \(logits.layout)")
+        }
+    }
+
+    /// `evaluate` for sample rows: each thread takes a stripe of every image's pixels.
+    private func evaluateSampleRows(logits: Matrix, targets: Matrix, perRow: UnsafeMutablePointer<Double>,
+                                    gradient: Matrix?, scale: Float, context: ComputeContext) {
         let (rows, pixels) = (logits.rows, logits.columns)
         let (l, x, g) = (logits.data, targets.data, gradient?.data)
-        Self.sumPerImage(images: rows, pixels: pixels, into: perRow) { _, columns, sums in
+        Self.sumPerImage(images: rows, pixels: pixels, into: perRow, context: context) { _, columns, sums in
             for row in 0..<rows {
                 let base = row * pixels + columns.lowerBound
                 sums[row] = sum(logits: l + base, targets: x + base, gradient: g.map { $0 + base },
@@ -35,15 +52,15 @@ public enum ReconstructionLoss: String, Sendable, Codable, CaseIterable {
         }
     }
 
-    /// `evaluate` for logits, targets and gradient stored feature-major (`Dense.outputInFeatureRows`):
-    /// pixel `p` of image `r` at `p · batch + r`. Each thread takes a stripe of pixels — whole
-    /// rows of the logits, as the decoder's last product cut them — and adds each pixel's loss
-    /// into its own sum per image; an image's loss is then its stripes' sums added in order.
-    func evaluateFeatureRows(logits: Matrix, targets: Matrix, perRow: UnsafeMutablePointer<Double>,
-                             gradient: Matrix?, scale: Float) {
+    /// `evaluate` for logits, targets and gradient in feature rows: pixel `p` of image `r` at
+    /// `p · batch + r`. Each thread takes a stripe of pixels — whole rows of the logits, as the
+    /// decoder's last product cut them — and adds each pixel's loss into its own sum per image;
+    /// an image's loss is then its stripes' sums added in order.
+    private func evaluateFeatureRows(logits: Matrix, targets: Matrix, perRow: UnsafeMutablePointer<Double>,
+                                     gradient: Matrix?, scale: Float, context: ComputeContext) {
         let (batch, pixels) = (logits.rows, logits.columns)
         let (l, g) = (logits.data, gradient?.data)
-        Self.sumPerImage(images: batch, pixels: pixels, into: perRow) { stripe, rows, sums in
+        Self.sumPerImage(images: batch, pixels: pixels, into: perRow, context: context) { stripe, rows, sums in
             // The stripe's rows are one run of memory: eight values at a time along it, each
             // added to the sum of its image (a group that spans the end of a pixel's row is
             // added lane by lane).
@@ -96,12 +113,12 @@ public enum ReconstructionLoss: String, Sendable, Codable, CaseIterable {
     /// and are copied out once: two threads adding into neighbouring lines would take them
     /// from each other.
     private static func sumPerImage(images: Int, pixels: Int, into perRow: UnsafeMutablePointer<Double>,
-                                    _ body: (_ stripe: Int, _ pixels: Range<Int>, _ sums: UnsafeMutablePointer<Float>) -> Void) {
+                                    context: ComputeContext, _ body: (_ stripe: Int, _ pixels: Range<Int>, _ sums: UnsafeMutablePointer<Float>) -> Void) {
         let minimumPixels = max(16, (1 << 13) / max(images, 1))
-        let stripes = ParallelRanges.stripeCount(of: pixels, minimumPerThread: minimumPixels)
+        let stripes = context.stripeCount(of: pixels, minimumPerThread: minimumPixels)
         withUnsafeTemporaryAllocation(of: Float.self, capacity: stripes * images) { buffer in
             let partialSums = buffer.baseAddress!
-            ParallelRanges.forEachStripe(of: pixels, minimumPerThread: minimumPixels) { stripe, columns in
+            context.forEachStripe(of: pixels, minimumPerThread: minimumPixels) { stripe, columns in
                 withUnsafeTemporaryAllocation(of: Float.self, capacity: images) { own in
                     let sums = own.baseAddress!
                     sums.update(repeating: 0, count: images)

@@ -10,37 +10,40 @@ public final class VAE {
     public let spec: ModelSpec
     public let encoder: Sequential
     public let decoder: Sequential
+    /// How the model runs: its thread count (which its results depend on) and any profiling.
+    public let context: ComputeContext
 
     private let latent: Matrix          // z
     private let noise: Matrix           // ε
     private let encoderGradient: Matrix // ∂L/∂(μ, log σ²)
     private let logitGradient: Matrix   // ∂L/∂logits
-    private let imageRows: Matrix       // the batch feature-major, when it came sample-major
-    private let targetRows: Matrix      // the targets feature-major, for a decoder that gives feature rows
-
-    /// The encoder's first layer is dense and takes its batch feature-major: pixel `p` of image
-    /// `r` at `p · batch + r` (`Dense.inputInFeatureRows`). Then each thread's stripe of pixels
-    /// is whole rows of memory, not a piece of every image's row: two threads writing pieces of
-    /// the same rows lose their lines to each other through the hardware prefetcher, which
-    /// runs on past the end of a piece (measured: 22 µs against 6 µs for a pass over a
-    /// 100 × 784 batch with the two cores close, 66 µs against 6.5 µs with them far apart).
-    /// Training loads its batches this way (`BatchLoader.load(featureRows:)`).
-    public let takesFeatureRows: Bool
-    /// The decoder's last layer is dense and gives its logits feature-major.
-    public let givesFeatureRows: Bool
+    private let imageRows: Matrix       // the batch in the encoder's layout, when it came in another
+    private let targetRows: Matrix      // the targets in the logits' layout, when the two differ
     private var rowLosses: [Double] = []
 
-    public init(spec: ModelSpec) {
+    /// The layout the encoder takes its batch in, which training loads it in
+    /// (`BatchLoader.load(layout:)`): feature rows when its first layer is dense — pixel `p` of
+    /// image `r` at `p · batch + r`. Then each thread's stripe of pixels is whole rows of
+    /// memory, not a piece of every image's row: two threads writing pieces of the same rows
+    /// lose their lines to each other through the hardware prefetcher, which runs on past the
+    /// end of a piece (measured: 22 µs against 6 µs for a pass over a 100 × 784 batch with the
+    /// two cores close, 66 µs against 6.5 µs with them far apart).
+    public var inputLayout: BatchLayout { encoder.inputLayout }
+    /// The layout the decoder gives its logits in (feature rows when its last layer is dense).
+    public var logitLayout: BatchLayout { decoder.outputLayout }
+
+    public init(spec: ModelSpec, context: ComputeContext = .singleThread) {
         self.spec = spec
+        self.context = context
         switch spec.kind {
         case .mlp:
-            encoder = Self.mlp(input: spec.pixels, hidden: spec.encoder, output: 2 * spec.latent,
-                               activation: spec.activation, initializer: spec.initializer, name: "encoder")
-            decoder = Self.mlp(input: spec.latent, hidden: spec.decoder, output: spec.pixels,
-                               activation: spec.activation, initializer: spec.initializer, name: "decoder")
+            encoder = .encoder(Self.mlp(input: spec.pixels, hidden: spec.encoder, output: 2 * spec.latent,
+                                        activation: spec.activation, initializer: spec.initializer, name: "encoder"))
+            decoder = .decoder(Self.mlp(input: spec.latent, hidden: spec.decoder, output: spec.pixels,
+                                        activation: spec.activation, initializer: spec.initializer, name: "decoder"))
         case .conv:
-            encoder = ConvolutionalArchitecture.encoder(spec, kernel: spec.kernel, stride: spec.stride)
-            decoder = ConvolutionalArchitecture.decoder(spec, kernel: spec.kernel, stride: spec.stride)
+            encoder = .encoder(ConvolutionalArchitecture.encoderLayers(spec, kernel: spec.kernel, stride: spec.stride))
+            decoder = .decoder(ConvolutionalArchitecture.decoderLayers(spec, kernel: spec.kernel, stride: spec.stride))
         }
         latent = Matrix(rows: 0, columns: spec.latent)
         noise = Matrix(rows: 0, columns: spec.latent)
@@ -48,15 +51,10 @@ public final class VAE {
         logitGradient = Matrix(rows: 0, columns: spec.pixels)
         imageRows = Matrix(rows: 0, columns: spec.pixels)
         targetRows = Matrix(rows: 0, columns: spec.pixels)
-        let first = encoder.layers.first as? Dense, last = decoder.layers.last as? Dense
-        first?.inputInFeatureRows = true
-        last?.outputInFeatureRows = true
-        takesFeatureRows = first != nil
-        givesFeatureRows = last != nil
     }
 
     private static func mlp(input: Int, hidden: [Int], output: Int, activation: Activation,
-                            initializer: Initializer, name: String) -> Sequential {
+                            initializer: Initializer, name: String) -> [Layer] {
         var layers: [Layer] = []
         var width = input
         for (index, size) in hidden.enumerated() {
@@ -66,7 +64,7 @@ public final class VAE {
         }
         layers.append(Dense(inputSize: width, outputSize: output, activation: .identity,
                             initializer: initializer, name: "\(name).\(hidden.count)"))
-        return Sequential(layers)
+        return layers
     }
 
     public var parameters: [Parameter] { encoder.parameters + decoder.parameters }
@@ -84,44 +82,43 @@ public final class VAE {
     /// One forward and backward pass over `images`, leaving gradients in the parameters.
     ///
     /// - Parameters:
-    ///   - images: the batch, `batch × pixels`, values in 0...1.
-    ///   - inFeatureRows: `images` is stored feature-major, as `takesFeatureRows` asks (the
-    ///     model transposes a sample-major batch itself).
+    ///   - images: the batch, `batch × pixels`, values in 0...1, in sample rows or feature rows;
+    ///     best in `inputLayout` (the model converts any other itself).
     ///   - noise: draws ε for the batch, `batch × latent` values written by `fillNoise`.
     ///   - layerFinished: called with the range of a layer's parameters in `parameters` as
     ///     soon as back-propagation is done with that layer, so that an optimizer can update
     ///     it while its gradient is in cache. Not called when the loss is not finite: then
     ///     nothing is back-propagated, and the caller stops training.
     /// - Returns: loss totals summed over the batch.
-    public func trainingStep(images: Matrix, inFeatureRows: Bool = false, objective: Objective,
+    public func trainingStep(images: Matrix, objective: Objective,
                              layerFinished: ((Range<Int>) -> Void)? = nil,
                              fillNoise: (UnsafeMutablePointer<Float>, Int) -> Void) -> LossTotals {
-        pass(images: images, inFeatureRows: inFeatureRows, objective: objective, computeGradients: true,
+        pass(images: images, objective: objective, computeGradients: true,
              layerFinished: layerFinished, fillNoise: fillNoise)
     }
 
     /// The loss of a batch without touching gradients.
-    public func loss(images: Matrix, inFeatureRows: Bool = false, objective: Objective,
+    public func loss(images: Matrix, objective: Objective,
                      fillNoise: (UnsafeMutablePointer<Float>, Int) -> Void) -> LossTotals {
-        pass(images: images, inFeatureRows: inFeatureRows, objective: objective, computeGradients: false,
+        pass(images: images, objective: objective, computeGradients: false,
              layerFinished: nil, fillNoise: fillNoise)
     }
 
     /// `images` in the layout the encoder takes.
-    private func encoderInput(_ images: Matrix, inFeatureRows: Bool) -> Matrix {
-        if inFeatureRows == takesFeatureRows { return images }
+    private func encoderInput(_ images: Matrix) -> Matrix {
+        if images.layout == inputLayout { return images }
         imageRows.resize(rows: images.rows)
-        if inFeatureRows { imageRows.setSampleMajor(ofFeatureRows: images) } else { imageRows.setFeatureRows(of: images) }
+        imageRows.store(images, as: inputLayout)
         return imageRows
     }
 
-    private func pass(images: Matrix, inFeatureRows: Bool, objective: Objective, computeGradients: Bool,
+    private func pass(images: Matrix, objective: Objective, computeGradients: Bool,
                       layerFinished: ((Range<Int>) -> Void)?,
                       fillNoise: (UnsafeMutablePointer<Float>, Int) -> Void) -> LossTotals {
         let batch = images.rows
         let size = spec.latent
-        let input = encoderInput(images, inFeatureRows: inFeatureRows)
-        let moments = encoder.forward(input)
+        let input = encoderInput(images)
+        let moments = encoder.forward(input, context: context)
         noise.resize(rows: batch)
         fillNoise(noise.data, batch * size)
         latent.resize(rows: batch)
@@ -133,30 +130,24 @@ public final class VAE {
                 z[row * size + j] = mean + expf(0.5 * logVariance) * eps[row * size + j]
             }
         }
-        let logits = decoder.forward(latent)
+        let logits = decoder.forward(latent, context: context)
 
         // Per-image scale of the reconstruction term and the batch mean.
         let pixelScale: Float = objective.reduction == .mean ? 1 / Float(spec.pixels) : 1
         let batchScale = 1 / Float(batch)
         if rowLosses.count < batch { rowLosses = Array(repeating: 0, count: batch) }
         logitGradient.resize(rows: batch)
-        // The targets in the decoder's layout: the encoder's input when the two layouts agree.
+        // The targets in the logits' layout: the encoder's input when the two layouts agree.
         var targets = input
-        if givesFeatureRows != takesFeatureRows {
+        if logits.layout != input.layout {
             targetRows.resize(rows: batch)
-            if givesFeatureRows { targetRows.setFeatureRows(of: input) } else { targetRows.setSampleMajor(ofFeatureRows: input) }
+            targetRows.store(input, as: logits.layout)
             targets = targetRows
         }
         rowLosses.withUnsafeMutableBufferPointer { perRow in
-            if givesFeatureRows {
-                objective.reconstruction.evaluateFeatureRows(logits: logits, targets: targets, perRow: perRow.baseAddress!,
-                                                             gradient: computeGradients ? logitGradient : nil,
-                                                             scale: pixelScale * batchScale)
-            } else {
-                objective.reconstruction.evaluate(logits: logits, targets: targets, perRow: perRow.baseAddress!,
-                                                  gradient: computeGradients ? logitGradient : nil,
-                                                  scale: pixelScale * batchScale)
-            }
+            objective.reconstruction.evaluate(logits: logits, targets: targets, perRow: perRow.baseAddress!,
+                                              gradient: computeGradients ? logitGradient : nil,
+                                              scale: pixelScale * batchScale, context: context)
         }
 
         var totals = LossTotals()
@@ -200,7 +191,7 @@ public final class VAE {
 
         // The decoder's parameters come after the encoder's in `parameters`.
         let decoderOffset = encoder.parameterCount
-        let dz = decoder.backward(logitGradient, computeInputGradient: true) { range in
+        let dz = decoder.backward(logitGradient, computeInputGradient: true, context: context) { range in
             layerFinished?((range.lowerBound + decoderOffset)..<(range.upperBound + decoderOffset))
         }!.data
         for row in 0..<batch {
@@ -213,13 +204,13 @@ public final class VAE {
                     upstream * 0.5 * expf(0.5 * logVariance) * eps[row * size + j] + dMoments[row * 2 * size + size + j]
             }
         }
-        encoder.backward(encoderGradient, computeInputGradient: false, layerFinished: layerFinished)
+        encoder.backward(encoderGradient, computeInputGradient: false, context: context, layerFinished: layerFinished)
         return totals
     }
 
     /// Encodes a batch to its posterior means, `batch × latent`.
     public func encodeMeans(_ images: Matrix) -> Matrix {
-        let moments = encoder.forward(encoderInput(images, inFeatureRows: false))
+        let moments = encoder.forward(encoderInput(images), context: context)
         let means = Matrix(rows: images.rows, columns: spec.latent)
         for row in 0..<images.rows {
             (means.data + row * spec.latent).update(from: moments.data + row * 2 * spec.latent, count: spec.latent)
@@ -232,8 +223,8 @@ public final class VAE {
     ///
     /// A new matrix, so it stays valid across later passes (the encoder reuses its buffers).
     /// For diagnostics that need q(z|x) itself: the importance-weighted bound, active units.
-    public func posteriorMoments(_ images: Matrix, inFeatureRows: Bool = false) -> Matrix {
-        let moments = encoder.forward(encoderInput(images, inFeatureRows: inFeatureRows))
+    public func posteriorMoments(_ images: Matrix) -> Matrix {
+        let moments = encoder.forward(encoderInput(images), context: context)
         let copy = Matrix(rows: moments.rows, columns: moments.columns)
         copy.copy(from: moments)
         return copy
@@ -241,17 +232,17 @@ public final class VAE {
 
     /// Decodes latent points to pixel logits, `batch × pixels`, sample-major (a new matrix).
     public func decodeLogits(_ latentPoints: Matrix) -> Matrix {
-        let logits = decoder.forward(latentPoints)
+        let logits = decoder.forward(latentPoints, context: context)
         let result = Matrix(rows: logits.rows, columns: logits.columns)
-        if givesFeatureRows { result.setSampleMajor(ofFeatureRows: logits) } else { result.copy(from: logits) }
+        result.store(logits, as: .sampleRows)
         return result
     }
 
     /// Decodes latent points to pixel probabilities (sigmoid of the logits), `batch × pixels`.
     public func decodeProbabilities(_ latentPoints: Matrix) -> Matrix {
-        let logits = decoder.forward(latentPoints)
+        let logits = decoder.forward(latentPoints, context: context)
         let probabilities = Matrix(rows: logits.rows, columns: logits.columns)
-        if givesFeatureRows { probabilities.setSampleMajor(ofFeatureRows: logits) } else { probabilities.copy(from: logits) }
+        probabilities.store(logits, as: .sampleRows)
         for i in 0..<logits.count { probabilities.data[i] = Activation.sigmoid(probabilities.data[i]) }
         return probabilities
     }
@@ -259,6 +250,19 @@ public final class VAE {
     /// Reconstructs images through the posterior mean (no sampling noise), as tutorials display them.
     public func reconstruct(_ images: Matrix) -> Matrix {
         decodeProbabilities(encodeMeans(images))
+    }
+}
+
+extension Sequential {
+    /// An encoder: it takes images as data loading writes them (feature rows or sample rows)
+    /// and gives (μ, log σ²) in sample rows, which the sampling of z reads.
+    public static func encoder(_ layers: [Layer]) -> Sequential {
+        Sequential(layers, name: "encoder", inputs: [.featureRows, .sampleRows], outputs: [.sampleRows])
+    }
+
+    /// A decoder: it takes z in sample rows and gives logits in a layout the loss takes.
+    public static func decoder(_ layers: [Layer]) -> Sequential {
+        Sequential(layers, name: "decoder", inputs: [.sampleRows], outputs: [.featureRows, .sampleRows])
     }
 }
 

@@ -26,13 +26,14 @@ public final class Adam: Optimizer {
     }
 
     public init(parameters: [Parameter], learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999,
-                epsilon: Float = 1e-8, epsilonPlacement: EpsilonPlacement = .pytorch) {
+                epsilon: Float = 1e-8, epsilonPlacement: EpsilonPlacement = .pytorch,
+                context: ComputeContext = .singleThread) {
         self.learningRate = learningRate
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
         self.epsilonPlacement = epsilonPlacement
-        slots = OptimizerSlots(parameters: parameters, slotsPerParameter: 2)
+        slots = OptimizerSlots(parameters: parameters, slotsPerParameter: 2, context: context)
     }
 
     public var parameterCount: Int { slots.parameters.count }

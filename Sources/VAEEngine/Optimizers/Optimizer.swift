@@ -55,17 +55,19 @@ public enum OptimizerSpec: Sendable, Equatable, Codable {
     case sgd(learningRate: Float, momentum: Float = 0)
     case rmsprop(learningRate: Float, rho: Float = 0.9, epsilon: Float = 1e-7)
 
-    public func make(for parameters: [Parameter]) -> Optimizer {
+    /// The optimizer over `parameters`, updating them in the stripes of `context`'s threads.
+    public func make(for parameters: [Parameter], context: ComputeContext) -> Optimizer {
         switch self {
         case let .adam(learningRate, beta1, beta2, epsilon):
-            return Adam(parameters: parameters, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon)
+            return Adam(parameters: parameters, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+                        context: context)
         case let .kerasAdam(learningRate, beta1, beta2, epsilon):
             return Adam(parameters: parameters, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
-                        epsilonPlacement: .keras)
+                        epsilonPlacement: .keras, context: context)
         case let .sgd(learningRate, momentum):
-            return SGD(parameters: parameters, learningRate: learningRate, momentum: momentum)
+            return SGD(parameters: parameters, learningRate: learningRate, momentum: momentum, context: context)
         case let .rmsprop(learningRate, rho, epsilon):
-            return RMSProp(parameters: parameters, learningRate: learningRate, rho: rho, epsilon: epsilon)
+            return RMSProp(parameters: parameters, learningRate: learningRate, rho: rho, epsilon: epsilon, context: context)
         }
     }
 
@@ -76,9 +78,11 @@ public enum OptimizerSpec: Sendable, Equatable, Codable {
     }
 }
 
-/// Per-parameter slot buffers shared by the optimizers, allocated once.
+/// Per-parameter slot buffers shared by the optimizers, allocated once, and the striped walk
+/// over their elements that every optimizer's update runs in (`forEachSegment`).
 final class OptimizerSlots {
     let parameters: [Parameter]
+    let context: ComputeContext
     let slots: [UnsafeMutablePointer<Float>]
     /// Each parameter's values and gradient, read in the passes instead of the `Parameter`
     /// objects, whose reference counts both threads would otherwise bounce between their
@@ -88,8 +92,9 @@ final class OptimizerSlots {
     let rows: [Int]
     let counts: [Int]
 
-    init(parameters: [Parameter], slotsPerParameter: Int) {
+    init(parameters: [Parameter], slotsPerParameter: Int, context: ComputeContext) {
         self.parameters = parameters
+        self.context = context
         values = parameters.map(\.value.data)
         gradients = parameters.map(\.gradient.data)
         rows = parameters.map(\.value.rows)
@@ -146,13 +151,13 @@ final class OptimizerSlots {
         let (rows, counts) = (rows, counts)
         let total = indices.reduce(0) { $0 + counts[$1] }
         // Below ~64K elements a second thread costs more to wake than it saves.
-        let threads = min(BLAS.threads, total / (1 << 16))
+        let threads = min(context.threads, total / (1 << 16))
         guard threads > 1 else {
             for index in indices { body(index, 0..<counts[index]) }
             return
         }
         let granule = GemmPartition.featureGranule
-        let ran = WorkerPool.shared.run(parts: threads) { part in
+        context.runParts(threads) { part in
             for index in indices {
                 let stripes = GemmPartition.featureStripeCount(rows[index], threads: threads)
                 guard part < stripes else { continue }
@@ -160,9 +165,6 @@ final class OptimizerSlots {
                 let ownRows = GemmPartition.stripe(part, of: stripes, length: rows[index], granule: granule)
                 body(index, ownRows.lowerBound * width..<ownRows.upperBound * width)
             }
-        }
-        if !ran {
-            for index in indices { body(index, 0..<counts[index]) }
         }
     }
 }

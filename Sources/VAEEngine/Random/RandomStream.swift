@@ -115,14 +115,15 @@ public struct RandomStream: Sendable {
     /// Each Philox block gives two Box–Muller pairs, and block n depends on n alone, so whole
     /// blocks are drawn on all threads at once (a step's ε costs as much as a small layer when
     /// drawn one by one); the values and the stream's state afterwards do not change.
-    public mutating func fillGaussian(_ destination: UnsafeMutablePointer<Float>, count: Int) {
+    public mutating func fillGaussian(_ destination: UnsafeMutablePointer<Float>, count: Int,
+                                      context: ComputeContext = .singleThread) {
         var start = 0
         if spareGaussian == nil && bufferPosition == 4 {
             let blocks = count / 4
             let (first, key, words) = (blockCounter, key, streamWords)
             // From 64 blocks a thread (a batch of 100 with a latent of 10 has 250): Box–Muller
             // in doubles costs about 50 ns a pair, far more than waking a helper.
-            ParallelRanges.forEach(blocks, minimumPerThread: 64) { range in
+            context.forEach(blocks, minimumPerThread: 64) { range in
                 for block in range {
                     let counter = first &+ UInt64(block)
                     let bits = Self.philox(counter: (UInt32(truncatingIfNeeded: counter),

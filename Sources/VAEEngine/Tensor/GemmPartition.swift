@@ -99,7 +99,7 @@ extension BLAS {
     public enum Cut: Hashable, Sendable {
         /// Across C's longer side.
         case longerSide
-        /// Across C's columns, into the feature stripes `ParallelRanges.forEach(stripesOf:)`
+        /// Across C's columns, into the feature stripes `ComputeContext.forEach(stripesOf:)`
         /// uses for the same width: a layer that cuts its products by feature and runs its
         /// passes over the same stripes keeps each stripe of its weights on one thread.
         case columns
@@ -111,29 +111,23 @@ extension BLAS {
 
     /// One call's operands, so that a part can be cut from it.
     struct Product {
-        let transA: Transpose, transB: Transpose
-        let m: Int, n: Int, k: Int
-        let alpha: Float
-        let a: UnsafePointer<Float>, lda: Int
-        let b: UnsafePointer<Float>, ldb: Int
-        let beta: Float
-        let c: UnsafeMutablePointer<Float>, ldc: Int
-        /// Where the parts after the first of a cut across `k` write their products.
-        let partials: UnsafeMutablePointer<Float>?
-        /// Per-part copies of B (`BLAS.gemm`'s `bCopies`).
-        let bCopies: [UnsafePointer<Float>]?
+        let size: ProductSize
+        let a: Operand, b: Operand
+        let c: Destination
 
         /// Runs the product cut for `threads`: the parts on the worker pool, or all of them on
         /// this thread when the pool is busy (inside a pass), which gives the same values.
         /// Returns the number of parts.
         func run(threads: Int, cut: Cut, epilogue: ((Range<Int>, Range<Int>) -> Void)?) -> Int {
+            let (m, n, k) = (size.m, size.n, size.k)
             let partition = GemmPartition(m: m, n: n, k: k, threads: threads, cut: cut)
             guard partition.parts > 1 else {
-                multiply(rows: 0..<m, columns: 0..<n, depth: 0..<k, into: c, ldc: ldc, beta: beta, b: b)
+                multiply(rows: 0..<m, columns: 0..<n, depth: 0..<k, into: c.values, ldc: c.rowStride,
+                         accumulate: c.accumulate, b: b.values)
                 epilogue?(0..<m, 0..<n)
                 return 1
             }
-            precondition(partition.side != .depth || (partials != nil && epilogue == nil),
+            precondition(partition.side != .depth || (c.partials != nil && epilogue == nil),
                          "a product cut across k needs a buffer for its partial products, and has no epilogue")
             let ran = WorkerPool.shared.run(parts: partition.parts) { run(part: $0, of: partition, epilogue: epilogue) }
             if !ran {
@@ -143,23 +137,27 @@ extension BLAS {
         }
 
         private func run(part: Int, of partition: GemmPartition, epilogue: ((Range<Int>, Range<Int>) -> Void)?) {
+            let (m, n, k) = (size.m, size.n, size.k)
             let stripe = partition.bounds[part]..<partition.bounds[part + 1]
-            let b = bCopies.map { $0[part] } ?? b
+            let b = self.b.partCopies.map { $0[part] } ?? self.b.values
             switch partition.side {
             case .rows:
-                multiply(rows: stripe, columns: 0..<n, depth: 0..<k, into: c, ldc: ldc, beta: beta, b: b)
+                multiply(rows: stripe, columns: 0..<n, depth: 0..<k, into: c.values, ldc: c.rowStride,
+                         accumulate: c.accumulate, b: b)
                 epilogue?(stripe, 0..<n)
             case .columns:
-                multiply(rows: 0..<m, columns: stripe, depth: 0..<k, into: c, ldc: ldc, beta: beta, b: b)
+                multiply(rows: 0..<m, columns: stripe, depth: 0..<k, into: c.values, ldc: c.rowStride,
+                         accumulate: c.accumulate, b: b)
                 epilogue?(0..<m, stripe)
             case .depth:
-                // Part 0 writes C as the whole product would (with its beta); the others
+                // Part 0 writes C as the whole product would (adding to it or not); the others
                 // overwrite their own m × n buffers, packed one after another.
                 if part == 0 {
-                    multiply(rows: 0..<m, columns: 0..<n, depth: stripe, into: c, ldc: ldc, beta: beta, b: b)
+                    multiply(rows: 0..<m, columns: 0..<n, depth: stripe, into: c.values, ldc: c.rowStride,
+                             accumulate: c.accumulate, b: b)
                 } else {
                     multiply(rows: 0..<m, columns: 0..<n, depth: stripe,
-                             into: partials! + (part - 1) * m * n, ldc: n, beta: 0, b: b)
+                             into: c.partials! + (part - 1) * m * n, ldc: n, accumulate: false, b: b)
                 }
             }
         }
@@ -167,17 +165,16 @@ extension BLAS {
         /// The block `rows × columns` of the product over `depth`, as one single-threaded
         /// OpenBLAS call, reading B at `b` (the part's copy of it, or B itself).
         private func multiply(rows: Range<Int>, columns: Range<Int>, depth: Range<Int>,
-                              into destination: UnsafeMutablePointer<Float>, ldc: Int, beta: Float,
+                              into destination: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
                               b: UnsafePointer<Float>) {
-            // Element (i, l) of op(A) is at a + i·lda + l, or a + l·lda + i when transposed;
-            // element (l, j) of op(B) likewise.
-            let aStart = transA == .none ? a + rows.lowerBound * lda + depth.lowerBound
-                                         : a + depth.lowerBound * lda + rows.lowerBound
-            let bStart = transB == .none ? b + depth.lowerBound * ldb + columns.lowerBound
-                                         : b + columns.lowerBound * ldb + depth.lowerBound
-            cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas,
+            let (lda, ldb) = (a.rowStride, self.b.rowStride)
+            let aStart = a.transpose == .none ? a.values + rows.lowerBound * lda + depth.lowerBound
+                                              : a.values + depth.lowerBound * lda + rows.lowerBound
+            let bStart = self.b.transpose == .none ? b + depth.lowerBound * ldb + columns.lowerBound
+                                                   : b + columns.lowerBound * ldb + depth.lowerBound
+            cblas_sgemm(CblasRowMajor, a.transpose.cblas, self.b.transpose.cblas,
                         Int32(rows.count), Int32(columns.count), Int32(depth.count),
-                        alpha, aStart, Int32(lda), bStart, Int32(ldb), beta,
+                        1, aStart, Int32(lda), bStart, Int32(ldb), accumulate ? 1 : 0,
                         destination + rows.lowerBound * ldc + columns.lowerBound, Int32(ldc))
         }
     }

@@ -2,12 +2,14 @@
 ///
 /// Training reuses the same matrices step after step: `resize(rows:)` changes
 /// the row count within the allocated capacity, so a training step allocates
-/// nothing. The matrix itself is row-major storage and nothing more: whether a row is a
-/// sample (a batch as the data loader writes it) or a feature (activations between dense
-/// layers, feature-major) is decided by the code that writes it, which says so.
+/// nothing. A batch matrix has one logical row per sample; where its values lie in storage
+/// is its `layout`, which the code that writes it sets and the code that reads it checks.
+/// Weights and other matrices that are not batches are plain row-major (`.sampleRows`).
 public final class Matrix {
     public private(set) var rows: Int
     public let columns: Int
+    /// Where the values of this batch lie (`BatchLayout`); row-major rows by default.
+    public var layout: BatchLayout = .sampleRows
     private(set) var capacityRows: Int
     /// Contiguous storage of at least `rows * columns` values.
     public private(set) var data: UnsafeMutablePointer<Float>
@@ -35,14 +37,14 @@ public final class Matrix {
     /// first (`BatchLoader.load(threadCopies:)`): part `p` of a product or pass reads `copy(p)`,
     /// which the thread that runs it wrote, so the values never cross between cores. Empty
     /// for an ordinary matrix.
-    var threadCopies: [Matrix] = []
+    public internal(set) var threadCopies: [Matrix] = []
 
     /// The copy part `part` reads: itself for part 0, or when there are no copies.
     func copy(forPart part: Int) -> Matrix {
         part == 0 || part > threadCopies.count ? self : threadCopies[part - 1]
     }
 
-    /// Each part's copy, for `BLAS.gemm`'s `bCopies`; nil without copies.
+    /// Each part's copy, for `BLAS.Operand.partCopies`; nil without copies.
     var partPointers: [UnsafePointer<Float>]? {
         threadCopies.isEmpty ? nil : [UnsafePointer(data)] + threadCopies.map { UnsafePointer($0.data) }
     }
@@ -75,22 +77,60 @@ public final class Matrix {
         data.update(from: other.data, count: count)
     }
 
-    /// Stores `source`'s values feature-major: value `(row, column)` at `column · rows + row`,
-    /// the layout of `sourceᵀ` (`Dense.inputInFeatureRows`). Same shape as `source`.
-    public func setFeatureRows(of source: Matrix) {
-        precondition(source.rows == rows && source.columns == columns, "shape mismatch in setFeatureRows")
-        for row in 0..<rows {
-            for column in 0..<columns { data[column * rows + row] = source.data[row * columns + column] }
+    /// Takes `source`'s values, stored in `layout`: a sample-rows or feature-rows batch in
+    /// either of those layouts (a transpose, or a copy when they agree). Same shape as `source`.
+    public func store(_ source: Matrix, as layout: BatchLayout) {
+        precondition(source.rows == rows && source.columns == columns, "shape mismatch in store(_:as:)")
+        switch (source.layout, layout) {
+        case (.sampleRows, .sampleRows), (.featureRows, .featureRows):
+            data.update(from: source.data, count: count)
+        case (.sampleRows, .featureRows):
+            for row in 0..<rows {
+                for column in 0..<columns { data[column * rows + row] = source.data[row * columns + column] }
+            }
+        case (.featureRows, .sampleRows):
+            for row in 0..<rows {
+                for column in 0..<columns { data[row * columns + column] = source.data[column * rows + row] }
+            }
+        default:
+            preconditionFailure("store(_:as:) converts between sample rows and feature rows, not \(source.layout) and \(layout)")
+        }
+        self.layout = layout
+    }
+
+    /// `self += other`, value by value, for two batches of the same shape in sample rows or
+    /// feature rows, in the same layout or not (`self` keeps its own): a skip connection's add.
+    public func add(_ other: Matrix) {
+        precondition(other.rows == rows && other.columns == columns, "shape mismatch in add")
+        switch (layout, other.layout) {
+        case (.sampleRows, .sampleRows), (.featureRows, .featureRows):
+            let (sums, values) = (data, UnsafePointer(other.data))
+            var i = 0
+            while i &+ 8 <= count {
+                RowKernels.store(RowKernels.load8(sums + i) + RowKernels.load8(values + i), sums + i)
+                i &+= 8
+            }
+            while i < count {
+                sums[i] += values[i]
+                i &+= 1
+            }
+        case (.sampleRows, .featureRows):
+            for row in 0..<rows {
+                for column in 0..<columns { data[row * columns + column] += other.data[column * rows + row] }
+            }
+        case (.featureRows, .sampleRows):
+            for row in 0..<rows {
+                for column in 0..<columns { data[column * rows + row] += other.data[row * columns + column] }
+            }
+        default:
+            preconditionFailure("add(_:) adds batches in sample rows or feature rows, not \(other.layout) to \(layout)")
         }
     }
 
-    /// The inverse of `setFeatureRows`: `source` is stored feature-major, `self` gets its values
-    /// row after row.
-    public func setSampleMajor(ofFeatureRows source: Matrix) {
-        precondition(source.rows == rows && source.columns == columns, "shape mismatch in setSampleMajor")
-        for row in 0..<rows {
-            for column in 0..<columns { data[row * columns + column] = source.data[column * rows + row] }
-        }
+    /// Stops with a message naming `owner` unless the matrix is laid out as `expected`.
+    @inline(__always)
+    public func expect(_ expected: BatchLayout, in owner: @autoclosure () -> String) {
+        precondition(layout == expected, "\(owner()) expects its batch in \(expected), got \(layout)")
     }
 
     /// The shape as "rows×columns", for messages.
@@ -98,12 +138,14 @@ public final class Matrix {
 }
 
 extension Matrix {
-    /// `self = a · b` (with optional transposes), resizing `self` to the product's rows;
-    /// `cut`, `partials` and `epilogue` as in `BLAS.gemm`, whose part count this returns.
+    /// `self = op(a) · op(b)` (or `self += …` with `accumulate`), resizing `self` to the
+    /// product's rows; `cut`, `partials` and `epilogue` as in `BLAS.gemm`, whose part count
+    /// this returns. The operands are read as plain row-major matrices whatever their layout.
     @discardableResult
     public func setProduct(_ a: Matrix, _ transA: BLAS.Transpose = .none,
                            _ b: Matrix, _ transB: BLAS.Transpose = .none,
                            accumulate: Bool = false, cut: BLAS.Cut = .longerSide, partials: Matrix? = nil,
+                           context: ComputeContext,
                            epilogue: ((_ rows: Range<Int>, _ columns: Range<Int>) -> Void)? = nil) -> Int {
         let m = transA == .none ? a.rows : a.columns
         let k = transA == .none ? a.columns : a.rows
@@ -115,10 +157,11 @@ extension Matrix {
         if m == 0 { return 1 }
         if let partials {
             precondition(partials.columns == n, "partial products have \(n) columns, buffer \(partials.columns)")
-            partials.resize(rows: (BLAS.threads - 1) * m)
+            partials.resize(rows: (context.threads - 1) * m)
         }
-        return BLAS.gemm(transA, transB, m: m, n: n, k: k, a: a.data, lda: a.columns, b: b.data, ldb: b.columns,
-                         beta: accumulate ? 1 : 0, c: data, ldc: columns, cut: cut, partials: partials?.data,
-                         epilogue: epilogue)
+        return BLAS.gemm(.init(m: m, n: n, k: k), .init(a.data, rowStride: a.columns, transA),
+                         .init(b.data, rowStride: b.columns, transB),
+                         into: .init(data, rowStride: columns, accumulate: accumulate, partials: partials?.data),
+                         cut: cut, context: context, epilogue: epilogue)
     }
 }

@@ -2,32 +2,38 @@
 public enum BatchLoader {
     private static let byteScale: Float = 1 / 255
 
-    /// Fills `batch` with the images at `indices`, resizing it to `indices.count` rows; stored
-    /// feature-major (pixel `p` of image `r` at `p · count + r`) when `featureRows`, as a model
-    /// whose first layer is dense takes it (`VAE.takesFeatureRows`).
+    /// Fills `batch` with the images at `indices`, resizing it to `indices.count` rows, in
+    /// `layout`: `.sampleRows`, or `.featureRows` (pixel `p` of image `r` at `p · count + r`),
+    /// as a model whose first layer is dense takes it (`VAE.inputLayout`).
     ///
-    /// With `threadCopies` (feature-major only), every thread also fills a whole copy of its own
+    /// With `threadCopies` (feature rows only), every thread also fills a whole copy of its own
     /// (`Matrix.threadCopies`), which its parts of the first layer's products and of the loss
     /// read: the batch then never crosses between cores, at the price of converting it once
     /// per thread.
     public static func load(_ dataset: ImageDataset, indices: ArraySlice<Int>, into batch: Matrix,
-                            featureRows: Bool = false, threadCopies: Bool = false) {
+                            layout: BatchLayout = .sampleRows, threadCopies: Bool = false,
+                            context: ComputeContext) {
         let pixels = dataset.pixelsPerImage
         precondition(batch.columns == pixels, "batch has \(batch.columns) columns, images have \(pixels) pixels")
+        precondition(layout == .sampleRows || layout == .featureRows, "a batch of images loads in sample or feature rows, not \(layout)")
         batch.resize(rows: indices.count)
-        if featureRows && threadCopies && BLAS.threads > 1 {
-            while batch.threadCopies.count < BLAS.threads - 1 { batch.threadCopies.append(Matrix(rows: 0, columns: pixels)) }
-            batch.threadCopies.removeLast(batch.threadCopies.count - (BLAS.threads - 1))
-            for copy in batch.threadCopies { copy.resize(rows: indices.count) }
-            let fill: (Int) -> Void = { part in
+        batch.layout = layout
+        let featureRows = layout == .featureRows, threads = context.threads
+        if featureRows && threadCopies && threads > 1 {
+            while batch.threadCopies.count < threads - 1 { batch.threadCopies.append(Matrix(rows: 0, columns: pixels)) }
+            batch.threadCopies.removeLast(batch.threadCopies.count - (threads - 1))
+            for copy in batch.threadCopies {
+                copy.resize(rows: indices.count)
+                copy.layout = layout
+            }
+            context.runParts(threads) { part in
                 loadFeatureRows(dataset, indices: indices, pixels: 0..<pixels, into: batch.copy(forPart: part))
             }
-            if !WorkerPool.shared.run(parts: BLAS.threads, fill) { for part in 0..<BLAS.threads { fill(part) } }
             return
         }
         batch.threadCopies = []
         if featureRows {
-            ParallelRanges.forEach(stripesOf: pixels, minimumPerThread: 64) { stripe in
+            context.forEach(stripesOf: pixels, minimumPerThread: 64) { stripe in
                 loadFeatureRows(dataset, indices: indices, pixels: stripe, into: batch)
             }
             return
@@ -36,7 +42,7 @@ public enum BatchLoader {
         let first = indices.startIndex
         dataset.pixels.withUnsafeBufferPointer { source in
             let base = source.baseAddress!
-            ParallelRanges.forEach(indices.count, minimumPerThread: 32) { rows in
+            context.forEach(indices.count, minimumPerThread: 32) { rows in
                 for row in rows {
                     let from = base + indices[first + row] * pixels
                     let to = out + row * pixels
@@ -74,10 +80,10 @@ public enum BatchLoader {
         }
     }
 
-    /// A matrix holding the images at `indices`.
-    public static func matrix(_ dataset: ImageDataset, indices: [Int]) -> Matrix {
+    /// A matrix holding the images at `indices`, in sample rows.
+    public static func matrix(_ dataset: ImageDataset, indices: [Int], context: ComputeContext = .singleThread) -> Matrix {
         let batch = Matrix(rows: indices.count, columns: dataset.pixelsPerImage)
-        load(dataset, indices: indices[...], into: batch)
+        load(dataset, indices: indices[...], into: batch, context: context)
         return batch
     }
 }

@@ -136,7 +136,7 @@ public final class Trainer {
                       progress: (TrainingProgress) -> Void = { _ in },
                       epochFinished: (_ record: EpochRecord, _ epochInPlan: Int) -> Void = { _, _ in }) throws -> [EpochRecord] {
         if optimizerSpec != plan.optimizer || optimizer == nil {
-            optimizer = plan.optimizer.make(for: model.parameters)
+            optimizer = plan.optimizer.make(for: model.parameters, context: model.context)
             optimizerSpec = plan.optimizer
         }
         let optimizer = optimizer!
@@ -160,8 +160,8 @@ public final class Trainer {
             for stepInEpoch in 0..<stepsThisEpoch {
                 let start = stepInEpoch * plan.batchSize
                 let indices = order[start..<min(start + plan.batchSize, data.count)]
-                BatchLoader.load(data, indices: indices, into: batch, featureRows: model.takesFeatureRows,
-                                 threadCopies: model.takesFeatureRows && binarization != .dynamic)
+                BatchLoader.load(data, indices: indices, into: batch, layout: model.inputLayout,
+                                 threadCopies: binarization != .dynamic, context: model.context)
                 let step = completedSteps + 1
                 if binarization == .dynamic {
                     // Fresh 0/1 pixels every step, from the step's own stream.
@@ -173,9 +173,9 @@ public final class Trainer {
                 optimizer.beginStep()
                 let stepInPlan = (epochInPlan - 1) * stepsPerEpoch + stepInEpoch + 1
                 let objective = plan.objective(atStep: stepInPlan, stepsPerEpoch: stepsPerEpoch)
-                let losses = model.trainingStep(images: batch, inFeatureRows: model.takesFeatureRows, objective: objective,
+                let losses = model.trainingStep(images: batch, objective: objective,
                                                 layerFinished: { optimizer.update(parameters: $0) }) { buffer, count in
-                    noise.fillGaussian(buffer, count: count)
+                    noise.fillGaussian(buffer, count: count, context: model.context)
                 }
                 guard losses.total.isFinite else {
                     throw DivergenceError(step: step, epoch: epoch, loss: losses.total / Double(losses.count))
@@ -218,13 +218,12 @@ public final class Trainer {
         var start = 0
         while start < data.count {
             BatchLoader.load(data, indices: all[start..<min(start + batchSize, data.count)], into: evaluationBatch,
-                             featureRows: model.takesFeatureRows)
+                             layout: model.inputLayout, context: model.context)
             if binarization == .dynamic {
                 Binarization.sampleBernoulli(evaluationBatch.data, count: evaluationBatch.count, stream: &draws)
             }
-            totals.add(model.loss(images: evaluationBatch, inFeatureRows: model.takesFeatureRows,
-                                  objective: objective) { buffer, count in
-                noise.fillGaussian(buffer, count: count)
+            totals.add(model.loss(images: evaluationBatch, objective: objective) { buffer, count in
+                noise.fillGaussian(buffer, count: count, context: model.context)
             })
             start += batchSize
         }

@@ -35,7 +35,7 @@ extension Trainer {
         completedEpochs = state.completedEpochs
         completedSteps = state.completedSteps
         if let (spec, optimizerState) = state.optimizer {
-            let made = spec.make(for: model.parameters)
+            let made = spec.make(for: model.parameters, context: model.context)
             try made.restore(optimizerState)
             optimizer = made
             optimizerSpec = spec

@@ -83,7 +83,7 @@ public struct ModelCommand: Command, Equatable {
 
     public func run(in context: ExecutionContext) -> [BlockOutput] {
         let session = context.session
-        let model = VAE(spec: spec)
+        let model = VAE(spec: spec, context: session.compute)
         // Every model starts from the notebook's seed: two models of one architecture start
         // alike, and a model trains to the same bits whatever was built before it.
         model.initialize(seed: session.seed)
