@@ -35,9 +35,11 @@ public final class VAE {
         switch spec.kind {
         case .mlp:
             encoder = Self.mlp(input: spec.pixels, hidden: spec.encoder, output: 2 * spec.latent,
-                               activation: spec.activation, initializer: spec.initializer, name: "encoder")
+                               residualBlocks: spec.residualBlocks, activation: spec.activation,
+                               initializer: spec.initializer, name: "encoder")
             decoder = Self.mlp(input: spec.latent, hidden: spec.decoder, output: spec.pixels,
-                               activation: spec.activation, initializer: spec.initializer, name: "decoder")
+                               residualBlocks: spec.residualBlocks, activation: spec.activation,
+                               initializer: spec.initializer, name: "decoder")
         case .conv:
             encoder = ConvolutionalArchitecture.encoder(spec, kernel: spec.kernel, stride: spec.stride)
             decoder = ConvolutionalArchitecture.decoder(spec, kernel: spec.kernel, stride: spec.stride)
@@ -55,17 +57,25 @@ public final class VAE {
         givesFeatureRows = last != nil
     }
 
-    private static func mlp(input: Int, hidden: [Int], output: Int, activation: Activation,
+    /// Dense layers through `hidden`, each followed by `residualBlocks` residual blocks of its
+    /// width, then a dense layer to `output`. Layers are named by their position, as in an
+    /// `nn.Sequential` (`encoder.0`, `encoder.1`, …), so without blocks the names are those of
+    /// a plain MLP.
+    private static func mlp(input: Int, hidden: [Int], output: Int, residualBlocks: Int, activation: Activation,
                             initializer: Initializer, name: String) -> Sequential {
         var layers: [Layer] = []
         var width = input
-        for (index, size) in hidden.enumerated() {
+        for size in hidden {
             layers.append(Dense(inputSize: width, outputSize: size, activation: activation,
-                                initializer: initializer, name: "\(name).\(index)"))
+                                initializer: initializer, name: "\(name).\(layers.count)"))
             width = size
+            for _ in 0..<residualBlocks {
+                layers.append(ResidualBlock(width: width, activation: activation, initializer: initializer,
+                                            name: "\(name).\(layers.count)"))
+            }
         }
         layers.append(Dense(inputSize: width, outputSize: output, activation: .identity,
-                            initializer: initializer, name: "\(name).\(hidden.count)"))
+                            initializer: initializer, name: "\(name).\(layers.count)"))
         return Sequential(layers)
     }
 
