@@ -103,8 +103,8 @@ public struct ModelCommand: Command, Equatable {
         session.currentIndex = session.models.count - 1
         let named = session.models.count > 1 || name != "model-1" ? " '\(name)'" : ""
         let blocks = spec.residualBlocks == 0 ? ""
-            : ", \(spec.residualBlocks) residual block\(spec.residualBlocks == 1 ? "" : "s") per hidden layer,"
-        return [.text("\(spec.kind.rawValue.uppercased()) VAE\(named)\(blocks) with \(model.parameterCount.formatted()) parameters")]
+            : " \(spec.residualBlocks) residual block\(spec.residualBlocks == 1 ? "" : "s") per hidden layer and"
+        return [.text("\(spec.kind.rawValue.uppercased()) VAE\(named) with\(blocks) \(model.parameterCount.formatted()) parameters")]
     }
 }
 
