@@ -78,7 +78,7 @@ import VAEEngine
     // MARK: - The invariant
 
     /// Every notebook of `notebooks/checks/`, restored at every block: the record is the cold run's.
-    @Test(arguments: ["every-command.md", "convolutional.md"])
+    @Test(arguments: ["every-command.md", "convolutional.md", "residual.md"])
     func restoredRunsWriteTheColdRecord(name: String) throws {
         let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -62,7 +62,7 @@ struct RecordChecksumTests {
         #expect(RecordChecksum.sign(Array(#"{"a":1}"#.utf8)) == nil)
     }
 
-    static let committedRecords = ["every-command", "convolutional"]
+    static let committedRecords = ["every-command", "convolutional", "residual"]
 
     @Test(arguments: committedRecords)
     func aCommittedRecordVerifiesByteForByte(name: String) throws {

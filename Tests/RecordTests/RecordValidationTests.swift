@@ -89,7 +89,7 @@ struct RecordValidationTests {
         _ = try RecordFile.read(path, notebook: RecordFileTests.notebook)
     }
 
-    @Test(arguments: ["every-command", "convolutional"])
+    @Test(arguments: ["every-command", "convolutional", "residual"])
     func theCommittedRecordsAreValid(_ name: String) throws {
         _ = try RecordFile.read(Fixtures.committedRecord(name), notebook: "notebooks/checks/\(name).md")
     }

@@ -8,9 +8,10 @@ import VAEEngine
 /// difference (L(w + h) − L(w − h)) / 2h.
 @Suite struct GradientCheckTests {
     /// A tiny 2×3-pixel VAE so every weight can be perturbed.
-    func tinyModel(activation: Activation, seed: UInt64 = 7) -> VAE {
+    func tinyModel(activation: Activation, seed: UInt64 = 7, residualBlocks: Int = 0) -> VAE {
         let spec = ModelSpec(encoder: [5], latent: 2, decoder: [4], activation: activation,
-                             initializer: .glorot(.uniform), imageChannels: 1, imageHeight: 2, imageWidth: 3)
+                             initializer: .glorot(.uniform), imageChannels: 1, imageHeight: 2, imageWidth: 3,
+                             residualBlocks: residualBlocks)
         let model = VAE(spec: spec)
         model.initialize(seed: seed)
         // Non-zero biases so ReLU units are not all at the same side of their kink.
@@ -38,8 +39,9 @@ import VAEEngine
     }
 
     /// Returns the worst mismatch between analytic and numeric gradients over all weights.
-    func worstMismatch(activation: Activation, objective: Objective) -> (name: String, analytic: Double, numeric: Double)? {
-        let model = tinyModel(activation: activation)
+    func worstMismatch(activation: Activation, objective: Objective,
+                       residualBlocks: Int = 0) -> (name: String, analytic: Double, numeric: Double)? {
+        let model = tinyModel(activation: activation, residualBlocks: residualBlocks)
         _ = model.trainingStep(images: images(), objective: objective) { buffer, count in
             for i in 0..<count { buffer[i] = Self.noiseValues[i] }
         }
@@ -83,6 +85,14 @@ import VAEEngine
     func reluBCEAnalytic() {
         let mismatch = worstMismatch(activation: .relu, objective: Objective(reconstruction: .bce, kl: .analytic))
         #expect(mismatch == nil, "worst gradient mismatch: \(String(describing: mismatch))")
+    }
+
+    @Test("a VAE with residual blocks after its hidden layers matches finite differences",
+          arguments: [Activation.tanh, .relu])
+    func residualBlocks(activation: Activation) {
+        let mismatch = worstMismatch(activation: activation, objective: Objective(reconstruction: .bce, kl: .analytic),
+                                     residualBlocks: 2)
+        #expect(mismatch == nil, "\(activation): worst mismatch \(String(describing: mismatch))")
     }
 
     @Test("every activation, loss, KL estimator and reduction matches finite differences",

@@ -10,6 +10,9 @@ import VAEEngine
 
     static let mlpSpec = ModelSpec(encoder: [6, 5], latent: 3, decoder: [5], activation: .tanh,
                                    imageHeight: 4, imageWidth: 5)
+    /// The MLP with two residual blocks after each hidden layer (`encoder.1.0.weight`, …).
+    static let residualSpec = ModelSpec(encoder: [6, 5], latent: 3, decoder: [5], activation: .tanh,
+                                        imageHeight: 4, imageWidth: 5, residualBlocks: 2)
     /// 1×8×8 images: convolutions 8 → 3 → 1, a 2×2×2 seed, transposed convolutions 2 → 4 → 8.
     static let convSpec = ModelSpec(kind: .conv, encoder: [4, 3], latent: 2, decoder: [3, 2], activation: .elu,
                                     imageHeight: 8, imageWidth: 8)
@@ -180,12 +183,23 @@ import VAEEngine
         let act = { (v: [Float]) in v.map { activate($0, spec.activation) } }
         switch spec.kind {
         case .mlp:
-            var h = image
-            for index in 0..<spec.encoder.count { h = act(linear(h, t, "encoder.\(index)")) }
-            let moments = linear(h, t, "encoder.\(spec.encoder.count)")
-            var d = z
-            for index in 0..<spec.decoder.count { d = act(linear(d, t, "decoder.\(index)")) }
-            return (Array(moments[0..<spec.latent]), linear(d, t, "decoder.\(spec.decoder.count)"))
+            // nn.Linear and activation per hidden layer, each followed by `residualBlocks` blocks
+            // `x + self[1](act(self[0](x)))`, then nn.Linear; modules numbered by position.
+            func network(_ x: [Float], hidden: Int, _ name: String) -> [Float] {
+                var (h, position) = (x, 0)
+                for _ in 0..<hidden {
+                    h = act(linear(h, t, "\(name).\(position)"))
+                    position += 1
+                    for _ in 0..<spec.residualBlocks {
+                        let correction = linear(act(linear(h, t, "\(name).\(position).0")), t, "\(name).\(position).1")
+                        h = zip(h, correction).map { $0 + $1 }
+                        position += 1
+                    }
+                }
+                return linear(h, t, "\(name).\(position)")
+            }
+            let moments = network(image, hidden: spec.encoder.count, "encoder")
+            return (Array(moments[0..<spec.latent]), network(z, hidden: spec.decoder.count, "decoder"))
         case .conv:
             var (h, shape) = (image, [spec.imageChannels, spec.imageHeight, spec.imageWidth])
             for index in 0..<spec.encoder.count {
@@ -208,7 +222,7 @@ import VAEEngine
 
     // MARK: Our files, read from the specification
 
-    @Test(arguments: [mlpSpec, convSpec])
+    @Test(arguments: [mlpSpec, convSpec, residualSpec])
     func ourFileReadFromTheSpecificationComputesTheEngineOutputs(_ spec: ModelSpec) throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -226,7 +240,14 @@ import VAEEngine
         // Names and shapes are the parameters', which follow PyTorch's conventions.
         #expect(Set(tensors.keys) == Set(model.parameters.map(\.name)))
         for parameter in model.parameters { #expect(tensors[parameter.name]?.shape == parameter.shape, "\(parameter.name)") }
-        if spec.kind == .mlp {
+        if spec.residualBlocks > 0 {
+            #expect(tensors["encoder.0.weight"]?.shape == [6, 20])
+            #expect(tensors["encoder.1.0.weight"]?.shape == [6, 6])      // the first block's first nn.Linear(6, 6)
+            #expect(tensors["encoder.2.1.bias"]?.shape == [6])           // the second block's second
+            #expect(tensors["encoder.6.weight"]?.shape == [6, 5])        // to μ and log σ²
+            #expect(tensors["decoder.3.weight"]?.shape == [20, 5])
+            #expect(metadata["model"]?.hasSuffix(" residual=2") == true)
+        } else if spec.kind == .mlp {
             #expect(tensors["encoder.0.weight"]?.shape == [6, 20])       // nn.Linear(20, 6): [out, in]
             #expect(tensors["encoder.2.weight"]?.shape == [6, 5])        // to μ and log σ²
             #expect(tensors["decoder.1.weight"]?.shape == [20, 5])
@@ -265,7 +286,7 @@ import VAEEngine
 
     // MARK: Round trip
 
-    @Test(arguments: [mlpSpec, convSpec])
+    @Test(arguments: [mlpSpec, convSpec, residualSpec])
     func saveThenLoadGivesBitIdenticalOutputs(_ spec: ModelSpec) throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -362,7 +383,7 @@ import VAEEngine
         }
     }
 
-    @Test(arguments: [mlpSpec, convSpec])
+    @Test(arguments: [mlpSpec, convSpec, residualSpec])
     func aFileWrittenAsPyTorchWritesItLoads(_ spec: ModelSpec) throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

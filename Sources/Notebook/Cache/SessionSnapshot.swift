@@ -107,7 +107,8 @@ extension SessionSnapshot {
         guard ([spec.latent] + spec.encoder + spec.decoder).allSatisfy(sizes.contains),
               spec.encoder.count <= 64, spec.decoder.count <= 64,
               (1...64).contains(spec.imageChannels), (1...4_096).contains(spec.imageHeight),
-              (1...4_096).contains(spec.imageWidth), (1...64).contains(spec.kernel), (1...64).contains(spec.stride)
+              (1...4_096).contains(spec.imageWidth), (1...64).contains(spec.kernel), (1...64).contains(spec.stride),
+              (0...64).contains(spec.residualBlocks)
         else { return false }
         var weights = 0
         func add(_ a: Int, _ b: Int, _ c: Int = 1) -> Bool {
@@ -122,6 +123,8 @@ extension SessionSnapshot {
             let widths = [spec.imageChannels * spec.imageHeight * spec.imageWidth] + spec.encoder + [spec.latent]
                 + spec.decoder + [spec.imageChannels * spec.imageHeight * spec.imageWidth]
             for (a, b) in zip(widths, widths.dropFirst()) where !add(a, b) { return false }
+            // Each residual block holds two square layers of its hidden layer's width.
+            for width in spec.encoder + spec.decoder where !add(2 * spec.residualBlocks, width, width) { return false }
         case .conv:
             // The encoder's convolutions from the image's channels on; the decoder's between its filter counts.
             let square = spec.kernel * spec.kernel

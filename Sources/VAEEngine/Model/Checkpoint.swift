@@ -240,7 +240,8 @@ public enum Checkpoint {
         }
     }
 
-    /// `784-[400]-20-[400]-784`, optionally preceded by `an MLP VAE ` / `a convolutional VAE `.
+    /// `784-[400]-20-[400]-784` (with ` with 1 residual block per hidden layer` when it has
+    /// some), optionally preceded by `an MLP VAE ` / `a convolutional VAE `.
     static func describe(_ spec: ModelSpec, withKind: Bool) -> String {
         func list(_ sizes: [Int]) -> String { "[" + sizes.map(String.init).joined(separator: ",") + "]" }
         let image: String
@@ -253,7 +254,10 @@ public enum Checkpoint {
             image = "\(spec.imageChannels)×\(spec.imageHeight)×\(spec.imageWidth)"
             kind = "a convolutional VAE "
         }
-        let shape = "\(image)-\(list(spec.encoder))-\(spec.latent)-\(list(spec.decoder))-\(image)"
+        var shape = "\(image)-\(list(spec.encoder))-\(spec.latent)-\(list(spec.decoder))-\(image)"
+        if spec.residualBlocks > 0 {
+            shape += " with \(spec.residualBlocks) residual block\(spec.residualBlocks == 1 ? "" : "s") per hidden layer"
+        }
         return withKind ? kind + shape : shape
     }
 
@@ -419,6 +423,7 @@ public enum Checkpoint {
     private static func specProblem(_ spec: ModelSpec) -> String? {
         if spec.latent <= 0 { return "latent size \(spec.latent)" }
         if let bad = (spec.encoder + spec.decoder).first(where: { $0 <= 0 }) { return "layer size \(bad)" }
+        if spec.residualBlocks < 0 { return "\(spec.residualBlocks) residual blocks" }
         let (area, overflow1) = spec.imageHeight.multipliedReportingOverflow(by: spec.imageWidth)
         let (_, overflow2) = area.multipliedReportingOverflow(by: spec.imageChannels)
         if spec.imageChannels <= 0 || spec.imageHeight <= 0 || spec.imageWidth <= 0 || overflow1 || overflow2 {

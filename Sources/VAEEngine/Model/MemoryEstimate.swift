@@ -7,7 +7,8 @@ import Foundation
 /// The parts follow the engine's buffers: every parameter has a value and a gradient; the
 /// optimizer keeps `optimizerSlots` more floats per parameter (Adam 2, RMSprop 1, SGD with
 /// momentum 1); each layer keeps its output, a gradient of its input and, for convolutions,
-/// a channel-major copy for one batch; and each convolution has its own im2col buffer
+/// a channel-major copy for one batch (a residual block counts as its two dense layers plus its
+/// own sum and input gradient); and each convolution has its own im2col buffer
 /// (`Conv2D`: the whole batch; `ConvTranspose2D`: chunks of about 2²⁰ values). The batch
 /// itself, its reconstruction and their gradients count as activations. Products saturate
 /// at `Int.max`, so an absurd size is a (huge) figure, never an overflow trap.
@@ -35,15 +36,25 @@ public struct MemoryEstimate: Sendable, Equatable {
         }
         let pixels = Self.multiply(spec.imageChannels, spec.imageHeight, spec.imageWidth)
         if spec.kind == .mlp {
-            var inputs = pixels
-            for size in spec.encoder + [2 * spec.latent] {
-                layer(weights: Self.add(Self.multiply(inputs, size), size), output: size, input: inputs)
-                inputs = size
+            // A residual block of width d: two d × d dense layers, each with its output and input
+            // gradient, and the block's own sum and input gradient.
+            func residualBlocks(width: Int) {
+                for _ in 0..<max(0, spec.residualBlocks) {
+                    layer(weights: Self.multiply(2, Self.add(Self.multiply(width, width), width)),
+                          output: Self.multiply(3, width), input: Self.multiply(3, width))
+                }
             }
-            inputs = spec.latent
-            for size in spec.decoder + [pixels] {
+            func dense(_ inputs: Int, _ size: Int) {
                 layer(weights: Self.add(Self.multiply(inputs, size), size), output: size, input: inputs)
-                inputs = size
+            }
+            for (input, hidden, output) in [(pixels, spec.encoder, 2 * spec.latent), (spec.latent, spec.decoder, pixels)] {
+                var inputs = input
+                for size in hidden {
+                    dense(inputs, size)
+                    residualBlocks(width: size)
+                    inputs = size
+                }
+                dense(inputs, output)
             }
         } else {
             let (kernel, stride) = (spec.kernel, spec.stride)

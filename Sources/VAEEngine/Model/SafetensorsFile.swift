@@ -62,6 +62,7 @@ public enum SafetensorsFile {
         var line = "model \(spec.kind.rawValue) encoder=\(list(spec.encoder)) latent=\(spec.latent) "
             + "decoder=\(list(spec.decoder)) activation=\(spec.activation.rawValue)"
         if spec.kind == .conv { line += " kernel=\(spec.kernel) stride=\(spec.stride)" }
+        if spec.residualBlocks > 0 { line += " residual=\(spec.residualBlocks)" }
         var metadata = ["format": "pt", "engine_version": EngineInfo.version, "model": line,
                         "image": "\(spec.imageChannels)x\(spec.imageHeight)x\(spec.imageWidth)"]
         let encoder = JSONEncoder()

@@ -38,9 +38,11 @@ public final class VAE {
         switch spec.kind {
         case .mlp:
             encoder = .encoder(Self.mlp(input: spec.pixels, hidden: spec.encoder, output: 2 * spec.latent,
-                                        activation: spec.activation, initializer: spec.initializer, name: "encoder"))
+                                        residualBlocks: spec.residualBlocks, activation: spec.activation,
+                                        initializer: spec.initializer, name: "encoder"))
             decoder = .decoder(Self.mlp(input: spec.latent, hidden: spec.decoder, output: spec.pixels,
-                                        activation: spec.activation, initializer: spec.initializer, name: "decoder"))
+                                        residualBlocks: spec.residualBlocks, activation: spec.activation,
+                                        initializer: spec.initializer, name: "decoder"))
         case .conv:
             encoder = .encoder(ConvolutionalArchitecture.encoderLayers(spec, kernel: spec.kernel, stride: spec.stride))
             decoder = .decoder(ConvolutionalArchitecture.decoderLayers(spec, kernel: spec.kernel, stride: spec.stride))
@@ -53,17 +55,25 @@ public final class VAE {
         targetRows = Matrix(rows: 0, columns: spec.pixels)
     }
 
-    private static func mlp(input: Int, hidden: [Int], output: Int, activation: Activation,
+    /// Dense layers through `hidden`, each followed by `residualBlocks` residual blocks of its
+    /// width, then a dense layer to `output`. Layers are named by their position, as in an
+    /// `nn.Sequential` (`encoder.0`, `encoder.1`, …), so without blocks the names are those of
+    /// a plain MLP.
+    private static func mlp(input: Int, hidden: [Int], output: Int, residualBlocks: Int, activation: Activation,
                             initializer: Initializer, name: String) -> [Layer] {
         var layers: [Layer] = []
         var width = input
-        for (index, size) in hidden.enumerated() {
+        for size in hidden {
             layers.append(Dense(inputSize: width, outputSize: size, activation: activation,
-                                initializer: initializer, name: "\(name).\(index)"))
+                                initializer: initializer, name: "\(name).\(layers.count)"))
             width = size
+            for _ in 0..<residualBlocks {
+                layers.append(ResidualBlock(width: width, activation: activation, initializer: initializer,
+                                            name: "\(name).\(layers.count)"))
+            }
         }
         layers.append(Dense(inputSize: width, outputSize: output, activation: .identity,
-                            initializer: initializer, name: "\(name).\(hidden.count)"))
+                            initializer: initializer, name: "\(name).\(layers.count)"))
         return layers
     }
 

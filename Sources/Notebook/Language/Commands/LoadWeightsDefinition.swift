@@ -63,6 +63,7 @@ struct LoadWeightsDefinition: CommandDefinition {
             func list(_ sizes: [Int]) -> String { "[" + sizes.map(String.init).joined(separator: ",") + "]" }
             return "\(spec.kind.rawValue) encoder=\(list(spec.encoder)) latent=\(spec.latent) decoder=\(list(spec.decoder))"
                 + (spec.kind == .conv ? " kernel=\(spec.kernel) stride=\(spec.stride)" : "")
+                + (spec.residualBlocks > 0 ? " residual=\(spec.residualBlocks)" : "")
         }
         let name = index < header.parameters.count ? header.parameters[index].name : model[index].name
         func shape(_ parameters: [(name: String, shape: [Int])]) -> String {

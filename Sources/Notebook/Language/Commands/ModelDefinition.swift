@@ -13,6 +13,8 @@ struct ModelDefinition: CommandDefinition {
                                  "hidden layer sizes (mlp) or filter counts (conv) of the decoder"),
                   ArgumentSchema("kernel", .integer(1...7), default: "3", "convolution kernel size (conv)"),
                   ArgumentSchema("stride", .integer(1...4), default: "2", "convolution stride (conv)"),
+                  ArgumentSchema("residual", .integer(0...8), default: "0",
+                                 "residual blocks after every hidden layer (mlp): each adds act(x·W₁ᵀ + b₁)·W₂ᵀ + b₂ to its input x, keeping the layer's width"),
                   ArgumentSchema("activation", .choice(Activation.allCases.map(\.rawValue)), default: "relu",
                                  "hidden-layer activation"),
                   ArgumentSchema("init", .choice(Initializer.names), default: "he", "weight initializer"),
@@ -27,13 +29,20 @@ struct ModelDefinition: CommandDefinition {
                              activation: Activation(rawValue: arguments.word("activation"))!,
                              initializer: Initializer(name: arguments.word("init"))!,
                              kernel: arguments.integer("kernel"), stride: arguments.integer("stride"),
-                             imageHeight: line.state.imageSize?.rows ?? 28, imageWidth: line.state.imageSize?.columns ?? 28)
+                             imageHeight: line.state.imageSize?.rows ?? 28, imageWidth: line.state.imageSize?.columns ?? 28,
+                             residualBlocks: arguments.integer("residual"))
         if kind == .mlp {
             for option in ["kernel", "stride"] {
                 if let span = arguments.span(of: option) {
                     return line.fail("'\(option)' applies only to conv models", at: span)
                 }
             }
+            if spec.residualBlocks > 0, spec.encoder.isEmpty, spec.decoder.isEmpty, let span = arguments.span(of: "residual") {
+                return line.fail("'residual' needs at least one hidden layer to follow; give encoder=[…] or decoder=[…] a size",
+                                 at: span)
+            }
+        } else if let span = arguments.span(of: "residual") {
+            return line.fail("'residual' applies only to mlp models", at: span)
         } else if let problem = ConvolutionalArchitecture.problem(with: spec, kernel: spec.kernel, stride: spec.stride) {
             // Say where the image size comes from when a `data` line gives it.
             let source = line.state.imageSize.map { size in
@@ -93,6 +102,28 @@ public struct ModelCommand: Command, Equatable {
         session.models.append(state)
         session.currentIndex = session.models.count - 1
         let named = session.models.count > 1 || name != "model-1" ? " '\(name)'" : ""
-        return [.text("\(spec.kind.rawValue.uppercased()) VAE\(named) with \(model.parameterCount.formatted()) parameters")]
+        let blocks = spec.residualBlocks == 0 ? ""
+            : " \(spec.residualBlocks) residual block\(spec.residualBlocks == 1 ? "" : "s") per hidden layer and"
+        return [.text("\(spec.kind.rawValue.uppercased()) VAE\(named) with\(blocks) \(model.parameterCount.formatted()) parameters")]
+    }
+}
+
+extension ModelCommand: CustomDebugStringConvertible {
+    /// The command's canonical form (`LocatedCommand.canonical`, a part of the cache keys): what
+    /// Swift's default reflection wrote before models had residual blocks, the blocks added only
+    /// when there are some, so notebooks without them keep their cache keys (and their cached
+    /// results) across the change.
+    public var debugDescription: String {
+        var fields = [("kind", String(reflecting: spec.kind)), ("encoder", String(reflecting: spec.encoder)),
+                      ("latent", String(reflecting: spec.latent)), ("decoder", String(reflecting: spec.decoder)),
+                      ("activation", String(reflecting: spec.activation)),
+                      ("initializer", String(reflecting: spec.initializer)),
+                      ("kernel", String(reflecting: spec.kernel)), ("stride", String(reflecting: spec.stride)),
+                      ("imageChannels", String(reflecting: spec.imageChannels)),
+                      ("imageHeight", String(reflecting: spec.imageHeight)),
+                      ("imageWidth", String(reflecting: spec.imageWidth))]
+        if spec.residualBlocks != 0 { fields.append(("residualBlocks", String(reflecting: spec.residualBlocks))) }
+        let specText = String(reflecting: ModelSpec.self) + "(" + fields.map { "\($0): \($1)" }.joined(separator: ", ") + ")"
+        return String(reflecting: ModelCommand.self) + "(spec: \(specText), name: \(String(reflecting: name)))"
     }
 }
