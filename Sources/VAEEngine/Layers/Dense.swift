@@ -119,8 +119,8 @@ public final class Dense: Layer {
             let (partials, blockSize) = (partialOutputs.data, batch * outputSize)
             for row in 0..<batch {
                 let start = row &* width
-                for part in 1..<parts { Self.add(partials + (part - 1) * blockSize + start, into: out + start, count: width) }
-                Self.add(biasValues, into: out + start, count: width)
+                for part in 1..<parts { RowKernels.add(partials + (part - 1) * blockSize + start, into: out + start, count: width) }
+                RowKernels.add(biasValues, into: out + start, count: width)
                 activation.apply(out + start, count: width)
             }
             return output
@@ -132,7 +132,7 @@ public final class Dense: Layer {
                   into: .init(out, rowStride: outputSize), cut: .columns, context: context) { rows, columns in
             for row in rows {
                 let start = row &* width &+ columns.lowerBound
-                Self.add(biasValues + columns.lowerBound, into: out + start, count: columns.count)
+                RowKernels.add(biasValues + columns.lowerBound, into: out + start, count: columns.count)
                 activation.apply(out + start, count: columns.count)
             }
         }
@@ -150,21 +150,6 @@ public final class Dense: Layer {
         }
         while i < count {
             values[i] += shift
-            i &+= 1
-        }
-    }
-
-    /// `sums[i] += values[i]`, eight lanes at a time (the pointers may alias as far as the
-    /// compiler knows, so it would not vectorize the plain loop).
-    @inline(__always)
-    private static func add(_ values: UnsafePointer<Float>, into sums: UnsafeMutablePointer<Float>, count: Int) {
-        var i = 0
-        while i &+ 8 <= count {
-            RowKernels.store(RowKernels.load8(sums + i) + RowKernels.load8(values + i), sums + i)
-            i &+= 8
-        }
-        while i < count {
-            sums[i] += values[i]
             i &+= 1
         }
     }
@@ -198,7 +183,7 @@ public final class Dense: Layer {
                 for row in 0..<batch {
                     let start = row &* width &+ columns.lowerBound
                     activation.backward(outputs: outputs + start, gradient: dy + start, count: count)
-                    Self.add(dy + start, into: db + columns.lowerBound, count: count)
+                    RowKernels.add(dy + start, into: db + columns.lowerBound, count: count)
                 }
             }
         }
@@ -242,7 +227,7 @@ public final class Dense: Layer {
             context.forEach(stripesOf: inputWidth, minimumPerThread: 64) { features in
                 let start = features.lowerBound &* batch, count = features.count &* batch
                 for part in 1..<parts {
-                    Self.add(partials + (part - 1) * blockSize + start, into: dx + start, count: count)
+                    RowKernels.add(partials + (part - 1) * blockSize + start, into: dx + start, count: count)
                 }
             }
         } else {
@@ -250,7 +235,7 @@ public final class Dense: Layer {
                 for row in 0..<batch {
                     let start = row &* inputWidth &+ columns.lowerBound
                     for part in 1..<parts {
-                        Self.add(partials + (part - 1) * blockSize + start, into: dx + start, count: columns.count)
+                        RowKernels.add(partials + (part - 1) * blockSize + start, into: dx + start, count: columns.count)
                     }
                 }
             }

@@ -57,6 +57,21 @@ enum RowKernels {
         return total
     }
 
+    /// `sums[i] += values[i]` for `i < count`, eight lanes at a time (the pointers may alias as
+    /// far as the compiler knows, so it would not vectorize the plain loop).
+    @inline(__always)
+    static func add(_ values: UnsafePointer<Float>, into sums: UnsafeMutablePointer<Float>, count: Int) {
+        var i = 0
+        while i &+ 8 <= count {
+            store(load8(sums + i) + load8(values + i), sums + i)
+            i &+= 8
+        }
+        while i < count {
+            sums[i] += values[i]
+            i &+= 1
+        }
+    }
+
     /// `destination[i] = source[i] + shift` for `i < count`.
     @inline(__always)
     static func copy(_ destination: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, count: Int,

@@ -104,16 +104,7 @@ public final class Matrix {
         precondition(other.rows == rows && other.columns == columns, "shape mismatch in add")
         switch (layout, other.layout) {
         case (.sampleRows, .sampleRows), (.featureRows, .featureRows):
-            let (sums, values) = (data, UnsafePointer(other.data))
-            var i = 0
-            while i &+ 8 <= count {
-                RowKernels.store(RowKernels.load8(sums + i) + RowKernels.load8(values + i), sums + i)
-                i &+= 8
-            }
-            while i < count {
-                sums[i] += values[i]
-                i &+= 1
-            }
+            RowKernels.add(other.data, into: data, count: count)
         case (.sampleRows, .featureRows):
             for row in 0..<rows {
                 for column in 0..<columns { data[row * columns + column] += other.data[column * rows + row] }
