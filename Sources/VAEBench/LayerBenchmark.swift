@@ -48,18 +48,20 @@ struct LayerBenchmark {
     }
 
     static func table(model: String, layers: [LayerTiming], epochSeconds: Double) -> String {
+        // Names padded by hand: `%-50@` does not pad an object.
+        func column(_ text: String) -> String { text.padding(toLength: max(52, text.count + 1), withPad: " ", startingAt: 0) }
         var lines = ["\(model): one epoch \(String(format: "%.3f", epochSeconds)) s, by layer (seconds in the epoch)",
-                     "layer                                              forward  backward    total  sgemm in passes  sgemm floor  total/floor"]
+                     column("layer") + " forward  backward    total  sgemm in passes  sgemm floor  total/floor"]
         for layer in layers {
             let name = "\(layer.network).\(layer.position) \(layer.kind)"
             let ratio = layer.ratio.isFinite ? String(format: "%6.2f×", layer.ratio) : "     –"
-            lines.append(String(format: "%-50@ %8.3f  %8.3f  %7.3f  %15.3f  %11.3f  %@",
-                                name as NSString, layer.forwardSeconds, layer.backwardSeconds, layer.totalSeconds,
-                                layer.inContextProductSeconds, layer.floorSeconds, ratio as NSString))
+            lines.append(column(name) + String(format: "%8.3f  %8.3f  %7.3f  %15.3f  %11.3f  %@",
+                                               layer.forwardSeconds, layer.backwardSeconds, layer.totalSeconds,
+                                               layer.inContextProductSeconds, layer.floorSeconds, ratio as NSString))
         }
         let inLayers = layers.reduce(0) { $0 + $1.totalSeconds }
-        lines.append(String(format: "%-50@ %8.3f  %8.3f  %7.3f  %15.3f  %11.3f",
-                            "all layers" as NSString, layers.reduce(0) { $0 + $1.forwardSeconds },
+        lines.append(column("all layers") + String(format: "%8.3f  %8.3f  %7.3f  %15.3f  %11.3f",
+                            layers.reduce(0) { $0 + $1.forwardSeconds },
                             layers.reduce(0) { $0 + $1.backwardSeconds }, inLayers,
                             layers.reduce(0) { $0 + $1.inContextProductSeconds }, layers.reduce(0) { $0 + $1.floorSeconds }))
         lines.append(String(format: "outside the layers (loading, sampling z, loss, optimizer): %.3f s", epochSeconds - inLayers))
