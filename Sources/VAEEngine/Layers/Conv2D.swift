@@ -71,6 +71,8 @@ public final class Conv2D: Layer {
         bias = Parameter(name: "\(name).bias", shape: [filters], rows: 1, columns: filters)
         output = Matrix(rows: 0, columns: filters * geometry.positions)
         inputGradient = Matrix(rows: 0, columns: geometry.inputSize)
+        layouts = ([.channelRows(channels: inputChannels, plane: inputHeight * inputWidth), .sampleRows],
+                   [.channelRows(channels: filters, plane: outputHeight * outputWidth), .sampleRows])
     }
 
     public var inputShape: [Int] { [inputChannels, inputHeight, inputWidth] }
@@ -95,10 +97,10 @@ public final class Conv2D: Layer {
 
     /// Channel rows first: the products work in them, so a neighbouring convolution that
     /// takes or gives them spares the move to and from sample rows.
-    public var inputLayouts: [BatchLayout] { [.channelRows(channels: inputChannels, plane: inputHeight * inputWidth), .sampleRows] }
-    public func outputLayouts(from input: BatchLayout) -> [BatchLayout] {
-        [.channelRows(channels: filters, plane: outputHeight * outputWidth), .sampleRows]
-    }
+    /// Built at construction: every pass checks its layouts against these, and a step allocates nothing.
+    public var inputLayouts: [BatchLayout] { layouts.input }
+    public func outputLayouts(from input: BatchLayout) -> [BatchLayout] { layouts.output }
+    private var layouts: (input: [BatchLayout], output: [BatchLayout]) = ([], [])
 
     public func forward(_ input: Matrix, giving layout: BatchLayout, context: ComputeContext) -> Matrix {
         precondition(input.columns == inputSize, "Conv2D expects \(inputSize) features, got \(input.columns)")

@@ -65,8 +65,10 @@ public final class Dense: Layer {
 
     /// Feature rows first: products read either layout through a transpose flag, and in
     /// feature rows each thread's stripe of features is one run of memory.
-    public var inputLayouts: [BatchLayout] { [.featureRows, .sampleRows] }
-    public func outputLayouts(from input: BatchLayout) -> [BatchLayout] { [.featureRows, .sampleRows] }
+    public var inputLayouts: [BatchLayout] { Self.layouts }
+    public func outputLayouts(from input: BatchLayout) -> [BatchLayout] { Self.layouts }
+    /// Built once: every pass checks its layouts against these, and a step allocates nothing.
+    private static let layouts: [BatchLayout] = [.featureRows, .sampleRows]
 
     public func initialize(stream: inout RandomStream) {
         // Draws in input-major order, as when the weights were stored `inputSize × outputSize`,

@@ -39,8 +39,8 @@ public protocol Layer: AnyObject {
 
 extension Layer {
     /// Sample rows only: a layer that states nothing else.
-    public var inputLayouts: [BatchLayout] { [.sampleRows] }
-    public func outputLayouts(from input: BatchLayout) -> [BatchLayout] { [.sampleRows] }
+    public var inputLayouts: [BatchLayout] { sampleRowsOnly }
+    public func outputLayouts(from input: BatchLayout) -> [BatchLayout] { sampleRowsOnly }
 
     /// Stops unless `input` comes in a layout the layer takes and `layout` is one it gives
     /// from there: a wrong pairing is a bug in the caller, never a silent misreading.
@@ -50,3 +50,6 @@ extension Layer {
                      "\(kind) does not give its output in \(layout) from \(input.layout)")
     }
 }
+
+/// The default layouts, built once (every pass checks against them; a step allocates nothing).
+private let sampleRowsOnly: [BatchLayout] = [.sampleRows]
