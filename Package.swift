@@ -33,6 +33,8 @@ let package = Package(
         // The preview's HTTP server: the lightest maintained one on this machine's list
         // (a clean build of it takes 13 s in debug, 24 s in release on 2 cores).
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        // HMAC-SHA-256 that authenticates cache entries (the Crypto module only).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // YAML for notebooks' front matter, with the line and column of every node for errors.
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
@@ -58,7 +60,8 @@ let package = Package(
         .target(name: "TeXMathML"),
         // Markdown (the only importer of CCmark), Language and Execution.
         .target(name: "Notebook", dependencies: ["VAEEngine", "CCmark", "NotebookResults", "TeXMathML", "Publishing", "SystemErrors",
-                                                .product(name: "Yams", package: "Yams")]),
+                                                .product(name: "Yams", package: "Yams"),
+                                                .product(name: "Crypto", package: "swift-crypto")]),
         // Records for `check`: made from results alone, compared with tolerances.
         .target(name: "Record", dependencies: ["NotebookResults", "Checksums"]),
         // Pages and figures from results; never the engine, cmark or BLAS.
@@ -86,7 +89,8 @@ let package = Package(
         // A seeded generator for tests that feed garbled input to a parser.
         .target(name: "GeneratedInput", path: "Tests/GeneratedInput"),
         .testTarget(name: "TeXMathMLTests", dependencies: ["TeXMathML", "GeneratedInput"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "TeXMathML", "Record", "TestSupport", "GeneratedInput"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "TeXMathML", "Record", "TestSupport", "GeneratedInput",
+                                                         .product(name: "Crypto", package: "swift-crypto")]),
         // Records from fixture results: nothing is trained.
         .testTarget(name: "RecordTests", dependencies: ["Record", "NotebookResults"]),
         // Pages from results alone: no engine, cmark or BLAS in this test target's graph.

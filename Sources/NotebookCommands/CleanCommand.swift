@@ -17,8 +17,15 @@ public struct CleanCommand: ReportingCommand {
     @OptionGroup public var cache: CacheOptions
 
     public func execute() throws -> String? {
-        guard let cache = try cache.cache(forNotebook: notebook) else {
-            throw CommandFailure.usage("--no-cache: there is no cache to clean")
+        guard !cache.disabled else { throw CommandFailure.usage("--no-cache: there is no cache to clean") }
+        let folder = cache.folderURL(forNotebook: notebook)
+        // A cache that was never made holds nothing to forget; cleaning does not make one.
+        var status = stat()
+        if lstat(folder.path, &status) != 0, errno == ENOENT {
+            return "\(notebook): nothing cached in \(folder.path)"
+        }
+        guard let cache = try cache.cache(forNotebook: notebook, needsKey: false) else {
+            throw CommandFailure.usage("cannot clean the cache in \(folder.path)")
         }
         let before = cache.entrySizes().values.reduce(0, +)
         let runs = cache.clean(notebook: notebook)

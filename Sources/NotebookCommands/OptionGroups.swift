@@ -210,15 +210,49 @@ public struct CacheOptions: ParsableArguments {
         return Int64(number * unit.1)
     }
 
-    /// The cache of `notebook`, or nil with `--no-cache`. Damaged entries are reported on
-    /// standard error, one line each.
-    public func cache(forNotebook notebook: String) throws -> NotebookCache? {
+    /// The cache folder of `notebook`: `--cache`, else `NOTEBOOK_CACHE`, else beside it.
+    public func folderURL(forNotebook notebook: String) -> URL {
+        folder.map { URL(fileURLWithPath: $0) }
+            ?? NotebookCache.defaultFolder(forNotebook: notebook, environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// The cache of `notebook`, or nil with `--no-cache`, or when no cache key can be read
+    /// or made, or the folder cannot be made (each said in one warning: the run goes on
+    /// without it). Damaged entries are reported on standard error, one line each.
+    ///
+    /// - Parameter needsKey: false for `clean`, which deletes and never reads an entry, so
+    ///   it works without the user's key.
+    /// - Throws: a usage failure for a folder that is a link or not a notebook cache, and
+    ///   for a malformed `NOTEBOOK_CACHE_KEY`.
+    public func cache(forNotebook notebook: String, needsKey: Bool = true) throws -> NotebookCache? {
         guard !disabled else { return nil }
         let environment = ProcessInfo.processInfo.environment
-        let url = folder.map { URL(fileURLWithPath: $0) }
-            ?? NotebookCache.defaultFolder(forNotebook: notebook, environment: environment)
-        return NotebookCache(folder: url, sizeLimit: try sizeLimit()) { message in
+        let url = folderURL(forNotebook: notebook)
+        let warn: @Sendable (String) -> Void = { message in
             FileHandle.standardError.write(Data((message + "\n").utf8))
+        }
+        let key: CacheAuthenticationKey
+        do {
+            switch try CacheAuthenticationKey.lookUp(environment: environment) {
+            case .key(let found):
+                key = found
+            case .unavailable(let reason) where needsKey:
+                warn("warning: \(reason); running without the cache")
+                return nil
+            case .unavailable:
+                key = CacheAuthenticationKey(hex: String(repeating: "0", count: 64))!
+            }
+        } catch {
+            throw CommandFailure.usage(error.description)
+        }
+        let sizeLimit = try sizeLimit()
+        do {
+            return try NotebookCache(folder: url, authentication: key, sizeLimit: sizeLimit, warn: warn)
+        } catch CacheFolderError.unusable(let path, let reason) {
+            warn("warning: cannot use the cache folder \(path): \(reason); running without the cache")
+            return nil
+        } catch {
+            throw CommandFailure.usage("\(error)")
         }
     }
 }

@@ -27,7 +27,7 @@ import VAEEngine
         let lines = LineCollector()
         let reporter = ProgressReporter(style: .log, write: { lines.append($0) })
         let options = ExecutionOptions(blasThreads: threads, datasets: datasets, overrides: overrides,
-                                       cache: cache.map { NotebookCache(folder: $0, warn: { lines.append($0 + "\n") }) })
+                                       cache: try cache.map { try NotebookCache(folder: $0, authentication: .forTests, warn: { lines.append($0 + "\n") }) })
         let result = try Executor(program: program, options: options, progress: reporter).run()
         let record = try RecordFile.encode(NotebookRecord(result, plan: program.checkPlan))
         return Outcome(record: record, lines: lines.lines.flatMap { $0.split(separator: "\n").map(String.init) },
@@ -336,7 +336,7 @@ import VAEEngine
         }
         let second = try Self.run(path, cache: cache)
         #expect(second.blockStates == ["runs", "runs", "runs", "runs"])
-        #expect(second.lines.contains { $0.hasPrefix("warning: cache entry") && $0.contains("damaged") })
+        #expect(second.lines.contains { $0.hasPrefix("warning: cache entry") && $0.contains("is damaged or was changed") })
         #expect(second.record == first.record)
     }
 
@@ -366,7 +366,7 @@ import VAEEngine
         defer { try? FileManager.default.removeItem(at: folder) }
         let cacheFolder = folder.appendingPathComponent("cache")
         for epochs in 1...4 { _ = try Self.run(path, cache: cacheFolder, overrides: ["epochs": String(epochs)]) }
-        let cache = NotebookCache(folder: cacheFolder)
+        let cache = try NotebookCache(folder: cacheFolder, authentication: .forTests)
         // The first run's training entries are gone; the last three runs' are reused.
         #expect(try Self.run(path, cache: cacheFolder, overrides: ["epochs": "1"]).blockStates
                 == ["cached", "runs", "runs", "runs"])
@@ -381,9 +381,9 @@ import VAEEngine
         defer { try? FileManager.default.removeItem(at: folder) }
         let cacheFolder = folder.appendingPathComponent("cache")
         _ = try Self.run(path, cache: cacheFolder)
-        let oneRun = NotebookCache(folder: cacheFolder).entrySizes().values.reduce(0, +)
+        let oneRun = try NotebookCache(folder: cacheFolder, authentication: .forTests).entrySizes().values.reduce(0, +)
         let program = try NotebookSource.compile(path, overrides: ["epochs": "2"])
-        let limited = NotebookCache(folder: cacheFolder, sizeLimit: oneRun + oneRun / 2)
+        let limited = try NotebookCache(folder: cacheFolder, authentication: .forTests, sizeLimit: oneRun + oneRun / 2)
         _ = try Executor(program: program, options: ExecutionOptions(overrides: ["epochs": "2"], cache: limited),
                          progress: ProgressReporter(style: .quiet)).run()
         let total = limited.entrySizes().values.reduce(0, +)
@@ -396,18 +396,36 @@ import VAEEngine
     @Test func temporaryFilesOfAKilledRunAreRemovedOnceOldOrTheirRunHasEnded() throws {
         let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let outputs = folder.appendingPathComponent("outputs")
+        let cache = try NotebookCache(folder: folder.appendingPathComponent("cache"), authentication: .forTests)
+        let outputs = cache.folder.appendingPathComponent("outputs")
         try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
         let live = ProcessInfo.processInfo.processIdentifier
-        let old = outputs.appendingPathComponent(".abc.\(live).tmp"), fresh = outputs.appendingPathComponent(".def.\(live).tmp")
-        // A pid above any pid_max: that run has ended.
-        let ended = outputs.appendingPathComponent(".ghi.2147483646.tmp")
-        for file in [old, fresh, ended] { try Data("x".utf8).write(to: file) }
+        let key = String(repeating: "ab", count: 32)
+        func temporary(host: String, pid: Int32) -> URL {
+            outputs.appendingPathComponent(".\(key)~\(host)~\(pid)~\(String(UInt32.random(in: 0...UInt32.max), radix: 16)).tmp")
+        }
+        let here = Self.hostName
+        let old = temporary(host: here, pid: live), fresh = temporary(host: here, pid: live)
+        // A pid above any pid_max: that run has ended, if it ran on this machine.
+        let ended = temporary(host: here, pid: 2147483646)
+        // Another machine's run cannot be asked whether it has ended: only its age counts.
+        let elsewhere = temporary(host: "another-host", pid: 2147483646)
+        for file in [old, fresh, ended, elsewhere] { try Data("x".utf8).write(to: file) }
         try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-7200)], ofItemAtPath: old.path)
-        NotebookCache(folder: folder).clean(notebook: "none.md")
+        cache.clean(notebook: "none.md")
         #expect(!FileManager.default.fileExists(atPath: old.path))
         #expect(!FileManager.default.fileExists(atPath: ended.path))
         #expect(FileManager.default.fileExists(atPath: fresh.path))
+        #expect(FileManager.default.fileExists(atPath: elsewhere.path))
+    }
+
+    /// This machine's name as temporary file names carry it.
+    static var hostName: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        gethostname(&buffer, 255)
+        return String(String(cString: buffer).unicodeScalars.map {
+            $0.isASCII && CharacterSet.alphanumerics.contains($0) ? Character($0) : "-"
+        }.prefix(64))
     }
 
     // MARK: - Snapshots cover the state

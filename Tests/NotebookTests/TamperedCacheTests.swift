@@ -1,38 +1,18 @@
-import Checksums
 import Foundation
 import Notebook
 import Testing
 import TestSupport
 
-/// A cache entry rewritten by a stranger, with its digest recomputed so it passes the
-/// damage check: a value out of range is a miss (the block is computed again), never a trap,
-/// a path outside the cache or a wrong result.
+/// A cache entry rewritten and sealed again with the cache's key (as only a bug or someone
+/// holding the user's key could): a value out of range is still a miss (the block is
+/// computed again), never a trap, a path outside the cache or a wrong result.
 @Suite(.serialized) struct TamperedCacheTests {
-    /// The entry at `url` with its JSON header changed by `edit` and its digest recomputed;
-    /// false (and the entry left alone) when the edit changes nothing.
-    @discardableResult
     static func tamper(_ url: URL, _ edit: (String) -> String) throws -> Bool {
-        let bytes = [UInt8](try Data(contentsOf: url))
-        let magicEnd = try #require(bytes.firstIndex(of: 0x0A)) + 1
-        var length = 0
-        for index in 0..<8 { length |= Int(bytes[magicEnd + index]) << (8 * index) }
-        let headerStart = magicEnd + 8
-        let header = String(decoding: bytes[headerStart..<(headerStart + length)], as: UTF8.self)
-        let edited = Array(edit(header).utf8)
-        guard edited != Array(header.utf8) else { return false }
-        var body = Array(bytes[..<magicEnd])
-        for index in 0..<8 { body.append(UInt8(truncatingIfNeeded: edited.count >> (8 * index))) }
-        body += edited
-        body += bytes[(headerStart + length)..<(bytes.count - 32)]
-        body += SHA256.hash(body).bytes
-        try Data(body).write(to: url)
-        return true
+        try CacheEntryEditor.editHeader(url, edit)
     }
 
     static func entries(_ kind: String, in cache: URL) throws -> [URL] {
-        let folder = cache.appendingPathComponent(kind)
-        return try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }
-            .map { folder.appendingPathComponent($0) }
+        try CacheEntryEditor.entries(kind, in: cache)
     }
 
     @Test func aSnapshotWithAnImpossibleModelIsAMiss() throws {

@@ -4,6 +4,8 @@ extension NotebookCache {
     /// Deletes the entries no kept run of any notebook uses, then, while the cache is larger
     /// than `sizeLimit`, the runs with the oldest finish time and what only they used.
     ///
+    /// Only regular files of the cache's own name form in its own sub-folders are deleted
+    /// (see `CacheFolder`): whatever else is there, and wherever a link leads, stays.
     /// An entry written by a run still going on in another process is not yet listed; it
     /// may be deleted, and that run's next use of it computes it again.
     func prune() {
@@ -11,13 +13,14 @@ extension NotebookCache {
         var histories = allHistories()
         while true {
             let kept = Set(histories.flatMap { $0.history.runs.flatMap(\.entries) })
-            let sizes = entrySizes()
             var total: Int64 = 0
-            for (entry, size) in sizes {
-                if kept.contains(entry) {
-                    total += size
-                } else {
-                    try? FileManager.default.removeItem(at: folder.appendingPathComponent(entry))
+            for kind in CacheFolder.entryKinds {
+                for file in files.list(kind) where !CacheName.isTemporary(file.name) {
+                    if kept.contains("\(kind)/\(file.name)") {
+                        total += file.size
+                    } else {
+                        files.remove(kind, file.name)
+                    }
                 }
             }
             guard total > sizeLimit else { return }
@@ -28,7 +31,7 @@ extension NotebookCache {
                   let (h, r) = candidates.min(by: { histories[$0.0].history.runs[$0.1].finishedAt
                                                     < histories[$1.0].history.runs[$1.1].finishedAt }) else { return }
             histories[h].history.runs.remove(at: r)
-            write(histories[h].history, to: histories[h].url)
+            write(histories[h].history, named: histories[h].name)
         }
     }
 
@@ -37,9 +40,9 @@ extension NotebookCache {
     /// - Returns: how many runs were forgotten.
     @discardableResult
     public func clean(notebook: String) -> Int {
-        let url = historyURL(for: notebook)
+        let name = historyName(for: notebook)
         let count = history(of: notebook)?.runs.count ?? 0
-        try? FileManager.default.removeItem(at: url)
+        files.remove(CacheFolder.historyKind, name)
         prune()
         return count
     }
@@ -47,55 +50,32 @@ extension NotebookCache {
     /// The cache's entries (`outputs/KEY`, …) with their sizes in bytes.
     public func entrySizes() -> [String: Int64] {
         var sizes: [String: Int64] = [:]
-        for kind in ["outputs", "snapshots", "continuations", "blobs"] {
-            let directory = folder.appendingPathComponent(kind)
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { continue }
-            for name in names where !name.hasPrefix(".") {
-                let size = (try? FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(name).path))?[.size]
-                sizes["\(kind)/\(name)"] = (size as? NSNumber)?.int64Value ?? 0
+        for kind in CacheFolder.entryKinds {
+            for file in files.list(kind) where !CacheName.isTemporary(file.name) {
+                sizes["\(kind)/\(file.name)"] = file.size
             }
         }
         return sizes
     }
 
-    /// Temporary files a killed run left (`.KEY.PID.tmp`): at once when the run with that
-    /// pid has ended, otherwise once they are an hour old (the pid may have been reused; a
-    /// run still writing one renames it within seconds).
+    /// Temporary files a killed run left (`.NAME~HOST~PID~RANDOM.tmp`): at once when a run
+    /// of this host with that pid has ended, otherwise once they are an hour old (the pid
+    /// may have been reused, or the run is on another machine, where it cannot be asked;
+    /// a run still writing one renames it within seconds).
     private func removeStaleTemporaryFiles() {
         let hourAgo = Date().addingTimeInterval(-3600)
-        for kind in ["outputs", "snapshots", "continuations", "blobs", "runs"] {
-            let directory = folder.appendingPathComponent(kind)
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { continue }
-            for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
-                let url = directory.appendingPathComponent(name)
-                let parts = name.split(separator: ".")
-                if parts.count >= 2, let pid = pid_t(parts[parts.count - 2]), pid != getpid(),
-                   kill(pid, 0) != 0, errno == ESRCH {
-                    try? FileManager.default.removeItem(at: url)
-                    continue
-                }
-                let modified = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date
-                if let modified, modified < hourAgo { try? FileManager.default.removeItem(at: url) }
+        for kind in CacheFolder.kinds {
+            for file in files.list(kind) {
+                guard let (host, pid) = CacheName.temporaryParts(file.name) else { continue }
+                let ended = host == CacheName.hostName && pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH
+                if ended || file.modified < hourAgo { files.remove(kind, file.name) }
             }
         }
     }
 
-    private func allHistories() -> [(url: URL, history: RunHistory)] {
-        let directory = folder.appendingPathComponent("runs")
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return [] }
-        return names.sorted().compactMap { name in
-            let url = directory.appendingPathComponent(name)
-            guard name.hasSuffix(".json"), let data = FileManager.default.contents(atPath: url.path),
-                  let history = try? JSONDecoder().decode(RunHistory.self, from: data) else { return nil }
-            return (url, history)
-        }
-    }
-
-    private func write(_ history: RunHistory, to url: URL) {
-        if history.runs.isEmpty {
-            try? FileManager.default.removeItem(at: url)
-        } else if let data = try? JSONEncoder().encode(history) {
-            try? AtomicFile.write(data, to: url)
+    private func allHistories() -> [(name: String, history: RunHistory)] {
+        files.list(CacheFolder.historyKind).map(\.name).filter { !CacheName.isTemporary($0) }.sorted().compactMap { name in
+            history(named: name).map { (name, $0) }
         }
     }
 }

@@ -5,24 +5,36 @@ import NotebookResults
 /// The content-addressed store of block outputs and session snapshots for incremental runs.
 ///
 /// By default `.notebook-cache/` beside the notebook (`--cache DIR` or `NOTEBOOK_CACHE`
-/// choose another). Entries are named by their key (see `CacheKeys`), written to a
-/// temporary file and renamed into place, and carry a checksum: a damaged entry is reported
-/// in one line and computed again. A cache that cannot be written never fails a run.
+/// choose another). The folder is one the tool made (see `CacheFolder`): it is read and
+/// written only through its own descriptor, never through a link, and only files of the
+/// cache's own name form are ever deleted. Entries are named by their key (see
+/// `CacheKeys`), carry their kind and key, and are authenticated with the user's cache key
+/// (see `CacheAuthenticationKey`): an entry that is damaged, edited, renamed or made with
+/// another key is reported in one line and computed again. A cache that cannot be written
+/// never fails a run.
 public struct NotebookCache: Sendable {
-    public let folder: URL
+    public var folder: URL { files.url }
     /// Past this many bytes, the oldest runs' entries are deleted after a run.
     public let sizeLimit: Int64
     /// Called with a one-line warning for each damaged entry, and once for a cache that
-    /// cannot be written.
+    /// cannot be written or entries made with another key.
     let warn: @Sendable (String) -> Void
+    let files: CacheFolder
+    let authentication: CacheAuthenticationKey
     private let unwritable = Flag()
+    private let anotherKey = Flag()
 
     /// The default size limit: 2 GB.
     public static let defaultSizeLimit: Int64 = 2_000_000_000
 
-    public init(folder: URL, sizeLimit: Int64 = NotebookCache.defaultSizeLimit,
-                warn: @escaping @Sendable (String) -> Void = { _ in }) {
-        self.folder = folder
+    /// Opens the cache in `folder`, making it when it does not exist.
+    ///
+    /// - Throws: `CacheFolderError` when the folder is a link, is not a notebook cache, or
+    ///   cannot be made or opened.
+    public init(folder: URL, authentication: CacheAuthenticationKey, sizeLimit: Int64 = NotebookCache.defaultSizeLimit,
+                warn: @escaping @Sendable (String) -> Void = { _ in }) throws(CacheFolderError) {
+        self.files = try CacheFolder(opening: folder, warn: warn)
+        self.authentication = authentication
         self.sizeLimit = sizeLimit
         self.warn = warn
     }
@@ -59,29 +71,32 @@ public struct NotebookCache: Sendable {
         do {
             return try ResultsJSON.decoder().decode(CachedBlock.self, from: header)
         } catch {
-            warn("warning: cache entry outputs/\(key) cannot be read; computing it again")
+            warn("warning: cache entry outputs/\(key.prefix(12)) cannot be read; computing it again")
             return nil
         }
     }
 
     func store(_ block: CachedBlock, key: String) {
         guard let header = try? ResultsJSON.encoder().encode(block) else { return }
-        write(CacheEntryFile.encode(kind: "outputs", header: header, floats: []), kind: "outputs", key: key)
+        write(kind: "outputs", key: key, header: header, floats: [])
     }
 
     // MARK: - Session snapshots
 
     func hasSnapshot(_ key: String) -> Bool {
-        Self.isKey(key) && FileManager.default.fileExists(atPath: entryURL(kind: "snapshots", key: key).path)
+        files.holds("snapshots", key)
     }
 
-    func snapshot(_ key: String, kind: String = "snapshots") -> SessionSnapshot? {
-        guard let (headerData, floats) = read(kind: kind, key: key, entryKind: "snapshots") else { return nil }
+    func snapshot(_ key: String) -> SessionSnapshot? {
+        guard let (headerData, floats) = read(kind: "snapshots", key: key) else { return nil }
         guard let header = try? ResultsJSON.decoder().decode(SessionSnapshot.Header.self, from: headerData),
               header.arrayLengths.allSatisfy({ $0 >= 0 && $0 <= floats.count }),
               header.arrayLengths.reduce(0, +) == floats.count,
-              header.models.allSatisfy({ SessionSnapshot.isPlausible($0.spec, storedFloats: floats.count) }) else {
-            warn("warning: cache entry \(kind)/\(key.prefix(12)) is inconsistent; computing it again")
+              header.models.allSatisfy({ SessionSnapshot.isPlausible($0.spec, storedFloats: floats.count) }),
+              // Training that diverges stops before its state is kept: a weight or slot that
+              // is not finite was never computed by a run.
+              floats.allSatisfy(\.isFinite) else {
+            warn("warning: cache entry snapshots/\(key.prefix(12)) is inconsistent; computing it again")
             return nil
         }
         var arrays: [[Float]] = []
@@ -93,78 +108,74 @@ public struct NotebookCache: Sendable {
         return SessionSnapshot(header: header, arrays: arrays)
     }
 
-    func store(_ snapshot: SessionSnapshot, key: String, kind: String = "snapshots") {
+    func store(_ snapshot: SessionSnapshot, key: String) {
         guard let header = try? ResultsJSON.encoder().encode(snapshot.header) else { return }
-        write(CacheEntryFile.encode(kind: "snapshots", header: header, floats: snapshot.arrays), kind: kind, key: key)
+        write(kind: "snapshots", key: key, header: header, floats: snapshot.arrays)
     }
 
     // MARK: - Small JSON entries
 
     func entryHeader(kind: String, key: String) -> Data? {
-        read(kind: kind, key: key, entryKind: kind)?.0
+        read(kind: kind, key: key)?.0
     }
 
     func storeEntry(kind: String, key: String, header: Data) {
-        write(CacheEntryFile.encode(kind: kind, header: header, floats: []), kind: kind, key: key)
+        write(kind: kind, key: key, header: header, floats: [])
     }
 
     // MARK: - Blobs (files a block wrote)
 
     func storeBlob(_ bytes: Data) -> String {
         let digest = bytes.withUnsafeBytes { SHA256.hash($0).hex }
-        if !FileManager.default.fileExists(atPath: entryURL(kind: "blobs", key: digest).path) {
-            write(CacheEntryFile.encode(kind: "blob", header: bytes, floats: []), kind: "blobs", key: digest)
+        if !files.holds("blobs", digest) {
+            write(kind: "blobs", key: digest, header: bytes, floats: [])
         }
         return digest
     }
 
     func blob(_ digest: String) -> Data? {
-        guard let (bytes, _) = read(kind: "blobs", key: digest, entryKind: "blob") else { return nil }
+        guard let (bytes, _) = read(kind: "blobs", key: digest) else { return nil }
         return bytes
     }
 
     // MARK: - Files
 
-    private func entryURL(kind: String, key: String) -> URL {
-        folder.appendingPathComponent(kind).appendingPathComponent(key)
-    }
+    /// Whether `key` is a key the cache makes: a SHA-256 in hex.
+    static func isKey(_ key: String) -> Bool { CacheName.isKey(key) }
 
-    /// Whether `key` is a key the cache makes: a SHA-256 in hex. Keys also come from entries
-    /// (a continuation names its snapshot), and an entry is trusted no more than a stranger:
-    /// a key such as `../../x` must never become a path.
-    static func isKey(_ key: String) -> Bool {
-        key.utf8.count == 64 && key.utf8.allSatisfy {
-            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
-        }
-    }
-
-    private func read(kind: String, key: String, entryKind: String? = nil) -> (Data, [Float])? {
+    /// The entry `kind`/`key`, checked: anything but an authentic entry of that kind and key
+    /// is a miss, reported in one line (entries of another key once per run).
+    private func read(kind: String, key: String) -> (Data, [Float])? {
         guard Self.isKey(key) else { return nil }
-        let url = entryURL(kind: kind, key: key)
-        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+        let bytes: Data
+        switch files.read(kind, key) {
+        case .missing:
+            return nil
+        case .other:
+            warn("warning: cache entry \(kind)/\(key.prefix(12)) is not a regular file (a link, folder, device "
+                 + "or FIFO); it is not read, and it is computed again")
+            return nil
+        case .file(let data):
+            bytes = data
+        }
         do {
-            return try CacheEntryFile.decode(data, kind: entryKind ?? kind)
+            return try CacheEntryFile.decode(bytes, kind: kind, key: key, authentication: authentication)
+        } catch .anotherKey {
+            if anotherKey.set() {
+                warn("warning: the cache in \(folder.path) holds entries made with another cache key "
+                     + "(another user's, or an earlier key); they are computed again")
+            }
+            return nil
         } catch {
-            warn("warning: cache entry \(kind)/\(key.prefix(12)) is damaged (\(error)); computing it again")
-            try? FileManager.default.removeItem(at: url)
+            warn("warning: cache entry \(kind)/\(key.prefix(12)) cannot be used (\(error)); computing it again")
             return nil
         }
     }
 
-    private func write(_ data: Data, kind: String, key: String) {
-        let folder = self.folder.appendingPathComponent(kind)
-        let destination = folder.appendingPathComponent(key)
-        let temporary = folder.appendingPathComponent(".\(key).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try data.write(to: temporary)
-            guard rename(temporary.path, destination.path) == 0 else {
-                throw CocoaError(.fileWriteUnknown)
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            warnUnwritable()
-        }
+    private func write(kind: String, key: String, header: Data, floats: [[Float]]) {
+        let data = CacheEntryFile.encode(kind: kind, key: key, header: header, floats: floats,
+                                         authentication: authentication)
+        if !files.write(data, kind, key) { warnUnwritable() }
     }
 
     /// Says once per run that the cache cannot be written.

@@ -33,14 +33,30 @@ extension NotebookCache {
     /// How many runs of each notebook keep their entries.
     static let runsKept = 3
 
-    func historyURL(for notebook: String) -> URL {
+    /// The name of a notebook's history in `runs/`: its absolute path, hashed.
+    func historyName(for notebook: String) -> String {
         let absolute = URL(fileURLWithPath: notebook).standardizedFileURL.path
-        return folder.appendingPathComponent("runs").appendingPathComponent(CacheKeys.hash([absolute]) + ".json")
+        return CacheKeys.hash([absolute]) + ".json"
     }
 
     func history(of notebook: String) -> RunHistory? {
-        guard let data = FileManager.default.contents(atPath: historyURL(for: notebook).path) else { return nil }
+        history(named: historyName(for: notebook))
+    }
+
+    /// The history in `runs/NAME`, read without following a link; nil when it is missing or
+    /// cannot be read (the history only names what changed and what pruning keeps).
+    func history(named name: String) -> RunHistory? {
+        guard case .file(let data) = files.read(CacheFolder.historyKind, name) else { return nil }
         return try? JSONDecoder().decode(RunHistory.self, from: data)
+    }
+
+    /// Writes a history; one without runs is removed.
+    func write(_ history: RunHistory, named name: String) {
+        if history.runs.isEmpty {
+            files.remove(CacheFolder.historyKind, name)
+        } else if let data = try? JSONEncoder().encode(history), !files.write(data, CacheFolder.historyKind, name) {
+            warnUnwritable()
+        }
     }
 
     /// Remembers this run (its blocks and the entries it used), keeping the last few runs,
@@ -56,14 +72,7 @@ extension NotebookCache {
         let path = program.document.path
         var history = history(of: path) ?? RunHistory(notebook: URL(fileURLWithPath: path).standardizedFileURL.path, runs: [])
         history.runs = Array((history.runs + [run]).suffix(Self.runsKept))
-        guard let data = try? JSONEncoder().encode(history) else { return }
-        let url = historyURL(for: path)
-        do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try AtomicFile.write(data, to: url)
-        } catch {
-            warnUnwritable()
-        }
+        write(history, named: historyName(for: path))
         prune()
     }
 

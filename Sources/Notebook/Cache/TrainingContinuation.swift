@@ -59,8 +59,21 @@ extension NotebookCache {
         return pointer
     }
 
-    func continuation(_ key: String) -> Continuation? {
+    /// The cached run of a plan, for model `model` that has taken `stepsBefore` steps before
+    /// this `train`: only when its snapshot is one taken after exactly that training (the
+    /// same model, `stepsBefore` plus the steps the pointer names), so a pointer aimed at
+    /// another snapshot is a miss.
+    func continuation(_ key: String, model: String, stepsBefore: Int) -> Continuation? {
         guard let pointer = pointer(key), let snapshot = snapshot(pointer.snapshot) else { return nil }
+        let header = snapshot.header
+        guard let current = header.currentIndex, header.models.indices.contains(current),
+              header.models[current].name == model,
+              header.models[current].trainer.completedSteps == stepsBefore + pointer.trained.steps,
+              header.models[current].history.count >= pointer.trained.epochs else {
+            warn("warning: cache entry continuations/\(key.prefix(12)) points at a snapshot of other training; "
+                 + "training from the start")
+            return nil
+        }
         return Continuation(snapshot: snapshot, trained: pointer.trained)
     }
 

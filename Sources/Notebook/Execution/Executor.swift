@@ -109,9 +109,9 @@ public final class Executor {
         for ordinal in program.blocks.indices {
             let block = program.blocks[ordinal]
             let steps = keys.steps[ordinal]
-            let cached: [NotebookCache.CachedBlock?] = steps.map { step in
+            let cached: [NotebookCache.CachedBlock?] = zip(steps, block.commands).map { step, command in
                 guard reuse, !step.isDeclaration, let cache = options.cache else { return nil }
-                return cachedStep(step, cache: cache)
+                return cachedStep(step, of: command, cache: cache)
             }
             let wholeBlockCached = options.cache != nil && reuse
                 && zip(steps, cached).allSatisfy { $0.isDeclaration || $1 != nil }
@@ -130,7 +130,7 @@ public final class Executor {
                 let step = steps[index]
                 if step.isDeclaration { continue }
                 if let entry = cached[index], let cache = options.cache {
-                    try replayFiles(entry, block: block, cache: cache)
+                    try replayFiles(entry, of: command, block: block, cache: cache)
                     outputs += entry.outputs
                     metrics += entry.metrics
                     cachedSeconds += entry.seconds
@@ -194,30 +194,41 @@ public final class Executor {
 
     static func timestamp(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
 
-    /// A command's cached outputs, when the cache also holds the state after it.
-    private func cachedStep(_ step: CacheKeys.Step, cache: NotebookCache) -> NotebookCache.CachedBlock? {
+    /// A command's cached outputs, when the cache also holds the state after it and the
+    /// entry lists exactly the files the command writes.
+    private func cachedStep(_ step: CacheKeys.Step, of command: LocatedCommand,
+                            cache: NotebookCache) -> NotebookCache.CachedBlock? {
         if step.changesSession, !cache.hasSnapshot(step.stateAfter) { return nil }
-        return cache.block(step.outputs)
+        guard let entry = cache.block(step.outputs) else { return nil }
+        guard entry.files.map(\.path).sorted() == command.command.writtenPaths.sorted() else {
+            cache.warn("warning: cache entry outputs/\(step.outputs.prefix(12)) lists other files than "
+                       + "'\(command.text)' writes; computing it again")
+            return nil
+        }
+        return entry
     }
 
-    /// Writes again the files a cached command wrote (`save weights`).
-    private func replayFiles(_ cached: NotebookCache.CachedBlock, block: BlockProgram, cache: NotebookCache) throws {
-        for file in cached.files {
-            usedEntries.insert("blobs/\(file.digest)")
-            guard let bytes = cache.blob(file.digest) else {
+    /// Writes again the files a cached command wrote (`save weights`): the paths the compiled
+    /// command names, with the bytes the entry keeps for them; a path is never taken from
+    /// the entry.
+    private func replayFiles(_ cached: NotebookCache.CachedBlock, of command: LocatedCommand, block: BlockProgram,
+                             cache: NotebookCache) throws {
+        for path in command.command.writtenPaths {
+            guard let file = cached.files.first(where: { $0.path == path }), let bytes = cache.blob(file.digest) else {
                 throw ExecutionError(location: block.location,
-                                     message: "the cached copy of \(file.path) is missing or damaged; run again with --no-cache")
+                                     message: "the cached copy of \(path) is missing or damaged; run again with --no-cache")
             }
+            usedEntries.insert("blobs/\(file.digest)")
             // A cached file is written where the notebook names it only if it may be written
             // there now, by the same rule as when the command runs.
             do {
                 // Staged like a run's own save, so it reaches its path only at the commit.
-                try outputs.stage(bytes, for: inputs.confinement.resolveForWriting(file.path))
+                try outputs.stage(bytes, for: inputs.confinement.resolveForWriting(path))
             } catch let error as PathConfinementError {
-                throw ExecutionError(location: block.location, message: "cannot write '\(file.path)': \(error)")
+                throw ExecutionError(location: block.location, message: "cannot write '\(path)': \(error)")
             } catch {
                 throw ExecutionError(location: block.location,
-                                     message: "could not write \(file.path): \(SystemErrorReason.reason(for: error))")
+                                     message: "could not write \(path): \(SystemErrorReason.reason(for: error))")
             }
         }
     }
@@ -363,7 +374,7 @@ public final class Executor {
         let stepsBefore = session.current.trainer.completedSteps
         var earlier: [EpochRecord] = []
         var remaining = plan
-        if reuse, let continuation = cache.continuation(key),
+        if reuse, let continuation = cache.continuation(key, model: session.current.name, stepsBefore: stepsBefore),
            let rest = TrainingContinuation.remainder(of: plan, after: continuation.trained, images: images),
            let restored = try? continuation.snapshot.restore(datasets: options.datasets, notebookFolder: inputs.notebookFolder,
                                                                   loadData: false, compute: compute) {
