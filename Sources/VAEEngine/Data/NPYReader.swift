@@ -180,14 +180,17 @@ public enum NPYReader {
     private static func checkSize(_ header: NPYHeader, fileSize: Int, path: String) throws {
         func invalid(_ reason: String) -> DatasetError { .invalidNPY(path: path, reason: reason) }
         let shapeText = "(" + header.shape.map(String.init).joined(separator: ", ") + ")"
-        var expected = header.elementType.size
-        for dimension in header.shape {
-            let (product, overflow) = expected.multipliedReportingOverflow(by: dimension)
+        // A zero dimension makes the array empty, but the others still count towards the bound:
+        // whoever reads the shape multiplies them (rows by columns), and must not overflow.
+        var bound = header.elementType.size
+        for dimension in header.shape where dimension != 0 {
+            let (product, overflow) = bound.multipliedReportingOverflow(by: dimension)
             if dimension < 0 || overflow || product > maximumFileByteCount {
                 throw invalid("shape \(shapeText) describes more data than a dataset file may hold")
             }
-            expected = product
+            bound = product
         }
+        let expected = header.shape.contains(0) ? 0 : bound
         let found = fileSize - header.dataOffset
         if found < expected {
             throw invalid("truncated: shape \(shapeText) of \(header.elementType) needs \(expected) bytes of data, found \(found)")
