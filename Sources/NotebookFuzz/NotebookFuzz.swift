@@ -20,6 +20,10 @@ enum FrontEndFuzzing {
         * (4 * Diagnostic.longestMessage + 12 * (Diagnostic.sourceWindow + 2) * 2 + 4_096) + 4_096
 
     /// One input: every stage short of running; a crash, a trap or a report over the bound is a finding.
+    ///
+    /// An input that does not open front matter is also compiled as the YAML of one, so every
+    /// input reaches the front matter reader (Yams) as a notebook's would: mutations of the
+    /// seed notebooks rarely keep a `---` first line followed by YAML.
     static func test(_ bytes: UnsafeRawBufferPointer) {
         let data = Data(bytes)
         let text: String
@@ -29,6 +33,16 @@ enum FrontEndFuzzing {
             _ = String(describing: error)
             return
         }
+        compile(text)
+        if !text.hasPrefix("---") {
+            // A key first, so the line after `---` is never blank (which would make it a
+            // thematic break); a `---` line inside the input closes it early, as in a notebook.
+            compile("---\nfuzzed: front matter\n" + text + "\n---\n\n# Fuzzed front matter\n")
+        }
+    }
+
+    /// Compiles `text` as the notebook's file and checks its error report.
+    static func compile(_ text: String) {
         do {
             let program = try NotebookSource.compile(text: text, path: notebookPath)
             // What `check` derives from a compiled program, and the page's document.

@@ -281,6 +281,78 @@ import VAEEngine
         }
     }
 
+    // MARK: Hostile headers
+
+    /// A checkpoint whose header is `header` over `payload`, with a checksum that matches: what
+    /// a hostile writer makes, which the checks that catch damage let through.
+    static func checkpoint(header: String, payload: [UInt8]) -> [UInt8] {
+        var bytes = Checkpoint.magic
+        for value in [Checkpoint.formatVersion, UInt32(header.utf8.count)] {
+            bytes += (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
+        }
+        bytes += Array(header.utf8) + payload
+        return bytes + SHA256.hash(bytes).bytes
+    }
+
+    struct HostileHeader: CustomTestStringConvertible, Sendable {
+        var name: String
+        /// Replaces a part of the small model's header.
+        var replacing: String, with: String
+        /// The reason in the message, after "checkpoint PATH is corrupt: ".
+        var reason: String
+        /// Whether the header alone (`Checkpoint.header(at:)`, before a run) is refused too.
+        var headerRefused: Bool
+        var testDescription: String { name }
+    }
+
+    static let hostileHeaders: [HostileHeader] = [
+        HostileHeader(name: "a dimension of Int.max", replacing: "\"shape\":[3,4]", with: "\"shape\":[9223372036854775807,4]",
+                      reason: "parameter encoder.0.weight has shape [9223372036854775807, 4]", headerRefused: false),
+        HostileHeader(name: "dimensions whose product overflows", replacing: "\"shape\":[3,4]",
+                      with: "\"shape\":[4294967296,4294967296]",
+                      reason: "parameter encoder.0.weight has shape [4294967296, 4294967296]", headerRefused: false),
+        HostileHeader(name: "a dimension beyond Int", replacing: "\"shape\":[3,4]", with: "\"shape\":[18446744073709551615,4]",
+                      reason: "its header is not valid JSON of a checkpoint", headerRefused: true),
+        HostileHeader(name: "an image size whose product overflows", replacing: "\"imageHeight\":2",
+                      with: "\"imageHeight\":4611686018427387904",
+                      reason: "its model description is invalid: image size 1×4611686018427387904×2", headerRefused: true),
+    ]
+
+    /// Sizes in a checksummed header that overflow when multiplied are the reader's error,
+    /// naming the file, from `load` and, where it reads them, from the check before a run.
+    @Test(arguments: hostileHeaders)
+    func aHostileHeaderIsRefusedByName(_ hostile: HostileHeader) throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let valid = try Self.smallCheckpoint(in: folder)
+        let headerEnd = 16 + (Int(valid[12]) | Int(valid[13]) << 8)
+        let header = String(decoding: valid[16..<headerEnd], as: UTF8.self)
+        #expect(header.contains(hostile.replacing))
+        let bytes = Self.checkpoint(header: header.replacingOccurrences(of: hostile.replacing, with: hostile.with),
+                                    payload: Array(valid[headerEnd..<(valid.count - 32)]))
+        let url = folder.appendingPathComponent("hostile.ckpt")
+        try Data(bytes).write(to: url)
+        let expected = CheckpointError.corrupt(path: url.relativePath, reason: hostile.reason)
+        #expect(throws: expected) { try Checkpoint.load(into: Self.model(Self.smallSpec, seed: 1), from: url) }
+        if hostile.headerRefused {
+            #expect(throws: expected) { _ = try Checkpoint.header(at: url) }
+        } else {
+            #expect(throws: Never.self) { _ = try Checkpoint.header(at: url) }
+        }
+    }
+
+    @Test func aHeaderLengthOfUInt32MaxIsTruncation() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bytes = Checkpoint.magic + [2, 0, 0, 0] + [0xFF, 0xFF, 0xFF, 0xFF] + Array("{}".utf8) + [UInt8](repeating: 0, count: 32)
+        let url = folder.appendingPathComponent("long.ckpt")
+        try Data(bytes).write(to: url)
+        let expected = CheckpointError.truncated(path: url.relativePath, expectedBytes: 16 + Int(UInt32.max) + 32,
+                                                 actualBytes: bytes.count)
+        #expect(throws: expected) { _ = try Checkpoint.read(from: url) }
+        #expect(throws: expected) { _ = try Checkpoint.header(at: url) }
+    }
+
     @Test func atomicWriteLeavesNoTemporaryFile() throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

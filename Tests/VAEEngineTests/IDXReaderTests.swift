@@ -190,6 +190,23 @@ enum IDXFixtures {
                           "truncated: expected 2147483648 bytes of data, found 3")
     }
 
+    /// The header-only read, for the checks before a run, refuses the dimensions the full read
+    /// refuses, gzip or not: its callers multiply rows by columns.
+    @Test(arguments: [[1, Int(UInt32.max), Int(UInt32.max)], [Int(UInt32.max), 1, 2, 3], [65536, 32769]])
+    func absurdDimensionsInTheHeaderAlone(_ dimensions: [Int]) throws {
+        let folder = try IDXFixtures.makeFolder()
+        defer { IDXFixtures.removeFolder(folder) }
+        let bytes = IDXFixtures.idx(dimensions: dimensions, data: [1, 2])
+        let shape = dimensions.map(String.init).joined(separator: " × ")
+        for (path, gzip) in [(folder + "/images-idx", false), (folder + "/images-idx.gz", true)] {
+            if gzip { try IDXFixtures.writeGzip(bytes, to: path) } else { try IDXFixtures.write(bytes, to: path) }
+            #expect(throws: DatasetError.invalidIDX(path: path, reason: "dimensions \(shape) describe more than the "
+                                                    + "2147483648 bytes of data an IDX file may hold")) {
+                _ = try IDXReader.dimensions(path: path)
+            }
+        }
+    }
+
     @Test func zeroDimensionWithHugeOthersIsEmpty() throws {
         let maximum = Int(UInt32.max)
         let bytes = IDXFixtures.idx(dimensions: [maximum, maximum, 0], data: [])

@@ -167,6 +167,26 @@ import VAEEngine
         #expect(failure(["zero-bytes", "y", "x", "y"]) == "\(path("zero-bytes")): empty: expected a .npy header")
     }
 
+    /// A `<u8` label is reported as the file holds it, however large: not rounded through
+    /// `Double` (2⁵³ + 1) nor clamped to `Int.max` (2⁶⁴ − 1).
+    @Test(arguments: [UInt64.max, 1 << 63, (1 << 53) + 1, 256] as [UInt64])
+    func aLargeUnsignedLabelIsReportedExactly(_ label: UInt64) throws {
+        let folder = try folder([
+            "x": W.npy(descr: "|u1", shape: [3, 4, 4], data: W.images(count: 3, rows: 4, columns: 4)),
+            "y": W.npy(descr: "<i8", shape: [3], data: W.littleEndian([Int64](arrayLiteral: 0, 1, 2))),
+            "big": W.npy(descr: "<u8", shape: [3], data: W.littleEndian([0, label, 2])),
+            "big-endian": W.npy(descr: ">u8", shape: [3], data: [0, label, 2].flatMap { value in
+                (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * $0)) }
+            }),
+        ])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in ["big", "big-endian"] {
+            let path = folder.appendingPathComponent(name).path
+            #expect(error(files(folder, .npy, ["x", "y", "x", name]))
+                == "\(path): label \(label) at index 1 is out of range: labels must be 0 to 255")
+        }
+    }
+
     @Test func classNamesMustCoverTheLabels() throws {
         let folder = try makeTemporaryFolder("labelled-files")
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -503,6 +503,28 @@ import VAEEngine
             entries[0].shape = [1 << 40, 1 << 40]
             return assemble(header: header(entries), data: tensors.flatMap(\.bytes))
         }, mentions: ["encoder.0.weight", "too large"]),
+        Damage(name: "a dimension of Int.max", bytes: { tensors in
+            var entries = entries(tensors)
+            entries[0].shape = [Int.max]
+            return assemble(header: header(entries), data: tensors.flatMap(\.bytes))
+        }, mentions: ["encoder.0.weight", "too large"]),
+        Damage(name: "a dimension beyond Int", bytes: { tensors in
+            assemble(header: header(entries(tensors)).replacingOccurrences(of: "\"shape\":[6,20]", with: "\"shape\":[18446744073709551615,20]"),
+                     data: tensors.flatMap(\.bytes))
+        }, mentions: ["encoder.0.weight", "has no shape"]),
+        Damage(name: "data_offsets ending at Int.max", bytes: { tensors in
+            // Shape and offsets agree; only the end is past the file, by almost Int.max.
+            var entries = entries(tensors)
+            let length = entries[0].offsets.1 - entries[0].offsets.0
+            entries[0].offsets = (Int.max - length, Int.max)
+            return assemble(header: header(entries), data: tensors.flatMap(\.bytes))
+        }, mentions: ["encoder.0.weight", "data_offsets [\(Int.max - 480), \(Int.max)] beyond the end of any file"]),
+        Damage(name: "data_offsets near UInt64.max", bytes: { tensors in
+            var entries = entries(tensors)
+            entries[0].offsets = (-1, -1)  // replaced below: the helper writes Int
+            return assemble(header: header(entries).replacingOccurrences(
+                of: "[-1,-1]", with: "[18446744073709551135,18446744073709551615]"), data: tensors.flatMap(\.bytes))
+        }, mentions: ["encoder.0.weight", "data_offsets"]),
         Damage(name: "offsets past the end", bytes: { tensors in
             var entries = entries(tensors)
             let last = entries.count - 1

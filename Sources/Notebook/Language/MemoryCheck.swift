@@ -7,18 +7,17 @@ enum MemoryCheck {
     private static func advice(_ spec: ModelSpec) -> String { spec.kind == .conv ? "fewer filters" : "smaller layers" }
 
     /// Why `model` cannot even be built and run on one image here, or nil when it can.
-    static func problemBuilding(_ spec: ModelSpec, named name: String, available: Int? = MemoryEstimate.availableBytes()) -> String? {
+    static func problemBuilding(_ spec: ModelSpec, named name: String, available: AvailableMemory? = .current()) -> String? {
         guard let available else { return nil }
         let estimate = MemoryEstimate(spec: spec, batch: 1, optimizerSlots: 0)
-        guard estimate.totalBytes > available else { return nil }
+        guard estimate.totalBytes > available.bytes else { return nil }
         return "model '\(name)' needs about \(MemoryEstimate.describe(estimate.totalBytes)) for its weights and a single "
-            + "image (\(estimate.parts(optimizer: nil))); this machine has \(MemoryEstimate.describe(available)) available; "
-            + "use \(advice(spec))"
+            + "image (\(estimate.parts(optimizer: nil))); \(available.sentence); use \(advice(spec))"
     }
 
     /// Why training `model` with `plan` does not fit here, or nil when it does.
     static func problemTraining(_ model: StaticState.BuiltModel, spec: ModelSpec, plan: TrainingPlan,
-                                available: Int? = MemoryEstimate.availableBytes()) -> String? {
+                                available: AvailableMemory? = .current()) -> String? {
         guard let available else { return nil }
         let (slots, optimizer): (Int, String) = switch plan.optimizer {
         case .adam, .kerasAdam: (2, "Adam")
@@ -26,10 +25,10 @@ enum MemoryCheck {
         case .sgd(_, let momentum): (momentum == 0 ? 0 : 1, "momentum")
         }
         let estimate = MemoryEstimate(spec: spec, batch: plan.batchSize, optimizerSlots: slots)
-        guard estimate.totalBytes > available else { return nil }
+        guard estimate.totalBytes > available.bytes else { return nil }
         let line = model.line.map { " (line \($0))" } ?? ""
         return "model '\(model.name)'\(line) needs about \(MemoryEstimate.describe(estimate.totalBytes)) for a batch of "
-            + "\(plan.batchSize) (\(estimate.parts(optimizer: optimizer))); this machine has "
-            + "\(MemoryEstimate.describe(available)) available; use a smaller batch or \(advice(spec))"
+            + "\(plan.batchSize) (\(estimate.parts(optimizer: optimizer))); \(available.sentence); "
+            + "use a smaller batch or \(advice(spec))"
     }
 }

@@ -11,7 +11,14 @@ import Yams
 ///   Unicode scalars from 1; positions here are the file's (YAML line + 1).
 /// - Invalid YAML, duplicate keys (which Yams refuses) and a front matter that is not a
 ///   mapping are problems; the Language stage reports them with its other errors.
+/// - Aliases count as the nodes they repeat, and a front matter that expands to more than
+///   `nodeLimit` nodes is a problem, found before any entry is read (see `expansionProblem`).
 enum FrontMatterReader {
+    /// The most YAML nodes a front matter may expand to, an alias counting as every node it
+    /// repeats. Real front matter has tens; a "billion laughs" (nine levels of nine aliases,
+    /// under 1 KB) expands to 9⁹.
+    static let nodeLimit = 100_000
+
     /// Splits front matter off `source`. Returns nil when the file does not start with front
     /// matter; otherwise what was read and the number of lines to blank for Markdown (both
     /// fences included; 0 when it was never closed).
@@ -33,7 +40,10 @@ enum FrontMatterReader {
         var reader = Reader(path: path, yamlLines: Array(lines[1..<closing]))
         do {
             if let root = try Yams.compose(yaml: yaml) {
-                if let mapping = root.mapping {
+                if let mark = expansionProblem(root) {
+                    reader.problem("front matter expands to more than \(nodeLimit) YAML nodes through its aliases "
+                                   + "(each '*name' repeats everything its anchor holds); write the values out", at: mark)
+                } else if let mapping = root.mapping {
                     reader.walk(mapping, prefix: "")
                 } else {
                     reader.problem("front matter must be 'key: value' lines", at: root.mark)
@@ -45,6 +55,34 @@ enum FrontMatterReader {
             reader.problem("front matter is not valid YAML: \(error)", at: nil)
         }
         return (FrontMatter(entries: reader.entries, problems: reader.problems), closing + 1)
+    }
+
+    /// Where the front matter passes `nodeLimit`: the key of the top-level entry that takes it
+    /// over, or the root's mark; nil when it stays within.
+    ///
+    /// Yams' `compose` resolves an alias to its anchor's node, which shares the anchor's
+    /// storage: the tree is small in memory but as large as its expansion to whoever walks it
+    /// (the entries below, a conversion to Swift values). The count walks it the same way and
+    /// stops at the limit, so it costs at most `nodeLimit` steps.
+    static func expansionProblem(_ root: Node) -> Mark? {
+        var count = 0
+        /// False as soon as the count passes the limit.
+        func visit(_ node: Node) -> Bool {
+            count += 1
+            guard count <= nodeLimit else { return false }
+            switch node {
+            case .scalar, .alias:
+                return true
+            case .mapping(let mapping):
+                return mapping.allSatisfy { visit($0.key) && visit($0.value) }
+            case .sequence(let sequence):
+                return sequence.allSatisfy(visit)
+            }
+        }
+        guard let mapping = root.mapping else { return visit(root) ? nil : root.mark }
+        count = 1
+        for (key, value) in mapping where !(visit(key) && visit(value)) { return key.mark ?? root.mark }
+        return nil
     }
 
     /// Collects the entries of a parsed front matter, or its problems.

@@ -185,22 +185,7 @@ public enum IDXReader {
                 | UInt32(header[offset + 2]) << 8 | UInt32(header[offset + 3])
             dimensions.append(Int(value))
         }
-        var dataCount = 1
-        var tooLarge = false
-        for dimension in dimensions {
-            let (product, overflow) = dataCount.multipliedReportingOverflow(by: dimension)
-            if overflow || product > maximumDataByteCount {
-                tooLarge = true
-                break
-            }
-            dataCount = product
-        }
-        if tooLarge && !dimensions.contains(0) {
-            let shape = dimensions.map(String.init).joined(separator: " × ")
-            throw invalid("dimensions \(shape) describe more than the \(maximumDataByteCount) "
-                + "bytes of data an IDX file may hold")
-        }
-        if tooLarge { dataCount = 0 }
+        let dataCount = try dataByteCount(dimensions, path: path)
 
         // Data: read straight into the result; never allocate more than the source can hold.
         let capacity = min(dataCount, source.remainingUpperBound)
@@ -221,6 +206,24 @@ public enum IDXReader {
                 + "the header describes")
         }
         return IDXArray(dimensions: dimensions, bytes: bytes)
+    }
+
+    /// The bytes of data `dimensions` describe, multiplied with overflow checks: a product over
+    /// `maximumDataByteCount` (or beyond `Int`) is an error naming the file, unless a dimension
+    /// is 0 and the array is empty.
+    fileprivate static func dataByteCount(_ dimensions: [Int], path: String) throws -> Int {
+        if dimensions.contains(0) { return 0 }
+        var dataCount = 1
+        for dimension in dimensions {
+            let (product, overflow) = dataCount.multipliedReportingOverflow(by: dimension)
+            if overflow || product > maximumDataByteCount {
+                let shape = dimensions.map(String.init).joined(separator: " × ")
+                throw DatasetError.invalidIDX(path: path, reason: "dimensions \(shape) describe more than the "
+                    + "\(maximumDataByteCount) bytes of data an IDX file may hold")
+            }
+            dataCount = product
+        }
+        return dataCount
     }
 
     /// Reads the rest of `source`, returning how many bytes there were.
@@ -451,8 +454,9 @@ private struct FileBytes {
 
 extension IDXReader {
     /// The dimensions in the header of the IDX file at `path` (raw or gzip), read without
-    /// decoding the data: for checks before anything runs. A raw file's size is checked against
-    /// them; a gzip file's data is checked when it is read in full.
+    /// decoding the data: for checks before anything runs. Their product is checked against
+    /// `maximumDataByteCount` either way; a raw file's size is checked against it, a gzip
+    /// file's data when it is read in full.
     /// - Throws: `DatasetError`.
     public static func dimensions(path: String) throws -> [Int] {
         let file = try FileBytes(path: path, limit: 1 << 16)
@@ -490,21 +494,15 @@ extension IDXReader {
         if isGzip {
             var source = try GzipSource(buffer, path: path)
             defer { source.end() }
-            return try readHeader(&source)
+            // The size is checked when the data is read, but the dimensions are not trusted
+            // until then: callers multiply rows by columns.
+            let dimensions = try readHeader(&source)
+            _ = try dataByteCount(dimensions, path: path)
+            return dimensions
         }
         var source = RawSource(buffer: buffer)
         let dimensions = try readHeader(&source)
-        var dataCount = 1
-        for dimension in dimensions where !dimensions.contains(0) {
-            let (product, overflow) = dataCount.multipliedReportingOverflow(by: dimension)
-            if overflow || product > maximumDataByteCount {
-                let shape = dimensions.map(String.init).joined(separator: " × ")
-                throw invalid("dimensions \(shape) describe more than the \(maximumDataByteCount) "
-                    + "bytes of data an IDX file may hold")
-            }
-            dataCount = product
-        }
-        if dimensions.contains(0) { dataCount = 0 }
+        let dataCount = try dataByteCount(dimensions, path: path)
         let found = file.size - 4 - 4 * dimensions.count
         if found < dataCount { throw invalid("truncated: expected \(dataCount) bytes of data, found \(found)") }
         if found > dataCount {

@@ -101,7 +101,8 @@ public struct LabelledImageFiles: Sendable, Equatable, Codable {
     /// - Throws: `DatasetError` naming the file at fault.
     public func load(name: String, classNames: [String]?, checksumKeys: [String]) throws -> DatasetSplits {
         var images: [(pixels: [UInt8], dimensions: [Int])] = []
-        var labels: [[Int]] = []
+        // Exact whatever the file's integer type, so a label out of range is reported as it is.
+        var labels: [[Int128]] = []
         var digests: [String] = []
         switch format {
         case .idx:
@@ -112,7 +113,7 @@ public struct LabelledImageFiles: Sendable, Equatable, Codable {
                     images.append((file.array.bytes, file.array.dimensions))
                 } else {
                     _ = try Self.labelCount(file.array.dimensions, path: paths[index])
-                    labels.append(file.array.bytes.map(Int.init))
+                    labels.append(file.array.bytes.map { Int128($0) })
                 }
             }
         case .npy:
@@ -210,12 +211,12 @@ public struct LabelledImageFiles: Sendable, Equatable, Codable {
     }
 
     /// The largest label, after checking every label is in 0...255 (labels are kept as bytes).
-    private static func largestLabel(_ labels: [Int], path: String) throws -> Int {
+    private static func largestLabel(_ labels: [Int128], path: String) throws -> Int {
         if let index = labels.firstIndex(where: { !(0...255).contains($0) }) {
             throw DatasetError.invalidDataset(
                 path: path, reason: "label \(labels[index]) at index \(index) is out of range: labels must be 0 to 255")
         }
-        return labels.max() ?? 0
+        return Int(labels.max() ?? 0)
     }
 
     private static func labelCount(_ dimensions: [Int], path: String) throws -> Int {
@@ -243,17 +244,19 @@ public struct LabelledImageFiles: Sendable, Equatable, Codable {
     }
 
     /// The labels of the labels file at `path`.
-    private func labels(path: String) throws -> [Int] {
+    private func labels(path: String) throws -> [Int128] {
         switch format {
         case .idx:
-            return try IDXReader.read(path: path).array.bytes.map(Int.init)
+            return try IDXReader.read(path: path).array.bytes.map { Int128($0) }
         case .npy:
             return try Self.integers(NPYReader.read(path: path), path: path)
         }
     }
 
-    private static func integers(_ file: NPYFile, path: String) throws -> [Int] {
-        file.values().map { Int(exactly: $0) ?? Int.max }
+    private static func integers(_ file: NPYFile, path: String) throws -> [Int128] {
+        var labels = [Int128](repeating: 0, count: file.header.elementCount)
+        file.forEachInteger { labels[$0] = $1 }
+        return labels
     }
 
     /// Image elements as grey levels: bytes as they are, floats in 0...1 scaled to 0...255.

@@ -180,14 +180,17 @@ public enum NPYReader {
     private static func checkSize(_ header: NPYHeader, fileSize: Int, path: String) throws {
         func invalid(_ reason: String) -> DatasetError { .invalidNPY(path: path, reason: reason) }
         let shapeText = "(" + header.shape.map(String.init).joined(separator: ", ") + ")"
-        var expected = header.elementType.size
-        for dimension in header.shape {
-            let (product, overflow) = expected.multipliedReportingOverflow(by: dimension)
+        // A zero dimension makes the array empty, but the others still count towards the bound:
+        // whoever reads the shape multiplies them (rows by columns), and must not overflow.
+        var bound = header.elementType.size
+        for dimension in header.shape where dimension != 0 {
+            let (product, overflow) = bound.multipliedReportingOverflow(by: dimension)
             if dimension < 0 || overflow || product > maximumFileByteCount {
                 throw invalid("shape \(shapeText) describes more data than a dataset file may hold")
             }
-            expected = product
+            bound = product
         }
+        let expected = header.shape.contains(0) ? 0 : bound
         let found = fileSize - header.dataOffset
         if found < expected {
             throw invalid("truncated: shape \(shapeText) of \(header.elementType) needs \(expected) bytes of data, found \(found)")
@@ -199,15 +202,31 @@ public enum NPYReader {
 }
 
 extension NPYFile {
-    /// The elements as doubles (exact for every integer type up to 2^53 and for floats).
-    func values() -> [Double] {
-        var result = [Double](repeating: 0, count: header.elementCount)
-        forEachValue { result[$0] = $1 }
-        return result
-    }
-
     /// Calls `body` with each element's index and value, in order, without a copy of the array.
     func forEachValue(_ body: (Int, Double) -> Void) {
+        let type = header.elementType
+        forEachElement { index, bits in
+            switch (type.kind, type.size) {
+            case ("f", 4): body(index, Double(Float(bitPattern: UInt32(bits))))
+            case ("f", _): body(index, Double(bitPattern: bits))
+            case ("i", _): body(index, Double(Self.signed(bits, size: type.size)))
+            default: body(index, Double(bits))
+            }
+        }
+    }
+
+    /// Calls `body` with each element's index and exact value, for an array of integers or
+    /// booleans: `Int128` holds every `<i8` and `<u8` value, where `Double` rounds above 2⁵³
+    /// and `Int` ends at 2⁶³ − 1.
+    func forEachInteger(_ body: (Int, Int128) -> Void) {
+        let type = header.elementType
+        forEachElement { index, bits in
+            body(index, type.kind == "i" ? Int128(Self.signed(bits, size: type.size)) : Int128(bits))
+        }
+    }
+
+    /// Calls `body` with each element's index and bits (in the low `elementType.size` bytes).
+    private func forEachElement(_ body: (Int, UInt64) -> Void) {
         let type = header.elementType
         let count = header.elementCount
         data.withUnsafeBytes { raw in
@@ -218,16 +237,15 @@ extension NPYFile {
                     let position = type.bigEndian ? offset + byte : offset + type.size - 1 - byte
                     bits = bits << 8 | UInt64(raw[position])
                 }
-                switch (type.kind, type.size) {
-                case ("f", 4): body(index, Double(Float(bitPattern: UInt32(bits))))
-                case ("f", _): body(index, Double(bitPattern: bits))
-                case ("i", _):
-                    let shift = UInt64(64 - 8 * type.size)
-                    body(index, Double(Int64(bitPattern: bits << shift) >> Int64(shift)))
-                default: body(index, Double(bits))
-                }
+                body(index, bits)
             }
         }
+    }
+
+    /// `bits` of a `size`-byte two's complement integer, sign-extended.
+    private static func signed(_ bits: UInt64, size: Int) -> Int64 {
+        let shift = UInt64(64 - 8 * size)
+        return Int64(bitPattern: bits << shift) >> Int64(shift)
     }
 }
 

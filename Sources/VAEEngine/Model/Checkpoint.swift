@@ -292,6 +292,10 @@ public enum Checkpoint {
         guard let header = try? JSONDecoder().decode(Header.self, from: Data(bytes[prefixLength..<headerEnd])) else {
             throw CheckpointError.corrupt(path: path, reason: "its header is not valid JSON of a checkpoint")
         }
+        // Checked as `load` checks it, so no caller multiplies the file's image size unchecked.
+        if let problem = specProblem(header.spec) {
+            throw CheckpointError.corrupt(path: path, reason: "its model description is invalid: \(problem)")
+        }
         // Version 1 stored dense weights [inputs, outputs]; `read` transposes them.
         return (header.spec, header.parameters.map { entry in
             (entry.name, version == 1 && entry.shape.count == 2 ? [entry.shape[1], entry.shape[0]] : entry.shape)

@@ -100,27 +100,9 @@ public struct MemoryEstimate: Sendable, Equatable {
         im2colBytes = Self.multiply(im2col, float)
     }
 
-    /// The memory this process may still take: the smaller of the kernel's `MemAvailable`
-    /// and what the control group leaves (cgroup v2 `memory.max` less `memory.current`, or
-    /// v1's limit less usage); nil when neither can be read (not Linux).
-    public static func availableBytes() -> Int? {
-        func number(_ path: String) -> Int? {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-            return Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
-        }
-        var figures: [Int] = []
-        if let info = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
-           let line = info.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
-           let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") {
-            figures.append(multiply(kilobytes, 1024))
-        }
-        if let limit = number("/sys/fs/cgroup/memory.max") {
-            figures.append(max(0, limit - (number("/sys/fs/cgroup/memory.current") ?? 0)))
-        } else if let limit = number("/sys/fs/cgroup/memory/memory.limit_in_bytes"), limit < Int.max / 2 {
-            figures.append(max(0, limit - (number("/sys/fs/cgroup/memory/memory.usage_in_bytes") ?? 0)))
-        }
-        return figures.min()
-    }
+    /// The memory this process may still take (`AvailableMemory.current()`), nil when it
+    /// cannot be read (not Linux).
+    public static func availableBytes() -> Int? { AvailableMemory.current()?.bytes }
 
     /// `bytes` in GiB with one decimal ("48.3 GiB"), or MiB below 1 GiB.
     public static func describe(_ bytes: Int) -> String {

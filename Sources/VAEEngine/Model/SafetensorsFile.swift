@@ -256,7 +256,12 @@ public enum SafetensorsFile {
                           + "but its data_offsets [\(offsets[0]), \(offsets[1])] hold \(offsets[1] - offsets[0])")
             }
             guard offsets[1] <= dataLength else {
-                throw CheckpointError.truncated(path: path, expectedBytes: dataStart + offsets[1], actualBytes: bytes.count)
+                // An end near Int.max is no file's size: the sum that would report it overflows.
+                let (expected, overflow) = dataStart.addingReportingOverflow(offsets[1])
+                guard !overflow else {
+                    throw bad("has data_offsets [\(offsets[0]), \(offsets[1])] beyond the end of any file")
+                }
+                throw CheckpointError.truncated(path: path, expectedBytes: expected, actualBytes: bytes.count)
             }
             entries.append(Entry(name: name, dtype: dtype, shape: shape, byteRange: offsets[0]..<offsets[1]))
         }
