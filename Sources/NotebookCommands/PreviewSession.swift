@@ -84,7 +84,8 @@ final class PreviewSession: @unchecked Sendable {
                 defer { staging.discard() }
                 let outputs = PendingOutputs(staging: staging)
                 let result = try NotebookPipeline.execute(program, threads: threads, quiet: quiet, overrides: overrides,
-                                                          command: "notebook preview \(path)", cache: try cacheFor(path),
+                                                          command: ShellWords.join(["notebook", "preview", path]),
+                                                          cache: try cacheFor(path),
                                                           outputs: outputs)
                 try outputs.commit()
                 lock.withLock { lastGood[path] = result }
