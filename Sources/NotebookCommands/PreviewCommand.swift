@@ -111,17 +111,26 @@ enum PreviewServer {
             await server.appendRoute(HTTPRoute("GET \(PreviewDecoration.versionPath)")) { _ in
                 response(String(session.currentVersion), type: "text/plain; charset=utf-8")
             }
-            await server.appendRoute("GET *") { request in
+            await server.appendRoute("GET *") { (request: HTTPRequest) -> HTTPResponse in
                 let name = String(request.path.drop { $0 == "/" })
-                guard let page = session.page(name) else {
-                    if let image = session.image(name.removingPercentEncoding ?? name) {
-                        return HTTPResponse(statusCode: .ok, headers: [.contentType: imageType(name),
-                                                                       HTTPHeader("Cache-Control"): "no-store"],
-                                            body: image)
-                    }
-                    return HTTPResponse(statusCode: .notFound, body: Data("no such page\n".utf8))
+                if let page = session.page(name) {
+                    return response(page, type: name.hasSuffix(".css") ? "text/css; charset=utf-8" : "text/html; charset=utf-8")
                 }
-                return response(page, type: name.hasSuffix(".css") ? "text/css; charset=utf-8" : "text/html; charset=utf-8")
+                switch session.image(name.removingPercentEncoding ?? name) {
+                case .bytes(let image)?:
+                    return HTTPResponse(statusCode: .ok, headers: [.contentType: imageType(name),
+                                                                   HTTPHeader("Cache-Control"): "no-store"],
+                                        body: image)
+                case .missing(let reason)?:
+                    return HTTPResponse(statusCode: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
+                                        body: Data((reason + "\n").utf8))
+                case .refused(let reason)?:
+                    return HTTPResponse(statusCode: .forbidden, headers: [.contentType: "text/plain; charset=utf-8"],
+                                        body: Data((reason + "\n").utf8))
+                case nil:
+                    return HTTPResponse(statusCode: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
+                                        body: Data("no such page\n".utf8))
+                }
             }
             let task = Task { try await server.run() }
             do {

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// What `notebook preview` refuses before its HTTP server sees a request: heads past the
-/// limits, and hosts it does not answer to.
+/// limits, hosts it does not answer to, and images that now lead outside the allowed folders.
 /// The notebooks train nothing, so these run as fast in debug as in release.
 @Suite struct PreviewGateTests {
     static let notebook = """
@@ -113,5 +113,49 @@ import TestSupport
         let outcome = try NotebookBinary.run(["preview", "gate.md", "--allow-host", name], in: folder)
         #expect(outcome.status == 2)
         #expect(outcome.standardError.contains(message), "stderr: \(outcome.standardError)")
+    }
+
+    /// The image's folder swapped for a link to a folder outside, while the preview runs: the
+    /// same size and time, so no rebuild notices, and the serving itself must refuse it.
+    @Test func anImageThatNowLeadsOutsideIsRefused() throws {
+        let parent = try makeTemporaryFolder("preview-gate-parent")
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let files = FileManager.default
+        let folder = parent.appendingPathComponent("notebook")
+        try files.createDirectory(at: folder.appendingPathComponent("figs"), withIntermediateDirectories: true)
+        try Self.notebook.write(to: folder.appendingPathComponent("gate.md"), atomically: true, encoding: .utf8)
+        let image = folder.appendingPathComponent("figs/a.png")
+        try Data("inside image".utf8).write(to: image)
+        let outside = parent.appendingPathComponent("outside")
+        try files.createDirectory(at: outside, withIntermediateDirectories: true)
+        try Data("secret bits!".utf8).write(to: outside.appendingPathComponent("a.png"))
+        let allowed = parent.appendingPathComponent("allowed")
+        try files.createDirectory(at: allowed, withIntermediateDirectories: true)
+        try Data("allowed bit!".utf8).write(to: allowed.appendingPathComponent("a.png"))
+        let stamp = try #require(try files.attributesOfItem(atPath: image.path)[.modificationDate] as? Date)
+        for copy in [outside, allowed] {
+            try files.setAttributes([.modificationDate: stamp], ofItemAtPath: copy.appendingPathComponent("a.png").path)
+        }
+
+        let preview = try PreviewProcess(["gate.md", "--port", "0", "--quiet", "--allow-outside", allowed.path],
+                                         in: folder)
+        defer { preview.stop() }
+        #expect(try preview.get("/figs/a.png").body == "inside image")
+        let version = try preview.get("/__preview/version").body
+
+        try files.moveItem(at: folder.appendingPathComponent("figs"), to: folder.appendingPathComponent("figs-before"))
+        try files.createSymbolicLink(at: folder.appendingPathComponent("figs"), withDestinationURL: outside)
+        let refused = try preview.get("/figs/a.png")
+        #expect(refused.status == 403)
+        #expect(!refused.body.contains("secret"))
+        #expect(refused.body.hasPrefix("image 'figs/a.png' is not served: it is outside the notebook's folder"),
+                "body: \(refused.body)")
+
+        // Into an --allow-outside folder, it is served.
+        try files.removeItem(at: folder.appendingPathComponent("figs"))
+        try files.createSymbolicLink(at: folder.appendingPathComponent("figs"), withDestinationURL: allowed)
+        #expect(try preview.get("/figs/a.png").body == "allowed bit!")
+        // Nothing was rebuilt meanwhile: the serving itself refused.
+        #expect(try preview.get("/__preview/version").body == version)
     }
 }
