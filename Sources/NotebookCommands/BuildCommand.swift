@@ -128,11 +128,12 @@ public struct BuildCommand: ReportingCommand {
         throw CommandFailure(message: message, kind: failures.allSatisfy { $0.kind == .usage } ? .usage : .notebook)
     }
 
-    /// `notebook run` of the one notebook with the `-p` values it took: it reproduces that page exactly.
+    /// `notebook run` of the one notebook with the `-p` values it took: it reproduces that page
+    /// exactly, each word quoted for a POSIX shell.
     private func reproducingCommand(for path: String, overrides: [String: String]) -> String {
         var words = ["notebook", "run", path]
         for (name, value) in overrides.sorted(by: { $0.key < $1.key }) { words += ["-p", "\(name)=\(value)"] }
         words += site.reproducingWords + runner.reproducingWords + confinement.reproducingWords
-        return words.joined(separator: " ")
+        return ShellWords.join(words)
     }
 }

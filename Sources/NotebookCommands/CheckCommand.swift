@@ -62,7 +62,7 @@ public struct CheckCommand: ReportingCommand {
         for pair in expected.manifest.overrides { command += ["-p", "\(pair.name)=\(pair.value)"] }
         let result = try NotebookPipeline.execute(program, threads: runner.threads ?? expected.manifest.blasThreads,
                                                   quiet: runner.quiet, overrides: overrides,
-                                                  command: command.joined(separator: " "),
+                                                  command: ShellWords.join(command),
                                                   // A check always runs cold; it may fill the cache for later runs.
                                                   cache: try cache.cache(forNotebook: notebook), reuse: false,
                                                   outputs: PendingOutputs(staging: staging))

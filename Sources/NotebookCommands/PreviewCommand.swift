@@ -16,7 +16,10 @@ public struct PreviewCommand: ReportingCommand {
             The pages are served on 127.0.0.1 only, and reload in the browser when the notebook \
             or a file it reads changes; only blocks that changed run again. An error is shown in \
             the page, above the last good outputs. Ctrl-C stops the preview. Nothing is written \
-            to the site folder: 'notebook run' publishes.
+            to the site folder: 'notebook run' publishes. Requests must name the preview as \
+            127.0.0.1:PORT, localhost:PORT or [::1]:PORT in their Host header, or a name given \
+            with --allow-host; other requests are refused, so that no other site's page can \
+            read the preview.
             """)
 
     @Argument(help: "The Markdown notebook, or a folder of notebooks, to preview.")
@@ -25,6 +28,11 @@ public struct PreviewCommand: ReportingCommand {
     @Option(name: .customLong("port"), help: "The port to serve on; 0 picks a free one. (default: 4848)")
     public var port: Int = 4848
 
+    @Option(name: .customLong("allow-host"), help: ArgumentHelp(
+        "Also answer requests whose Host header names this host, with any port or none, such as the name of a "
+            + "proxy in front of the preview. Repeatable.", valueName: "name"))
+    public var allowHosts: [String] = []
+
     @OptionGroup public var parameters: ParameterOptions
     @OptionGroup public var runner: RunnerOptions<FixedThreads>
     @OptionGroup public var cache: CacheOptions
@@ -32,6 +40,9 @@ public struct PreviewCommand: ReportingCommand {
 
     public func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
+        for name in allowHosts {
+            if let problem = AllowedHosts.problem(with: name) { throw ValidationError(problem) }
+        }
     }
 
     public func execute() throws -> String? {
@@ -47,11 +58,26 @@ public struct PreviewCommand: ReportingCommand {
                                      cacheFor: { try cacheOptions.cache(forNotebook: $0) })
         session.rebuild()
 
-        let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: UInt16(port)), logger: .disabled)
-        let listening = PreviewServer.start(server, session: session)
-        guard case .ip4(_, let boundPort)? = listening else {
-            throw CommandFailure.usage("error: cannot serve on 127.0.0.1:\(port) (is the port in use?)")
+        // The HTTP server listens on a Unix socket in a folder only this user can enter; the
+        // gate on 127.0.0.1 checks each request before passing it on (see PreviewGate).
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("notebook-preview-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false,
+                                                attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let socketPath = folder.appendingPathComponent("server.sock").path
+        let gate: PreviewGate
+        do {
+            gate = try PreviewGate(port: port, upstream: socketPath, allowedHosts: allowHosts)
+        } catch {
+            throw CommandFailure.usage("error: \(error)")
         }
+        defer { gate.stop() }
+        let server = HTTPServer(address: .unix(path: socketPath), logger: .disabled)
+        guard PreviewServer.start(server, session: session) != nil else {
+            throw CommandFailure.usage("error: cannot start the preview's server on \(socketPath)")
+        }
+        gate.start()
+        let boundPort = gate.port
         let first = SitePublisher.pageName(forNotebook: paths[0])
         // The URL on standard output, so a script (or a test) can read it.
         FileHandle.standardOutput.write(Data("Previewing at http://127.0.0.1:\(boundPort)/\(first)  (Ctrl-C stops)\n".utf8))
@@ -85,17 +111,26 @@ enum PreviewServer {
             await server.appendRoute(HTTPRoute("GET \(PreviewDecoration.versionPath)")) { _ in
                 response(String(session.currentVersion), type: "text/plain; charset=utf-8")
             }
-            await server.appendRoute("GET *") { request in
+            await server.appendRoute("GET *") { (request: HTTPRequest) -> HTTPResponse in
                 let name = String(request.path.drop { $0 == "/" })
-                guard let page = session.page(name) else {
-                    if let image = session.image(name.removingPercentEncoding ?? name) {
-                        return HTTPResponse(statusCode: .ok, headers: [.contentType: imageType(name),
-                                                                       HTTPHeader("Cache-Control"): "no-store"],
-                                            body: image)
-                    }
-                    return HTTPResponse(statusCode: .notFound, body: Data("no such page\n".utf8))
+                if let page = session.page(name) {
+                    return response(page, type: name.hasSuffix(".css") ? "text/css; charset=utf-8" : "text/html; charset=utf-8")
                 }
-                return response(page, type: name.hasSuffix(".css") ? "text/css; charset=utf-8" : "text/html; charset=utf-8")
+                switch session.image(name.removingPercentEncoding ?? name) {
+                case .bytes(let image)?:
+                    return HTTPResponse(statusCode: .ok, headers: [.contentType: imageType(name),
+                                                                   HTTPHeader("Cache-Control"): "no-store"],
+                                        body: image)
+                case .missing(let reason)?:
+                    return HTTPResponse(statusCode: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
+                                        body: Data((reason + "\n").utf8))
+                case .refused(let reason)?:
+                    return HTTPResponse(statusCode: .forbidden, headers: [.contentType: "text/plain; charset=utf-8"],
+                                        body: Data((reason + "\n").utf8))
+                case nil:
+                    return HTTPResponse(statusCode: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
+                                        body: Data("no such page\n".utf8))
+                }
             }
             let task = Task { try await server.run() }
             do {

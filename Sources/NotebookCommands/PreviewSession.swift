@@ -21,8 +21,9 @@ final class PreviewSession: @unchecked Sendable {
     private var entries: [PageSummary] = []
     private var lastGood: [String: RunResult] = [:]
     private var watched: [URL] = []
-    /// The local images the notebooks' prose shows, site path → file, served as they are now.
-    private var images: [String: URL] = [:]
+    /// The local images the notebooks' prose shows, site path → file and the folders it must
+    /// stay in; each is read, and confined again, when it is asked for.
+    private var images: [String: (file: URL, confinement: PathConfinement)] = [:]
     /// The files the pages export beside them (`vae/losses.csv`, figures), site path → bytes.
     private var exports: [String: Data] = [:]
     private(set) var version = 0
@@ -48,12 +49,37 @@ final class PreviewSession: @unchecked Sendable {
         }
     }
 
-    /// The bytes of the local image at site path `name` (`figs/a.png`), read when asked, or
-    /// of a file a page exports (`vae/block-2-samples.png`).
-    func image(_ name: String) -> Data? {
-        if let exported = lock.withLock({ exports[name] }) { return exported }
-        guard let file = lock.withLock({ images[name] }) else { return nil }
-        return FileManager.default.contents(atPath: file.path)
+    /// A file the preview serves beside the pages, or why it is not served.
+    enum ServedFile: Equatable {
+        case bytes(Data)
+        /// The file is gone (404).
+        case missing(String)
+        /// The file may not be served, or cannot be read (403); the reason is for the browser.
+        case refused(String)
+    }
+
+    /// The local image at site path `name` (`figs/a.png`), or a file a page exports
+    /// (`vae/block-2-samples.png`); nil when the pages name no such file.
+    ///
+    /// An image is resolved again now, through every symbolic link, and refused unless it
+    /// still lies in the notebook's folder or an `--allow-outside` folder: between two
+    /// rebuilds the file may have been replaced by a link to anywhere.
+    func image(_ name: String) -> ServedFile? {
+        if let exported = lock.withLock({ exports[name] }) { return .bytes(exported) }
+        guard let image = lock.withLock({ images[name] }) else { return nil }
+        let file: URL
+        do {
+            file = try image.confinement.resolveForReading(image.file.path)
+        } catch .missing {
+            return .missing("image '\(name)': no such file")
+        } catch {
+            return .refused("image '\(name)' is not served: \(error)")
+        }
+        do {
+            return .bytes(try RegularFileReader.read(file.path))
+        } catch {
+            return .refused("image '\(name)' is not served: \(error)")
+        }
     }
 
     var currentVersion: Int { lock.withLock { version } }
@@ -66,7 +92,7 @@ final class PreviewSession: @unchecked Sendable {
         var newPages: [String: String] = [:]
         var newEntries: [PageSummary] = []
         var newWatched: [URL] = []
-        var newImages: [String: URL] = [:]
+        var newImages: [String: (file: URL, confinement: PathConfinement)] = [:]
         var newExports: [String: Data] = [:]
         let next = currentVersion + 1
         for path in notebooks {
@@ -77,14 +103,17 @@ final class PreviewSession: @unchecked Sendable {
                 newWatched += NotebookInputs.files(of: program, datasets: datasets)
                 // A missing image is left to 'run' to report; the preview shows what exists.
                 let shown = (try? SiteImages.files(for: program.document, allowedOutside: allowedOutside)) ?? [:]
-                newImages.merge(shown) { first, _ in first }
+                let confinement = PathConfinement(notebookFolder: URL(fileURLWithPath: path).deletingLastPathComponent(),
+                                                  allowedOutside: allowedOutside)
+                newImages.merge(shown.mapValues { ($0, confinement) }) { first, _ in first }
                 newWatched += shown.values
                 // Like a run, a rebuild writes its checkpoints only when it succeeded.
                 let staging = StagingArea.temporary()
                 defer { staging.discard() }
                 let outputs = PendingOutputs(staging: staging)
                 let result = try NotebookPipeline.execute(program, threads: threads, quiet: quiet, overrides: overrides,
-                                                          command: "notebook preview \(path)", cache: try cacheFor(path),
+                                                          command: ShellWords.join(["notebook", "preview", path]),
+                                                          cache: try cacheFor(path),
                                                           outputs: outputs)
                 try outputs.commit()
                 lock.withLock { lastGood[path] = result }

@@ -59,11 +59,12 @@ public struct RunCommand: ReportingCommand {
         return nil
     }
 
-    /// The command line that reproduces this run, as shown in the page footer.
+    /// The command line that reproduces this run, as shown in the page footer: each word
+    /// quoted for a POSIX shell, so pasting it runs this and nothing else.
     func reproducingCommand() -> String {
         var words = ["notebook", "run", notebook]
         for pair in parameters.parameters { words += ["-p", pair] }
         words += site.reproducingWords + runner.reproducingWords + confinement.reproducingWords
-        return words.joined(separator: " ")
+        return ShellWords.join(words)
     }
 }
