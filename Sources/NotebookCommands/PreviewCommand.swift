@@ -52,6 +52,9 @@ public struct PreviewCommand: ReportingCommand {
         }
         let paths = isFolder.boolValue ? try NotebookFolder.notebooks(in: notebook).paths : [notebook]
         let cacheOptions = cache
+        // A cache folder the tool may not use (a link, a folder it did not make) stops the
+        // preview before it serves anything, as it stops `run`; each rebuild opens it again (it may have been removed meanwhile).
+        for path in paths { _ = try cacheOptions.cache(forNotebook: path) }
         let session = PreviewSession(notebooks: paths, overrides: try parameters.overrides(),
                                      allowedOutside: confinement.folders,
                                      threads: runner.threadCount, quiet: runner.quiet,

@@ -68,6 +68,23 @@ import TestSupport
                     "\(arguments): \(outcome.standardError)")
             #expect(outcome.standardError.contains("--cache DIR"))
         }
+        // The preview stops before it serves anything (bounded, so a preview that serves fails the test).
+        let preview = Process()
+        preview.executableURL = NotebookBinary.url
+        preview.arguments = ["preview", notebook, "--cache", user.path, "--port", "0"]
+        preview.currentDirectoryURL = folder
+        preview.environment = ProcessInfo.processInfo.environment.merging(Self.key) { $1 }
+        let errors = Pipe()
+        preview.standardError = errors
+        preview.standardOutput = FileHandle.nullDevice
+        try preview.run()
+        let deadline = Date().addingTimeInterval(60)
+        while preview.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if preview.isRunning { preview.terminate() }
+        preview.waitUntilExit()
+        #expect(preview.terminationStatus == 2)
+        #expect(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                    .contains("is not a notebook cache"))
         #expect(try contents(of: user) == before)
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("site").path))
     }
