@@ -37,7 +37,7 @@ struct CacheKeys {
     /// `figures/3`: metrics name their model (for the exported `losses.csv`), so a cached
     /// run exports the same files as a fresh one.
     static let figureCodeVersion = "figures/3"
-    static let format = "notebook-cache/3"
+    static let format = "notebook-cache/4"
 
     init(program: NotebookProgram, threads: Int, cpuArchitecture: String,
          inputDigest: (any Command) -> [String]) {
