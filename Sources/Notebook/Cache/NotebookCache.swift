@@ -57,6 +57,9 @@ public struct NotebookCache: Sendable {
         var computedAt: String
         /// Files the block wrote (`save weights`), written again when the entry is used.
         var files: [WrittenFile]
+        /// The continuation entry a `train` left (its longer run), listed by every run that
+        /// replays the command so it is never pruned while the command is in use.
+        var continuation: String?
     }
 
     struct WrittenFile: Codable, Equatable {

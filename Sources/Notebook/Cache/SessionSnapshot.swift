@@ -67,20 +67,9 @@ extension SessionSnapshot {
         var arrays: [[Float]] = []
         var models: [ModelHeader] = []
         for state in session.models {
-            arrays += state.model.parameterValues
-            let trainer = state.trainer.state
-            arrays += trainer.optimizer?.state.slots ?? []
-            for frame in state.evolution { arrays += frame.images }
-            for frame in state.reconstructionEvolution { arrays += frame.images }
-            models.append(ModelHeader(
-                name: state.name, spec: state.model.spec, objective: state.objective, warmedUp: state.warmedUp,
-                evaluations: state.evaluations, likelihood: state.likelihood,
-                trainer: TrainerCounters(completedEpochs: trainer.completedEpochs, completedSteps: trainer.completedSteps,
-                                         optimizer: trainer.optimizer?.spec,
-                                         optimizerStepCount: trainer.optimizer?.state.stepCount ?? 0,
-                                         optimizerSlotCount: trainer.optimizer?.state.slots.count ?? 0),
-                history: state.history, evolutionEpochs: state.evolution.map(\.epoch),
-                reconstructionEvolutionEpochs: state.reconstructionEvolution.map(\.epoch)))
+            let part = Self.part(of: state)
+            models.append(part.header)
+            arrays += part.arrays
         }
         header = Header(
             seed: session.seed,
@@ -93,6 +82,26 @@ extension SessionSnapshot {
             savedPaths: session.savedPaths.sorted(),
             arrayLengths: arrays.map(\.count))
         self.arrays = arrays
+    }
+
+    /// One model's part of a snapshot: its header, and its weights, optimizer slots and
+    /// evolution frames' images, in that order.
+    static func part(of state: ModelState) -> (header: ModelHeader, arrays: [[Float]]) {
+        var arrays = state.model.parameterValues
+        let trainer = state.trainer.state
+        arrays += trainer.optimizer?.state.slots ?? []
+        for frame in state.evolution { arrays += frame.images }
+        for frame in state.reconstructionEvolution { arrays += frame.images }
+        let header = ModelHeader(
+            name: state.name, spec: state.model.spec, objective: state.objective, warmedUp: state.warmedUp,
+            evaluations: state.evaluations, likelihood: state.likelihood,
+            trainer: TrainerCounters(completedEpochs: trainer.completedEpochs, completedSteps: trainer.completedSteps,
+                                     optimizer: trainer.optimizer?.spec,
+                                     optimizerStepCount: trainer.optimizer?.state.stepCount ?? 0,
+                                     optimizerSlotCount: trainer.optimizer?.state.slots.count ?? 0),
+            history: state.history, evolutionEpochs: state.evolution.map(\.epoch),
+            reconstructionEvolutionEpochs: state.reconstructionEvolution.map(\.epoch))
+        return (header, arrays)
     }
 
     /// A session in this snapshot's state. `loadData` reads the dataset again (to run more

@@ -1,13 +1,19 @@
+import Checksums
 import Foundation
+import NotebookResults
 import VAEEngine
 
 /// Training continued from a cached shorter run of the same plan: `epochs=2` → `epochs=3`
 /// trains one epoch, not three.
 ///
-/// The key is the state before the `train` command and the plan with its length left out;
-/// the entry points at the snapshot taken after that command. A cached run of the plan is continued only when the cold run would pass through
-/// its end state: fewer epochs, or fewer steps that end on an epoch boundary (a cold run
-/// of more steps would go on in the middle of that epoch, with the same shuffle).
+/// The key is the model's own state before the `train` command — its weights, optimizer,
+/// counters and history, the data it trains on and the run's root — and the plan with its
+/// length left out. Other models are not part of it: a model's training depends on nothing
+/// else, so in a notebook of several models each one continues, whatever the others did.
+/// The entry points at the snapshot taken after that command. A cached run of the plan is
+/// continued only when the cold run would pass through its end state: fewer epochs, or fewer
+/// steps that end on an epoch boundary (a cold run of more steps would go on in the middle
+/// of that epoch, with the same shuffle).
 enum TrainingContinuation {
     /// How far the cached run of the plan went.
     struct Trained: Codable, Equatable {
@@ -16,11 +22,36 @@ enum TrainingContinuation {
         var steps: Int
     }
 
-    static func key(stateBefore: String, plan: TrainingPlan) -> String {
+    /// What decides how training `session`'s current model goes on, but for the length.
+    private struct StartingPoint: Encodable {
+        var root: String
+        var data: SessionSnapshot.DataChoice?
+        var dataFiles: DataFilesRequest?
+        var checksums: [String: String]
+        var model: SessionSnapshot.ModelHeader
+        var arrays: String
+        var plan: String
+    }
+
+    static func key(root: String, session: Session, plan: TrainingPlan) -> String {
         var unmeasured = plan
         unmeasured.epochs = 0
         unmeasured.steps = unmeasured.steps.map { _ in 0 }
-        return CacheKeys.hash([stateBefore, "train-continuation", String(describing: unmeasured)])
+        let part = SessionSnapshot.part(of: session.current)
+        var hasher = SHA256()
+        for array in part.arrays {
+            array.withUnsafeBytes { hasher.update($0) }
+        }
+        let start = StartingPoint(
+            root: root,
+            data: session.dataRequest.map {
+                SessionSnapshot.DataChoice(name: $0.name, trainCount: $0.trainCount, testCount: $0.testCount,
+                                           binarization: $0.binarization)
+            },
+            dataFiles: session.dataFiles, checksums: session.checksums, model: part.header,
+            arrays: hasher.finalize().hex, plan: String(describing: unmeasured))
+        let encoded = (try? ResultsJSON.encoder().encode(start)) ?? Data()
+        return CacheKeys.hash(["train-continuation", String(decoding: encoded, as: UTF8.self)])
     }
 
     /// The plan left to train after `trained`, or nil when the cached run cannot be continued.
@@ -75,6 +106,11 @@ extension NotebookCache {
             return nil
         }
         return Continuation(snapshot: snapshot, trained: pointer.trained)
+    }
+
+    /// The snapshot the continuation `key` points at, to keep it with the pointer.
+    func continuationSnapshot(_ key: String) -> String? {
+        pointer(key)?.snapshot
     }
 
     /// Keeps the longest run of a plan (a shorter one can be continued from it no further);

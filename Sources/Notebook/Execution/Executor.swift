@@ -49,6 +49,9 @@ public final class Executor {
     let inputs: InputLocations
     /// The cache entries this run used or wrote, kept from pruning with the run.
     private var usedEntries: Set<String> = []
+    /// The continuation a `train` now running left, kept in its outputs entry so a run that
+    /// replays the command keeps the continuation too.
+    private var continuationOfCommand: String?
     /// The files the run writes, staged until the commit.
     let outputs: PendingOutputs
 
@@ -131,6 +134,11 @@ public final class Executor {
                 if step.isDeclaration { continue }
                 if let entry = cached[index], let cache = options.cache {
                     try replayFiles(entry, of: command, block: block, cache: cache)
+                    // A replayed `train` keeps its longer run's continuation for later runs.
+                    if let key = entry.continuation, let kept = cache.continuationSnapshot(key) {
+                        usedEntries.insert("continuations/\(key)")
+                        usedEntries.insert("snapshots/\(kept)")
+                    }
                     outputs += entry.outputs
                     metrics += entry.metrics
                     cachedSeconds += entry.seconds
@@ -151,7 +159,7 @@ public final class Executor {
                 }
                 let commandStarted = Date()
                 session.metrics = []
-                let produced = try execute(command, in: session, step: step, reuse: reuse)
+                let produced = try execute(command, in: session, step: step, keys: keys, reuse: reuse)
                 outputs += produced.outputs
                 metrics += session.metrics
                 sessionState = step.stateAfter
@@ -161,7 +169,8 @@ public final class Executor {
                     if step.changesSession { cache.store(SessionSnapshot(session), key: step.stateAfter) }
                     cache.store(NotebookCache.CachedBlock(outputs: produced.outputs, metrics: session.metrics,
                                                           seconds: Date().timeIntervalSince(commandStarted),
-                                                          computedAt: Self.timestamp(Date()), files: produced.written),
+                                                          computedAt: Self.timestamp(Date()), files: produced.written,
+                                                          continuation: continuationOfCommand),
                                 key: step.outputs)
                 }
             }
@@ -235,7 +244,7 @@ public final class Executor {
 
     /// Runs one command; with a cache, training may continue a cached shorter run, and the
     /// files a command writes are kept in the cache so a cached run writes them again.
-    private func execute(_ command: LocatedCommand, in session: Session, step: CacheKeys.Step,
+    private func execute(_ command: LocatedCommand, in session: Session, step: CacheKeys.Step, keys: CacheKeys,
                          reuse: Bool) throws -> (outputs: [BlockOutput], written: [NotebookCache.WrittenFile]) {
         let context = ExecutionContext(session: session, figures: figures, inputs: inputs, outputs: outputs,
                                        progress: progress) {
@@ -243,9 +252,10 @@ public final class Executor {
             guard let cache = options.cache, plan.warmupEpochs == 0 else { return try train(plan, in: session) }
             // (A warm-up's KL weight follows the plan's own epochs, so a longer plan is not a
             // continuation of a shorter one: warm-up plans always train whole.)
-            let key = TrainingContinuation.key(stateBefore: step.stateBefore, plan: plan)
+            let key = TrainingContinuation.key(root: keys.root, session: session, plan: plan)
             return try train(plan, in: session, continuing: key, stateAfter: step.stateAfter, cache: cache, reuse: reuse)
         }
+        continuationOfCommand = nil
         do {
             let outputs = try command.command.run(in: context)
             var written: [NotebookCache.WrittenFile] = []
@@ -379,10 +389,8 @@ public final class Executor {
            let restored = try? continuation.snapshot.restore(datasets: options.datasets, notebookFolder: inputs.notebookFolder,
                                                                   loadData: false, compute: compute) {
             // (A continuation that does not fit is passed over: the plan then trains whole.)
-            let metrics = session.metrics, data = session.data
-            restored.data = data
-            restored.metrics = metrics
-            session.replaceState(with: restored)
+            // Only this model goes back to its cached state; the others are as this run left them.
+            session.models[session.currentIndex!] = restored.current
             earlier = Array(session.current.history.suffix(continuation.trained.epochs))
             for record in earlier { session.metrics += Self.metrics(of: record, model: session.current.name) }
             progress.note("  continues the cached run of \(continuation.trained.epochs) epoch"
@@ -397,6 +405,7 @@ public final class Executor {
         if let kept = cache.storeContinuation(trained: trained, snapshotKey: stateAfter, key: key) {
             usedEntries.insert("continuations/\(key)")
             usedEntries.insert("snapshots/\(kept)")
+            continuationOfCommand = key
         }
         return records
     }

@@ -61,22 +61,6 @@ final class Session {
     var splits: DatasetSplits { data! }
 
     func split(_ split: Split) -> ImageDataset { split == .test ? splits.test : splits.train }
-
-    /// Takes every property of `other`: a session restored from the cache in this one's place.
-    func replaceState(with other: Session) {
-        seed = other.seed
-        data = other.data
-        dataName = other.dataName
-        dataRequest = other.dataRequest
-        dataFiles = other.dataFiles
-        binarization = other.binarization
-        models = other.models
-        currentIndex = other.currentIndex
-        checksums = other.checksums
-        inputChecksums = other.inputChecksums
-        savedPaths = other.savedPaths
-        metrics = other.metrics
-    }
 }
 
 /// One model of a notebook with everything it has been through: its own optimizer state,
