@@ -58,8 +58,8 @@ import VAEEngine
         // At the end of an epoch the live line is blanked and the epoch's losses are logged.
         let clearIndex = try #require(writes.firstIndex { $0.hasPrefix("\r ") && $0.hasSuffix("\r") })
         #expect(writes[clearIndex].trimmingCharacters(in: CharacterSet(charactersIn: " \r")).isEmpty)
-        #expect(writes[clearIndex + 1] == "  epoch 1/2  train 301.500  test 280.125  (1.5 s)\n")
-        #expect(writes.last == "  epoch 2/2  train 250.000  (1.5 s)\n")
+        #expect(writes[clearIndex + 1] == "  epoch 1/2  −ELBO train 301.500  test 280.125  (1.5 s)\n")
+        #expect(writes.last == "  epoch 2/2  −ELBO train 250.000  (1.5 s)\n")
     }
 
     @Test func aShorterLiveLineCoversTheLongerOneBeforeIt() {
@@ -78,11 +78,18 @@ import VAEEngine
         Self.drive(reporter)
         #expect(transcript.text == """
             [1/2] vae.md:7:1
-              epoch 1/2  train 301.500  test 280.125  (1.5 s)
-              epoch 2/2  train 250.000  (1.5 s)
+              epoch 1/2  −ELBO train 301.500  test 280.125  (1.5 s)
+              epoch 2/2  −ELBO train 250.000  (1.5 s)
 
             """)
         #expect(!transcript.text.contains("\r"))
+    }
+
+    @Test func anEpochLineNamesItsModelAndWhatItsNumbersAre() {
+        let (reporter, transcript) = Self.reporter(.log)
+        reporter.epoch(Self.epochRecord(3, train: 301.5, test: 280.125), epochInPlan: 3, of: 3, model: "beta4",
+                       measure: "objective")
+        #expect(transcript.text == "  epoch 3/3  beta4  objective train 301.500  test 280.125  (1.5 s)\n")
     }
 
     @Test func quietWritesNothing() {

@@ -32,8 +32,29 @@ import TestSupport
         _ = try Run.run(path, cache: cache, overrides: ["epochs": "1"])
         let longer = try Run.run(path, cache: cache, overrides: ["epochs": "2"])
         #expect(longer.lines.filter { $0.contains("continues the cached run of 1 epoch") }.count == 2, "\(longer.lines)")
+        // The epochs of the command, not of the remainder, each line naming its model.
+        #expect(longer.lines.filter { $0.hasPrefix("  epoch ") }.map { $0.components(separatedBy: " train ")[0] }
+                == ["  epoch 2/2  first  −ELBO", "  epoch 2/2  second  −ELBO"])
         let cold = try Run.run(path, cache: nil, overrides: ["epochs": "2"])
         #expect(longer.record == cold.record)
+    }
+
+    @Test func aRecordRunSaysItRunsEveryBlockOnPurpose() throws {
+        let (folder, path) = try Run().folderWith(Self.twoModels.replacingOccurrences(of: "lr=2e-3", with: "lr=2e-3 beta=4"))
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cache = folder.appendingPathComponent("cache")
+        _ = try Run.run(path, cache: cache)
+        let lines = Run.LineCollector()
+        let program = try NotebookSource.compile(path)
+        let reporter = ProgressReporter(style: .log, write: { lines.append($0) })
+        let options = ExecutionOptions(cache: try NotebookCache(folder: cache, authentication: .forTests), reuseCache: false)
+        _ = try Executor(program: program, options: options, progress: reporter).run()
+        let text = lines.lines.joined()
+        #expect(text.contains("nb.md:5:1 re-runs: a record is made from every block run afresh"), "\(text)")
+        #expect(!text.contains("missing or damaged"))
+        // β = 4 trains an objective that is not the −ELBO.
+        #expect(text.contains("  epoch 1/1  second  objective train "))
+        #expect(text.contains("  epoch 1/1  first  −ELBO train "))
     }
 
     @Test func aContinuationSurvivesManyLaterRuns() throws {

@@ -52,6 +52,9 @@ public final class Executor {
     /// The continuation a `train` now running left, kept in its outputs entry so a run that
     /// replays the command keeps the continuation too.
     private var continuationOfCommand: String?
+    /// Whether the block now running has more than one `train`: its epoch lines then name
+    /// their model.
+    private var blockTrainsSeveralModels = false
     /// The files the run writes, staged until the commit.
     let outputs: PendingOutputs
 
@@ -125,6 +128,7 @@ public final class Executor {
                                       reason: options.cache == nil ? nil : rerunReason(ordinal, keys: keys))
             }
             let blockStarted = Date()
+            blockTrainsSeveralModels = block.commands.filter { $0.command is TrainCommand }.count > 1
             var outputs: [BlockOutput] = []
             var metrics: [Metric] = []
             var cachedSeconds = 0.0
@@ -309,7 +313,9 @@ public final class Executor {
 
     /// Why block `ordinal` runs although a cache is in use, named for the progress line.
     private func rerunReason(_ ordinal: Int, keys: CacheKeys) -> String? {
-        options.cache?.reason(forRunning: ordinal, of: program, keys: keys)
+        // `check` and `run --record` compute every block on purpose: a record is of a cold run.
+        if !options.reuseCache { return "a record is made from every block run afresh" }
+        return options.cache?.reason(forRunning: ordinal, of: program, keys: keys)
     }
 
     /// An epoch's losses of `model`, unrounded, for the record and the exported `losses.csv`.
@@ -341,7 +347,10 @@ public final class Executor {
     private func resolve(_ path: String) -> URL { inputs.resolve(path) }
 
     /// Trains the current model by `plan`, recording every epoch; returns this plan's epochs.
-    private func train(_ plan: TrainingPlan, in session: Session) throws -> [EpochRecord] {
+    ///
+    /// `epochsBefore` are the epochs of the same command a cache already held (a continued
+    /// run), so progress counts the command's epochs, not the remainder's.
+    private func train(_ plan: TrainingPlan, in session: Session, epochsBefore: Int = 0) throws -> [EpochRecord] {
         let state = session.current, data = session.splits
         let trainer = state.trainer
         state.objective = plan.objective
@@ -352,11 +361,17 @@ public final class Executor {
             state.reconstructionEvolution.append((0, figures.reconstructionFrame(model: trainer.model, data: data.test,
                                                                                  indices: reconstructed, seed: session.seed)))
         }
+        let epochs = epochsBefore + plan.epochCount(images: data.train.count)
+        let model = blockTrainsSeveralModels ? state.name : nil
+        let measure = Self.isNegativeELBO(plan) ? "−ELBO" : "objective"
         let records = try trainer.train(plan, on: data.train, test: data.test,
                                         binarization: session.binarization) { [progress] step in
+            var step = step
+            step.epochInPlan += epochsBefore
+            step.epochsInPlan += epochsBefore
             progress.step(step)
         } epochFinished: { [progress, figures] record, epochInPlan in
-            progress.epoch(record, epochInPlan: epochInPlan, of: plan.epochCount(images: data.train.count))
+            progress.epoch(record, epochInPlan: epochsBefore + epochInPlan, of: epochs, model: model, measure: measure)
             // A frame of the fixed evolution points: forward passes only, own stream.
             state.evolution.append((record.epoch, figures.evolutionFrame(model: trainer.model, seed: session.seed,
                                                                           count: Session.evolutionPoints)))
@@ -370,6 +385,14 @@ public final class Executor {
             session.metrics += Self.metrics(of: record, model: session.current.name)
         }
         return records
+    }
+
+    /// Whether the loss `plan` trains is the negative ELBO in nats: a Bernoulli likelihood,
+    /// summed over pixels, with the KL term at full weight throughout.
+    static func isNegativeELBO(_ plan: TrainingPlan) -> Bool {
+        let objective = plan.objective
+        return [.bce, .bceClipped].contains(objective.reconstruction) && objective.beta == 1
+            && objective.reduction == .sum && plan.warmupEpochs == 0
     }
 
     /// A `train` that continues a cached shorter run of the same plan when there is one
@@ -397,7 +420,7 @@ public final class Executor {
                              + (continuation.trained.epochs == 1 ? "" : "s"))
             remaining = rest
         }
-        let records = earlier + (try train(remaining, in: session))
+        let records = earlier + (try train(remaining, in: session, epochsBefore: earlier.count))
         let trained = TrainingContinuation.Trained(epochs: records.count,
                                                    steps: session.current.trainer.completedSteps - stepsBefore)
         // The snapshot after this command (stored under `stateAfter` by the caller) is where a

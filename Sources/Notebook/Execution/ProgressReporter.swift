@@ -65,7 +65,13 @@ public final class ProgressReporter: @unchecked Sendable {
     }
 
     /// An epoch finished, with its losses.
-    public func epoch(_ record: EpochRecord, epochInPlan: Int, of epochsInPlan: Int) {
+    ///
+    /// `epoch N/M` counts the epochs of the `train` command (a continued run goes on from the
+    /// epochs the cache held); `model` names the model when a block trains more than one, and
+    /// `measure` says what the numbers are: `−ELBO` when the objective trained is the negative
+    /// ELBO in nats, else `objective`.
+    public func epoch(_ record: EpochRecord, epochInPlan: Int, of epochsInPlan: Int, model: String? = nil,
+                      measure: String = "−ELBO") {
         switch style {
         case .quiet: return
         case .live:
@@ -73,7 +79,8 @@ public final class ProgressReporter: @unchecked Sendable {
             liveLineLength = 0
         case .log: break
         }
-        var line = String(format: "  epoch %d/%d  train %.3f", epochInPlan, epochsInPlan, record.train)
+        var line = "  epoch \(epochInPlan)/\(epochsInPlan)" + (model.map { "  \($0)" } ?? "")
+            + String(format: "  %@ train %.3f", measure, record.train)
         if let test = record.test { line += String(format: "  test %.3f", test) }
         line += String(format: "  (%.1f s)\n", record.seconds)
         write(line)
