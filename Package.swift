@@ -90,7 +90,8 @@ let package = Package(
         .target(name: "GeneratedInput", path: "Tests/GeneratedInput"),
         .testTarget(name: "TeXMathMLTests", dependencies: ["TeXMathML", "GeneratedInput"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "TeXMathML", "Record", "TestSupport", "GeneratedInput",
-                                                         .product(name: "Crypto", package: "swift-crypto")]),
+                                                         "TextSnapshots", .product(name: "Crypto", package: "swift-crypto")],
+                    exclude: ["Snapshots"]),
         // Records from fixture results: nothing is trained.
         .testTarget(name: "RecordTests", dependencies: ["Record", "NotebookResults"]),
         // Pages from results alone: no engine, cmark or BLAS in this test target's graph.

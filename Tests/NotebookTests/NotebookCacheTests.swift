@@ -160,7 +160,7 @@ import VAEEngine
         try edited.write(toFile: path, atomically: true, encoding: .utf8)
         let second = try Self.run(path, cache: cache)
         #expect(second.blockStates == ["cached", "cached", "runs", "cached"])
-        #expect(second.lines.contains { $0.contains("re-runs: 'show samples' its arguments changed") })
+        #expect(second.lines.contains { $0.contains("re-runs: 'show samples' count changed: 4 → 9") })
         #expect(second.record == (try Self.run(path, cache: nil)).record)
     }
 
@@ -172,7 +172,7 @@ import VAEEngine
         try Self.small.replacingOccurrences(of: "lr=1e-3", with: "lr=2e-3").write(toFile: path, atomically: true, encoding: .utf8)
         let second = try Self.run(path, cache: cache)
         #expect(second.blockStates == ["cached", "runs", "runs", "runs"])
-        #expect(second.lines.contains { $0.contains("re-runs: 'train' lr changed") })
+        #expect(second.lines.contains { $0.contains("re-runs: 'train' lr changed: 0.001 → 0.002") })
         #expect(second.record == (try Self.run(path, cache: nil)).record)
     }
 
@@ -183,7 +183,7 @@ import VAEEngine
         _ = try Self.run(path, cache: cache)
         let overridden = try Self.run(path, cache: cache, overrides: ["epochs": "2"])
         #expect(overridden.blockStates == ["cached", "runs", "runs", "runs"])
-        #expect(overridden.lines.contains { $0.contains("re-runs: a parameter's value changed") })
+        #expect(overridden.lines.contains { $0.contains("re-runs: a parameter's value changed ('train' epochs changed: 1 → 2)") })
         #expect(overridden.record == (try Self.run(path, cache: nil, overrides: ["epochs": "2"])).record)
         let oneThread = try Self.run(path, cache: cache, threads: 1)
         #expect(oneThread.blockStates == ["runs", "runs", "runs", "runs"])

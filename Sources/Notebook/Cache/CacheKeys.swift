@@ -4,11 +4,11 @@ import VAEEngine
 
 /// The chained keys of a notebook's commands, computed before anything runs.
 ///
-/// - root: the cache format, engine version, BLAS configuration and kernel, threads, CPU
-///   and seed — what decides the bits of every result;
+/// - root: the cache format, the language's version (what defaults mean), the engine version,
+///   BLAS configuration and kernel, threads, CPU and seed — what decides the bits of every result;
 /// - the state after a session-changing command: the state key before it, the command in
-///   canonical form (after `$param` substitution, defaults filled in, so comments, spacing
-///   and option order drop out) and the digests of the files it reads (dataset files,
+///   canonical form (`CanonicalCommand`: `$param` substituted, defaults left out, so comments,
+///   spacing, option order and a new argument with a default drop out) and the digests of the files it reads (dataset files,
 ///   checkpoints not written by the notebook itself). A figure keeps the key before it, so
 ///   a figure inserted anywhere invalidates nothing;
 /// - the outputs of a command: the state key before it, the command in canonical form, and
@@ -41,7 +41,7 @@ struct CacheKeys {
 
     init(program: NotebookProgram, threads: Int, cpuArchitecture: String,
          inputDigest: (any Command) -> [String]) {
-        root = Self.hash([Self.format, EngineInfo.version, BLAS.configuration, BLAS.coreName, String(threads),
+        root = Self.hash([Self.format, CanonicalCommand.languageVersion, EngineInfo.version, BLAS.configuration, BLAS.coreName, String(threads),
                           cpuArchitecture, String(program.seed)])
         var state = root
         var steps: [[Step]] = []

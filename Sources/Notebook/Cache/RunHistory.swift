@@ -15,8 +15,8 @@ struct RunHistory: Codable {
     struct Block: Codable {
         /// The commands as written (trimmed, without comments).
         var commands: [String]
-        /// The commands as run: parameters substituted, defaults filled in.
-        var canonical: [String]
+        /// The commands as run, in canonical form: parameters substituted, defaults left out.
+        var canonical: [CanonicalCommand]
         var stateBefore: String
         var stateAfter: String
         /// One key for the block's outputs (its commands' outputs keys hashed together).
@@ -64,7 +64,7 @@ extension NotebookCache {
     func recordRun(of program: NotebookProgram, keys: CacheKeys, entries: Set<String>, finishedAt: String) {
         let run = RunHistory.Run(root: keys.root, blocks: program.blocks.indices.map { index in
             RunHistory.Block(commands: program.blocks[index].commands.map(\.text),
-                             canonical: program.blocks[index].commands.map(\.canonical),
+                             canonical: program.blocks[index].commands.map(\.canonicalForm),
                              stateBefore: keys.stateBefore(index), stateAfter: keys.stateAfter[index],
                              outputs: keys.blockOutputs(index),
                              commandOutputs: keys.steps[index].map(\.outputs))
@@ -82,48 +82,36 @@ extension NotebookCache {
         guard let history = self.history(of: program.document.path)?.runs.last else { return nil }
         guard index < history.blocks.count else { return "a new block" }
         let before = history.blocks[index]
-        let now = program.blocks[index].commands.map(\.text)
-        if before.commands != now { return Self.describeChange(from: before.commands, to: now) }
-        if before.canonical != program.blocks[index].commands.map(\.canonical) {
-            return "a parameter's value changed"
+        let now = program.blocks[index].commands.map(\.canonicalForm)
+        if before.canonical != now {
+            let change = Self.describeChange(from: before.canonical, to: now)
+            // The same text run with other values: a `-p` value or a `param` default changed.
+            return before.commands == program.blocks[index].commands.map(\.text)
+                ? "a parameter's value changed (\(change))" : change
         }
         if history.root != keys.root { return "the engine, BLAS, threads, CPU or seed changed" }
         if before.stateBefore != keys.stateBefore(index) { return "an earlier block changed" }
         if before.stateAfter != keys.stateAfter[index] { return "a file it reads changed" }
         if before.outputs != keys.blockOutputs(index) { return "the figure code changed" }
-        return "its cache entry is missing or damaged"
+        return "its cache entry is missing or cannot be used"
     }
 
-    /// `'train' lr changed`, `'plot kl' is new`, `'summary' was removed`.
-    static func describeChange(from old: [String], to new: [String]) -> String {
+    /// `'train' lr changed: 0.001 → 0.002`, `'plot kl' is new`, `'summary' was removed`: the
+    /// first command that differs, from the commands' canonical forms (an argument left out
+    /// shows its default, or `none`).
+    public static func describeChange(from old: [CanonicalCommand], to new: [CanonicalCommand]) -> String {
         let first = (0..<min(old.count, new.count)).first { old[$0] != new[$0] } ?? min(old.count, new.count)
-        guard first < old.count else { return "'\(commandName(new[first]))' is new" }
-        guard first < new.count else { return "'\(commandName(old[first]))' was removed" }
+        guard first < old.count else { return "'\(new[first].name)' is new" }
+        guard first < new.count else { return "'\(old[first].name)' was removed" }
         let (was, now) = (old[first], new[first])
-        guard commandName(was) == commandName(now) else { return "'\(commandName(now))' is new" }
-        let (wasOptions, nowOptions) = (options(was), options(now))
-        let changed = Set(wasOptions.keys).union(nowOptions.keys).filter { wasOptions[$0] != nowOptions[$0] }.sorted()
-        let what = changed.isEmpty ? "its arguments" : changed.joined(separator: ", ")
-        return "'\(commandName(now))' \(what) changed"
-    }
-
-    /// The command's words before its first argument (`train`, `show samples`), as the
-    /// language's schemas name commands.
-    private static func commandName(_ text: String) -> String {
-        let words = text.split(separator: " ")
-        guard let first = words.first else { return text }
-        if words.count > 1, CommandSchema.all.contains(where: { $0.name == "\(first) \(words[1])" }) {
-            return "\(first) \(words[1])"
+        guard was.name == now.name else { return "'\(now.name)' is new" }
+        var names: [String] = []
+        for name in (was.arguments + now.arguments).map(\.name) where !names.contains(name) { names.append(name) }
+        let changes = names.compactMap { name -> String? in
+            let (before, after) = (was.effectiveValue(of: name), now.effectiveValue(of: name))
+            guard before != after else { return nil }
+            return "\(name) changed: \(before ?? "none") → \(after ?? "none")"
         }
-        return String(first)
-    }
-
-    private static func options(_ text: String) -> [String: String] {
-        var result: [String: String] = [:]
-        for word in text.split(separator: " ") {
-            guard let equals = word.firstIndex(of: "=") else { continue }
-            result[String(word[..<equals])] = String(word[word.index(after: equals)...])
-        }
-        return result
+        return "'\(now.name)' " + (changes.isEmpty ? "changed" : changes.joined(separator: ", "))
     }
 }

@@ -30,13 +30,12 @@ enum TrainingContinuation {
         var checksums: [String: String]
         var model: SessionSnapshot.ModelHeader
         var arrays: String
+        /// The `train` command without its length.
         var plan: String
     }
 
-    static func key(root: String, session: Session, plan: TrainingPlan) -> String {
-        var unmeasured = plan
-        unmeasured.epochs = 0
-        unmeasured.steps = unmeasured.steps.map { _ in 0 }
+    /// The key of training `session`'s current model by `command`, a `train` in canonical form.
+    static func key(root: String, session: Session, command: CanonicalCommand) -> String {
         let part = SessionSnapshot.part(of: session.current)
         var hasher = SHA256()
         for array in part.arrays {
@@ -49,7 +48,7 @@ enum TrainingContinuation {
                                            binarization: $0.binarization)
             },
             dataFiles: session.dataFiles, checksums: session.checksums, model: part.header,
-            arrays: hasher.finalize().hex, plan: String(describing: unmeasured))
+            arrays: hasher.finalize().hex, plan: command.removing(["epochs", "steps"]).text)
         let encoded = (try? ResultsJSON.encoder().encode(start)) ?? Data()
         return CacheKeys.hash(["train-continuation", String(decoding: encoded, as: UTF8.self)])
     }

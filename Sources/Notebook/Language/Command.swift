@@ -76,19 +76,22 @@ public struct LocatedCommand: Sendable, Equatable {
     public var location: SourceLocation
     /// The command's text as written (trimmed, without comment).
     public var text: String
+    /// The command as the language defines it (`CanonicalCommand`): what the cache keys hash.
+    public var canonicalForm: CanonicalCommand
 
-    public init(command: any Command, location: SourceLocation, text: String) {
+    public init(command: any Command, location: SourceLocation, text: String, canonicalForm: CanonicalCommand) {
         self.command = command
         self.location = location
         self.text = text
+        self.canonicalForm = canonicalForm
     }
 
-    /// The command in canonical form: its type and values after `$param` substitution with
-    /// defaults filled in, so spacing, comments and option order drop out (a cache key part).
-    public var canonical: String { String(reflecting: command) }
+    /// The canonical form as text (`train epochs=3 lr=0.002`): a cache key part.
+    public var canonical: String { canonicalForm.text }
 
     public static func == (lhs: LocatedCommand, rhs: LocatedCommand) -> Bool {
         lhs.command.isEqual(to: rhs.command) && lhs.location == rhs.location && lhs.text == rhs.text
+            && lhs.canonicalForm == rhs.canonicalForm
     }
 }
 

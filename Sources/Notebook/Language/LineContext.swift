@@ -30,6 +30,8 @@ struct LineContext {
     var state: StaticState
     var parameters: ParameterTable
     private(set) var problems: [LineProblem] = []
+    /// The compiled command's canonical form, set by the definition that compiles it.
+    var canonical: CanonicalCommand?
 
     init(syntax: CommandSyntax, location: SourceLocation, notebookFolder: URL,
          confinement: PathConfinement? = nil, state: StaticState, parameters: ParameterTable) {

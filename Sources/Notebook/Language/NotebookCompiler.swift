@@ -113,8 +113,10 @@ public struct NotebookCompiler {
             log.add(problem.message, at: block.location(ofLine: lineOffset, column: problem.column), length: problem.length)
         }
         guard let command else { return nil }
+        let written = String(text.prefix(syntax.endColumn)).trimmingSpaces
+        // Every definition sets the canonical form; the text as written is the safe fallback.
         return LocatedCommand(command: command, location: block.location(ofLine: lineOffset, column: syntax.name.column),
-                              text: String(text.prefix(syntax.endColumn)).trimmingSpaces)
+                              text: written, canonicalForm: line.canonical ?? CanonicalCommand(name: written, arguments: []))
     }
 }
 

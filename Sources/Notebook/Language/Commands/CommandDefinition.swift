@@ -59,6 +59,7 @@ extension CommandDefinition {
                 line.failCommand(problem) as Void?
             } else {
                 command = build(arguments, &line)
+                if command != nil { line.canonical = CanonicalCommand(schema: schema, arguments: arguments) }
             }
         }
         declare(arguments, built: command, in: &line.state)

@@ -107,23 +107,3 @@ public struct ModelCommand: Command, Equatable {
         return [.text("\(spec.kind.rawValue.uppercased()) VAE\(named) with\(blocks) \(model.parameterCount.formatted()) parameters")]
     }
 }
-
-extension ModelCommand: CustomDebugStringConvertible {
-    /// The command's canonical form (`LocatedCommand.canonical`, a part of the cache keys): what
-    /// Swift's default reflection wrote before models had residual blocks, the blocks added only
-    /// when there are some, so notebooks without them keep their cache keys (and their cached
-    /// results) across the change.
-    public var debugDescription: String {
-        var fields = [("kind", String(reflecting: spec.kind)), ("encoder", String(reflecting: spec.encoder)),
-                      ("latent", String(reflecting: spec.latent)), ("decoder", String(reflecting: spec.decoder)),
-                      ("activation", String(reflecting: spec.activation)),
-                      ("initializer", String(reflecting: spec.initializer)),
-                      ("kernel", String(reflecting: spec.kernel)), ("stride", String(reflecting: spec.stride)),
-                      ("imageChannels", String(reflecting: spec.imageChannels)),
-                      ("imageHeight", String(reflecting: spec.imageHeight)),
-                      ("imageWidth", String(reflecting: spec.imageWidth))]
-        if spec.residualBlocks != 0 { fields.append(("residualBlocks", String(reflecting: spec.residualBlocks))) }
-        let specText = String(reflecting: ModelSpec.self) + "(" + fields.map { "\($0): \($1)" }.joined(separator: ", ") + ")"
-        return String(reflecting: ModelCommand.self) + "(spec: \(specText), name: \(String(reflecting: name)))"
-    }
-}

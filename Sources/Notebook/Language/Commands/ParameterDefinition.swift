@@ -27,6 +27,7 @@ struct ParameterDefinition: LanguageCommand {
         do throws(LineProblem) {
             let (value, text) = try line.parameters.value(of: name, declared: option.value)
             line.parameters.declare(.init(name: name, value: value, text: text))
+            line.canonical = CanonicalCommand(name: "param", arguments: [.init(name: name, value: text)])
             return ParameterCommand(name: name, value: text)
         } catch {
             // Declared all the same, so the bad `-p` is reported here and not as undeclared.
