@@ -118,8 +118,7 @@ th, td { padding: 0.3rem 0.75rem; border-bottom: 1px solid var(--border); text-a
 thead th { border-bottom: 2px solid var(--border); }
 th.number, td.number { text-align: right; }
 tbody tr:last-child td { border-bottom: 0; }
-/* A block's tables: narrower padding; a value stays on one line, a header wraps between words. */
-.output-table th, .output-table td { padding: 0.3rem 0.5rem; }
+/* A block's tables keep each value on one line ("20 of 20", "beta1-warm"); headers wrap between words. */
 .output-table td { white-space: nowrap; }
 
 /* Tables written in the prose (GFM pipe tables, no class): ruled cells, a tinted header,

@@ -50,12 +50,12 @@ public func renderTableFigure(_ table: TableOutput) -> String {
 /// block's table about 51 rem) the table would be squeezed into tall, narrow headers, or not fit.
 func tableNeedsWideCell(_ table: TableOutput) -> Bool {
     let columnCount = max(table.columns.count, table.rows.map(\.count).max() ?? 0)
-    // In ems of the table's text (0.9 rem); a cell's padding is 2 × 0.5 rem.
+    // In ems of the table's text (0.9 rem); a cell's padding is 2 × 0.75 rem.
     let ems = (0..<columnCount).reduce(0.0) { total, column in
         let header = column < table.columns.count ? table.columns[column] : ""
         let headerWord = header.split(separator: " ").map(\.count).max() ?? 0
         let value = table.rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0
-        return total + max(0.7 * Double(headerWord), 0.65 * Double(value)) + 1 / 0.9
+        return total + max(0.7 * Double(headerWord), 0.65 * Double(value)) + 1.5 / 0.9
     }
     return ems * 0.9 > 48
 }
