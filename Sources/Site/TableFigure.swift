@@ -3,7 +3,7 @@ import NotebookResults
 
 /// Renders a `TableOutput` as an HTML `<table>` with its title as `<caption>`.
 ///
-/// Cells whose text reads as a number (`12`, `-0.5`, `1e-3`, `12.5%`, `nan`) get
+/// Cells whose text reads as a number (`12`, `-0.5`, `1e-3`, `12.5%`, `nan`, `652,824`) get
 /// `class="number"` so the stylesheet right-aligns them with tabular figures; a
 /// header whose column holds only numbers is marked the same way. A missing value
 /// (`—`, as for the test loss of an epoch without a test pass) does not make a column of
@@ -71,5 +71,7 @@ private func looksNumeric(_ text: String) -> Bool {
     if trimmed.last == "%" { trimmed.removeLast() }
     guard let first = trimmed.first, first.isNumber || "+-.".contains(first) || trimmed.lowercased() == "nan"
             || trimmed.lowercased().hasSuffix("inf") else { return false }
+    // Thousands grouped with commas, as parameter counts are written (`652,824`).
+    if trimmed.wholeMatch(of: /[+\-−]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?/) != nil { return true }
     return Double(trimmed.replacingOccurrences(of: "−", with: "-")) != nil
 }
