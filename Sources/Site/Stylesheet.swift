@@ -120,6 +120,8 @@ th.number, td.number { text-align: right; }
 tbody tr:last-child td { border-bottom: 0; }
 /* A block's tables keep each value on one line ("20 of 20", "beta1-warm"); headers wrap between words. */
 .output-table td { white-space: nowrap; }
+/* A wide table is set a little tighter, so it also fits a window of about 1000 px. */
+.cell.wide .output-table th, .cell.wide .output-table td { padding-left: 0.5rem; padding-right: 0.5rem; }
 
 /* Tables written in the prose (GFM pipe tables, no class): ruled cells, a tinted header,
    the column alignment of their delimiter row (`align`, which the rules above would

@@ -5,7 +5,8 @@ import Site
 import Testing
 
 /// A page of the widest outputs the tutorials make (`WideOutputFixtures`), measured in headless
-/// Chromium in a 1200 px window: nothing a reader needs is hidden behind a scrollbar or clipped.
+/// Chromium in a 1200 px window (and a 1000 px one): nothing a reader needs is hidden behind a
+/// scrollbar or clipped.
 @Suite(.serialized) struct PageLayoutTests {
     /// Loaded first in the page: after layout, writes the measurements as JSON into the DOM.
     ///
@@ -107,9 +108,12 @@ import Testing
         return try load.probeResult.map { try JSONDecoder().decode(Measurements.self, from: Data($0.utf8)) }
     }
 
-    @Test func everyColumnAndEverySummaryLineIsInsideItsBoxAt1200px() throws {
-        let page = try #require(try Self.measure(WideOutputFixtures.run, windowWidth: 1200), "Chromium produced no measurements")
-        #expect(page.windowWidth == 1200)
+    /// At 1200 px, as the issue asks, and at 1000 px, where a wide cell has less of the margins.
+    @Test(arguments: [1200, 1000])
+    func everyColumnAndEverySummaryLineIsInsideItsBox(windowWidth: Int) throws {
+        let page = try #require(try Self.measure(WideOutputFixtures.run, windowWidth: windowWidth),
+                                "Chromium produced no measurements")
+        #expect(page.windowWidth == windowWidth)
         #expect(page.pageWidth <= page.viewportWidth, "the page scrolls sideways")
 
         #expect(page.tables.map(\.caption) == [WideOutputFixtures.modelsTable.title, WideOutputFixtures.kerasLossTable.title,
