@@ -88,6 +88,8 @@ let package = Package(
         .target(name: "TextSnapshots", path: "Tests/TextSnapshots"),
         // A seeded generator for tests that feed garbled input to a parser.
         .target(name: "GeneratedInput", path: "Tests/GeneratedInput"),
+        // Headless Chromium with a probe script, for tests of what a reader sees.
+        .target(name: "HeadlessBrowser", path: "Tests/HeadlessBrowser"),
         .testTarget(name: "TeXMathMLTests", dependencies: ["TeXMathML", "GeneratedInput"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "TeXMathML", "Record", "TestSupport", "GeneratedInput",
                                                          "TextSnapshots", .product(name: "Crypto", package: "swift-crypto")],
@@ -96,11 +98,13 @@ let package = Package(
         .testTarget(name: "RecordTests", dependencies: ["Record", "NotebookResults"]),
         // Pages from results alone: no engine, cmark or BLAS in this test target's graph.
         // Snapshots are read through #filePath (and rewritten on request), not bundled.
-        .testTarget(name: "SiteTests", dependencies: ["Site", "NotebookResults", "Record", "CZlib", "TextSnapshots", "Publishing"],
+        .testTarget(name: "SiteTests", dependencies: ["Site", "NotebookResults", "Record", "CZlib", "TextSnapshots", "Publishing",
+                                                     "HeadlessBrowser"],
                     exclude: ["Snapshots", "Fixtures"]),
         .testTarget(name: "NotebookCommandsTests", dependencies: ["NotebookCommands", "TestSupport", "TextSnapshots"],
                     exclude: ["Snapshots"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["NotebookCLI", "TestSupport", "VAEEngine", "Checksums"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["NotebookCLI", "TestSupport", "VAEEngine", "Checksums",
+                                                           "HeadlessBrowser"]),
         .testTarget(name: "PublishingTests", dependencies: ["Publishing"]),
     ]
 )

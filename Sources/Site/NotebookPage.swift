@@ -14,7 +14,8 @@ import NotebookResults
 /// `stylesheetHref` and `indexHref`, and under each figure the relative links to its exported
 /// files (see `renderNotebookPageWithExports`). Prose is cmark's HTML, inserted as is. Each code
 /// block becomes `<pre class="code" data-language="…"><code>…</code></pre>`; a runnable
-/// block with outputs is wrapped with them in `<div class="cell">`, the outputs in
+/// block with outputs is wrapped with them in `<div class="cell">` (`"cell wide"` when one of
+/// its tables needs more room than the text column, see `tableNeedsWideCell`), the outputs in
 /// `<div class="outputs">` right after the code. Outputs are matched to blocks by
 /// `BlockResult.blockIndex == CodeBlock.index`. A block's `CodeBlock.cell` (its `#|` cell
 /// options) leaves its option lines out of the code, hides the code (`echo: false`) or the
@@ -65,7 +66,12 @@ public func renderNotebookPageWithExports(_ run: RunResult, stylesheetHref: Stri
             if outputs.isEmpty, id.isEmpty {
                 if let code { body += code + "\n" }
             } else {
-                body += "<div class=\"cell\"\(id)>\n"
+                // A table too wide for the text column widens its whole cell, code and outputs alike.
+                let wide = outputs.contains { output in
+                    guard case .table(let table) = output else { return false }
+                    return tableNeedsWideCell(table)
+                }
+                body += "<div class=\"cell\(wide ? " wide" : "")\"\(id)>\n"
                 if let code { body += code + "\n" }
                 if !outputs.isEmpty {
                     body += "<div class=\"outputs\">\n"

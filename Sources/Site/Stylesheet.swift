@@ -6,7 +6,10 @@
 /// code, like a notebook cell. Figures scale down with the column (`max-width: 100%`)
 /// and charts draw with `currentColor`, so they follow the theme. Tables use tabular
 /// figures with numbers right-aligned; tables and footnotes from the prose get rules of
-/// their own.
+/// their own. A block's tables keep each value on one line and wrap their headers between
+/// words; a cell whose table needs more room than the column (`cell wide`, see
+/// `tableNeedsWideCell`) widens into the margins, up to 1100 px, where the window has them.
+/// A text output wraps a line that is longer than its box rather than hiding its end.
 public let siteStylesheet = """
 :root {
   color-scheme: light dark;
@@ -82,9 +85,16 @@ pre.code[data-language="swift-vae"] { border-left: 3px solid var(--accent); }
   border-left: 3px solid var(--output-mark);
   border-radius: 0 0 6px 6px;
 }
+/* A wide table's cell, code and outputs alike, takes up to 1100 px of a wider window,
+   centred on the column; never more than the window leaves beside the page's padding. */
+.cell.wide {
+  margin-left: min(0px, calc((860px - min(1100px, 100vw - 3.5rem)) / 2));
+  margin-right: min(0px, calc((860px - min(1100px, 100vw - 3.5rem)) / 2));
+}
 .outputs > :first-child { margin-top: 0; }
 .outputs > :last-child { margin-bottom: 0; }
-pre.output { margin: 0.75rem 0; padding: 0; border: 0; background: none; white-space: pre; }
+/* A text output wraps a line longer than its box, so no part of a summary is hidden. */
+pre.output { margin: 0.75rem 0; padding: 0; border: 0; background: none; white-space: pre-wrap; overflow-wrap: break-word; }
 .preview-error { border: 2px solid #b3261e; border-radius: 6px; padding: 0.5rem 1rem; margin: 1rem 0; background: #fdecea; }
 .preview-error h2 { font-size: 1rem; margin: 0.25rem 0; color: #b3261e; }
 .preview-error pre { background: #fff; white-space: pre-wrap; }
@@ -108,6 +118,10 @@ th, td { padding: 0.3rem 0.75rem; border-bottom: 1px solid var(--border); text-a
 thead th { border-bottom: 2px solid var(--border); }
 th.number, td.number { text-align: right; }
 tbody tr:last-child td { border-bottom: 0; }
+/* A block's tables keep each value on one line ("20 of 20", "beta1-warm"); headers wrap between words. */
+.output-table td { white-space: nowrap; }
+/* A wide table is set a little tighter, so it also fits a window of about 1000 px. */
+.cell.wide .output-table th, .cell.wide .output-table td { padding-left: 0.5rem; padding-right: 0.5rem; }
 
 /* Tables written in the prose (GFM pipe tables, no class): ruled cells, a tinted header,
    the column alignment of their delimiter row (`align`, which the rules above would
@@ -172,6 +186,7 @@ del { text-decoration-thickness: 1px; }
   a { color: inherit; text-decoration: none; }
   pre, pre.output { white-space: pre-wrap; overflow-wrap: anywhere; overflow: visible; }
   .outputs { overflow: visible; }
+  .cell.wide { margin-left: 0; margin-right: 0; }
   .cell > pre.code, figure, table, tr { break-inside: avoid; }
   h1, h2, h3 { break-after: avoid; }
 }

@@ -166,6 +166,14 @@ import Testing
         #expect(html.contains("<td>c</td><td></td>"))
     }
 
+    @Test func numbersGroupedWithCommasAreNumbersAndListsAreNot() {
+        let html = renderTableFigure(TableOutput(title: "", columns: ["parameters", "sizes"],
+                                                 rows: [["652,824", "1,2"], ["1,234,567.5", "400,20"]]))
+        #expect(html.contains("<th scope=\"col\" class=\"number\">parameters</th><th scope=\"col\">sizes</th>"))
+        #expect(html.contains("<td class=\"number\">652,824</td><td>1,2</td>"))
+        #expect(html.contains("<td class=\"number\">1,234,567.5</td><td>400,20</td>"))
+    }
+
     @Test func aMissingValueKeepsAColumnOfNumbersRightAligned() {
         let html = renderTableFigure(TableOutput(title: "", columns: ["epoch", "test", "note"],
                                                  rows: [["1", "—", "—"], ["2", "258.66", "fast"]]))
