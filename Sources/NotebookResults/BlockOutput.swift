@@ -109,11 +109,15 @@ public struct TableOutput: Sendable, Equatable, Codable {
     public var columns: [String]
     /// Cells already formatted for reading; numbers right-aligned by the renderer.
     public var rows: [[String]]
+    /// What the numbers are and how they were estimated, after the title; nil for none, so a
+    /// table without one encodes as before it existed.
+    public var caption: String?
 
-    public init(title: String, columns: [String], rows: [[String]]) {
+    public init(title: String, columns: [String], rows: [[String]], caption: String? = nil) {
         self.title = title
         self.columns = columns
         self.rows = rows
+        self.caption = caption
     }
 }
 

@@ -123,6 +123,9 @@ public struct RecordComparison {
         case .text:
             differences += textDifferences("text", was.text ?? "", now.text ?? "", tolerance: tolerance)
         case .table:
+            if was.text != now.text {
+                differences.append(Difference(item: "caption", expected: was.text ?? "(none)", actual: now.text ?? "(none)"))
+            }
             if was.columns != now.columns {
                 differences.append(Difference(item: "columns", expected: (was.columns ?? []).joined(separator: ", "),
                                               actual: (now.columns ?? []).joined(separator: ", ")))

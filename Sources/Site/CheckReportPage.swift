@@ -127,7 +127,8 @@ public enum CheckReportPage {
         case .text:
             return renderTextOutput(output.text ?? "")
         case .table:
-            return renderTableFigure(TableOutput(title: output.title ?? "", columns: output.columns ?? [], rows: output.rows ?? []))
+            return renderTableFigure(TableOutput(title: output.title ?? "", columns: output.columns ?? [], rows: output.rows ?? [],
+                                                 caption: output.text))
         case .lineChart:
             let series = (output.series ?? []).map { series in
                 LineChartOutput.Series(name: series.name, points: series.points.compactMap {
