@@ -233,6 +233,9 @@ public struct Metric: Sendable, Equatable, Codable {
         self.model = model
     }
 
+    /// The name with its model, for lists of metrics from several models: `'beta4' epoch 1 train loss`.
+    public var qualifiedName: String { model.map { "'\($0)' \(name)" } ?? name }
+
     private enum CodingKeys: String, CodingKey { case name, value, model }
 
     public init(from decoder: any Decoder) throws {
@@ -249,9 +252,6 @@ public struct Metric: Sendable, Equatable, Codable {
         try container.encode(value, forKey: .value)
         try container.encodeIfPresent(model, forKey: .model)
     }
-
-    /// This metric without its model, as the record keeps it.
-    public var withoutModel: Metric { Metric(name: name, value: value) }
 }
 
 /// The outputs of one runnable block.

@@ -11,7 +11,7 @@ extension NotebookRecord {
         var blocks: [RecordedBlock] = []
         for (ordinal, result) in run.results.enumerated() {
             let line = plan.blocks.indices.contains(ordinal) ? plan.blocks[ordinal].location.line : 0
-            blocks.append(RecordedBlock(block: ordinal + 1, line: line, metrics: result.metrics.map(\.withoutModel),
+            blocks.append(RecordedBlock(block: ordinal + 1, line: line, metrics: result.metrics,
                                         outputs: result.outputs.map(RecordedOutput.init)))
         }
         self.blocks = blocks
