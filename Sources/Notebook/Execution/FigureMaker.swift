@@ -130,8 +130,20 @@ struct FigureMaker {
     static let greyPixelsNote = "The pixels are grey, not binarized: a Bernoulli likelihood is not a normalized density "
         + "on them, so L_K bounds no log-likelihood; it compares models on the same images only."
 
+    /// How the test −ELBO of a model is estimated, for captions.
+    static func estimateNote(kl: Set<KLEstimator>) -> String {
+        let klText = kl == [.analytic] ? "the KL in closed form"
+            : kl == [.monteCarlo] ? "the KL from that same z" : "the KL in closed form or from that z (kl=monte-carlo)"
+        return "Reconstruction with one z drawn from q(z|x) per image, \(klText), on the random stream of the "
+            + "model's last test pass: the number its training summary and `evaluate test` print."
+    }
+
     /// One row per model: size, training, the test −ELBO and its parts, the objective where
     /// it differs, the last log-likelihood estimate and the active units on the test split.
+    ///
+    /// The test numbers are one evaluation of the model as it is now, on the stream of its last
+    /// test pass (`testPassStream`), so they are those of its training summary and of `evaluate
+    /// test`, and still true of a model whose weights were loaded since.
     func modelTable(_ states: [ModelState], test: ImageDataset, binarization: Binarization) -> BlockOutput {
         let meanings = states.map(LossMeaning.init)
         let showsObjective = meanings.contains { $0.objectiveName != nil }
@@ -144,25 +156,29 @@ struct FigureMaker {
         columns += [likelihoodSamples.count == 1 ? bound + String(likelihoodSamples.first!) : bound + "K", "Active units"]
         let rows = zip(states, zip(meanings, likelihoods)).map { state, pair -> [String] in
             let (meaning, likelihood) = pair
-            let last = state.history.last
-            var row = [state.name, state.model.parameterCount.formatted(), String(last?.epoch ?? 0),
-                       meaning.isELBO ? Self.format(Self.negativeELBO(reconstruction: last?.testReconstruction, kl: last?.testKL)) : "—",
-                       Self.format(last?.testReconstruction), Self.format(last?.testKL)]
+            let totals = state.trainer.evaluate(on: test, objective: state.objective,
+                                                streamIndex: Self.testPassStream(state), binarization: binarization)
+            var row = [state.name, state.model.parameterCount.formatted(), String(state.history.last?.epoch ?? 0),
+                       meaning.isELBO ? Self.format(Self.negativeELBO(reconstruction: totals.meanReconstruction, kl: totals.meanKL)) : "—",
+                       Self.format(totals.meanReconstruction), Self.format(totals.meanKL)]
             if showsObjective {
                 let name = meaning.objectiveName
                 row += [name.map { String($0.dropFirst("objective (".count).dropLast()) } ?? "−ELBO",
-                        name == nil ? "" : Self.format(last?.test)]
+                        name == nil ? "" : Self.format(totals.meanTotal)]
             }
+            // An L_K of an earlier epoch says so: it is not of the model the other columns describe.
+            let epoch = state.history.last?.epoch ?? 0
             let shown = likelihood.map {
                 Self.format($0.value) + (likelihoodSamples.count > 1 ? " (K = \($0.samples))" : "")
                     + ($0.split == .train ? " (train)" : "")
+                    + ($0.epoch.map { $0 == epoch ? "" : " (epoch \($0))" } ?? "")
             }
             row.append(shown ?? "—")
             let diagnostics = try? LatentDiagnostics.compute(model: state.model, data: test)
             row.append(diagnostics.map { "\($0.activeUnits) of \(state.model.spec.latent)" } ?? "—")
             return row
         }
-        var notes: [String] = []
+        var notes = ["Per test image (\(test.count.formatted()) images). " + Self.estimateNote(kl: Set(states.map(\.objective.kl)))]
         if meanings.contains(where: { !$0.isELBO }) {
             notes.append("A model trained with loss=mse has no −ELBO and no L_K: its reconstruction is a squared error, "
                          + "not a log-likelihood; its test objective is squared error + KL, with no unit.")
@@ -172,7 +188,14 @@ struct FigureMaker {
             if grey { notes.append(Self.greyPixelsNote) }
         }
         return .table(TableOutput(title: "Models compared (per test image\(LossMeaning.unit(meanings)))", columns: columns,
-                                  rows: rows, caption: notes.isEmpty ? nil : notes.joined(separator: " ")))
+                                  rows: rows, caption: notes.joined(separator: " ")))
+    }
+
+    /// The stream index of a model's last test pass (its last epoch; 0 before any, a stream
+    /// no test pass uses), which `evaluate test` and `table models` evaluate on again, so a
+    /// model's test −ELBO is one number on its page.
+    static func testPassStream(_ state: ModelState) -> UInt64 {
+        UInt64(state.history.last?.epoch ?? 0)
     }
 
     /// The latent dimensions (0-based) from the most KL to the least; ties in dimension order.
@@ -292,6 +315,11 @@ struct FigureMaker {
             row.append(Self.format(estimate.meanLogLikelihoodBound))
         }
         var notes: [String] = []
+        if split == .test {
+            notes.append(Self.estimateNote(kl: [objective.kl]))
+        } else {
+            notes.append("One z drawn from q(z|x) per image, on a random stream of this evaluation's own.")
+        }
         if !meaning.isELBO {
             notes.append("With loss=mse the reconstruction is a squared error, not a log-likelihood: squared error + KL is "
                          + "the objective trained, not a −ELBO, and has no unit; no L_K bounds it.")
@@ -302,7 +330,7 @@ struct FigureMaker {
         }
         return .table(TableOutput(title: "Evaluation" + (model.map { " of '\($0)'" } ?? "")
                                     + " on \(totals.count) \(split.rawValue) images (per image\(meaning.isELBO ? ", nats" : ""))",
-                                  columns: columns, rows: [row], caption: notes.isEmpty ? nil : notes.joined(separator: " ")))
+                                  columns: columns, rows: [row], caption: notes.joined(separator: " ")))
     }
 
     /// The first `count` images of a split encoded to their means; the plane of the first two

@@ -5,8 +5,8 @@ import VAEEngine
 struct EvaluateDefinition: CommandDefinition {
     let schema = CommandSchema(
         name: "evaluate",
-        summary: "The current model on a whole split: the −ELBO with its reconstruction and KL per image, one z per image, "
-            + "and the training objective when it differs; with loss=mse the "
+        summary: "The current model on a whole split: the −ELBO with its reconstruction and KL per image, one z per image (on the test split the "
+            + "stream of the last test pass, so the number training printed), and the training objective when it differs; with loss=mse the "
             + "objective (squared error + KL, no unit) instead, as a squared error is no likelihood. With iwae=K also the "
             + "importance-weighted estimate L_K ≤ log p(x) (Burda, Grosse & Salakhutdinov 2016), refused for loss=mse; on grey "
             + "(not binarized) pixels a Bernoulli likelihood is not a normalized density, so L_K there bounds no log-likelihood.",
@@ -47,8 +47,10 @@ public struct EvaluateCommand: Command, Equatable {
         let session = context.session, state = session.current
         let data = session.split(split)
         state.evaluations += 1
-        let totals = state.trainer.evaluate(on: data, objective: state.objective,
-                                            streamIndex: UInt64(1_000_000 + state.evaluations),
+        // The test split on the stream of the model's last test pass, so the page shows one
+        // test −ELBO per model; the training split on a stream of this evaluation's own.
+        let stream = split == .test ? FigureMaker.testPassStream(state) : UInt64(1_000_000 + state.evaluations)
+        let totals = state.trainer.evaluate(on: data, objective: state.objective, streamIndex: stream,
                                             binarization: session.binarization)
         session.metrics += [
             Metric(name: "evaluate \(split.rawValue) loss", value: totals.meanTotal, model: state.name),
@@ -65,7 +67,8 @@ public struct EvaluateCommand: Command, Equatable {
                 streamIndex: UInt64(state.evaluations), binarization: session.binarization)
             session.metrics.append(Metric(name: "evaluate \(split.rawValue) log-likelihood L_\(samples)",
                                           value: bound.meanLogLikelihoodBound, model: state.name))
-            state.likelihood = LikelihoodEstimate(split: split, samples: samples, value: bound.meanLogLikelihoodBound)
+            state.likelihood = LikelihoodEstimate(split: split, samples: samples, value: bound.meanLogLikelihoodBound,
+                                                  epoch: state.history.last?.epoch ?? 0)
             estimate = bound
         }
         return [context.figures.evaluation(totals, split: split, objective: state.objective, estimate: estimate,
