@@ -178,7 +178,7 @@ struct FigureMaker {
             row.append(diagnostics.map { "\($0.activeUnits) of \(state.model.spec.latent)" } ?? "—")
             return row
         }
-        var notes = ["Per test image (\(test.count.formatted()) images). " + Self.estimateNote(kl: Set(states.map(\.objective.kl)))]
+        var notes = ["On \(test.count.formatted()) test images. " + Self.estimateNote(kl: Set(states.map(\.objective.kl)))]
         if meanings.contains(where: { !$0.isELBO }) {
             notes.append("A model trained with loss=mse has no −ELBO and no L_K: its reconstruction is a squared error, "
                          + "not a log-likelihood; its test objective is squared error + KL, with no unit.")
