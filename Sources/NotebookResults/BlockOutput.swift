@@ -109,11 +109,15 @@ public struct TableOutput: Sendable, Equatable, Codable {
     public var columns: [String]
     /// Cells already formatted for reading; numbers right-aligned by the renderer.
     public var rows: [[String]]
+    /// What the numbers are and how they were estimated, after the title; nil for none, so a
+    /// table without one encodes as before it existed.
+    public var caption: String?
 
-    public init(title: String, columns: [String], rows: [[String]]) {
+    public init(title: String, columns: [String], rows: [[String]], caption: String? = nil) {
         self.title = title
         self.columns = columns
         self.rows = rows
+        self.caption = caption
     }
 }
 
@@ -229,6 +233,9 @@ public struct Metric: Sendable, Equatable, Codable {
         self.model = model
     }
 
+    /// The name with its model, for lists of metrics from several models: `'beta4' epoch 1 train loss`.
+    public var qualifiedName: String { model.map { "'\($0)' \(name)" } ?? name }
+
     private enum CodingKeys: String, CodingKey { case name, value, model }
 
     public init(from decoder: any Decoder) throws {
@@ -245,9 +252,6 @@ public struct Metric: Sendable, Equatable, Codable {
         try container.encode(value, forKey: .value)
         try container.encodeIfPresent(model, forKey: .model)
     }
-
-    /// This metric without its model, as the record keeps it.
-    public var withoutModel: Metric { Metric(name: name, value: value) }
 }
 
 /// The outputs of one runnable block.

@@ -17,10 +17,28 @@ public struct Drift: Sendable, Equatable, CustomStringConvertible {
     public var deviation: String?
     /// Where the output sits in its block, for the report (nil for metrics and manifest).
     public var outputIndex: Int?
+    /// The model a metric belongs to: two models of a block both have an "epoch 1 train loss".
+    public var model: String?
+
+    public init(block: Int?, location: SourceLocation, figure: String, item: String, expected: String, actual: String,
+                deviation: String? = nil, outputIndex: Int? = nil, model: String? = nil) {
+        self.block = block
+        self.location = location
+        self.figure = figure
+        self.item = item
+        self.expected = expected
+        self.actual = actual
+        self.deviation = deviation
+        self.outputIndex = outputIndex
+        self.model = model
+    }
+
+    /// The item with its model, as messages and the report name it: `'beta4' epoch 1 train loss`.
+    public var qualifiedItem: String { model.map { "'\($0)' \(item)" } ?? item }
 
     public var description: String {
         let place = block.map { "block \($0), " } ?? ""
-        var text = "\(location): drift: \(place)\(figure): \(item): expected \(expected), actual \(actual)"
+        var text = "\(location): drift: \(place)\(figure): \(qualifiedItem): expected \(expected), actual \(actual)"
         if let deviation { text += " (\(deviation))" }
         return text
     }

@@ -75,20 +75,27 @@ public struct RecordComparison {
         let location = plan.location(ofBlock: number)
         let tolerance = plan.tolerance(ofBlock: number)
         func drift(_ figure: String, _ item: String, _ expected: String, _ actual: String,
-                   deviation: String? = nil, output: Int? = nil) {
+                   deviation: String? = nil, output: Int? = nil, model: String? = nil) {
             drifts.append(Drift(block: number, location: location, figure: figure, item: item,
-                                expected: expected, actual: actual, deviation: deviation, outputIndex: output))
+                                expected: expected, actual: actual, deviation: deviation, outputIndex: output,
+                                model: model))
         }
 
-        // Metrics first: they are the unrounded numbers behind the tables.
+        // Metrics first: they are the unrounded numbers behind the tables. Two models of a
+        // block have metrics of the same name, so each drift names its model: the recorded
+        // one, or this run's for a record made before records kept models.
         if recorded.metrics.map(\.name) != fresh.metrics.map(\.name) {
-            drift("metrics", "names", recorded.metrics.map(\.name).joined(separator: ", ").orNone,
-                  fresh.metrics.map(\.name).joined(separator: ", ").orNone)
+            drift("metrics", "names", recorded.metrics.map(\.qualifiedName).joined(separator: ", ").orNone,
+                  fresh.metrics.map(\.qualifiedName).joined(separator: ", ").orNone)
         } else {
             for (was, now) in zip(recorded.metrics, fresh.metrics) {
                 comparedMetrics += 1
+                if let recordedModel = was.model, recordedModel != now.model {
+                    drift("metrics", "model of \(was.name)", recordedModel, now.model ?? "(none)", model: recordedModel)
+                }
                 if let deviation = numberDrift(was.value, now.value, relative: tolerance.relative) {
-                    drift("metrics", was.name, Self.format(was.value), Self.format(now.value), deviation: deviation)
+                    drift("metrics", was.name, Self.format(was.value), Self.format(now.value), deviation: deviation,
+                          model: was.model ?? now.model)
                 }
             }
         }
@@ -123,6 +130,9 @@ public struct RecordComparison {
         case .text:
             differences += textDifferences("text", was.text ?? "", now.text ?? "", tolerance: tolerance)
         case .table:
+            if was.text != now.text {
+                differences.append(Difference(item: "caption", expected: was.text ?? "(none)", actual: now.text ?? "(none)"))
+            }
             if was.columns != now.columns {
                 differences.append(Difference(item: "columns", expected: (was.columns ?? []).joined(separator: ", "),
                                               actual: (now.columns ?? []).joined(separator: ", ")))

@@ -11,7 +11,7 @@ extension NotebookRecord {
         var blocks: [RecordedBlock] = []
         for (ordinal, result) in run.results.enumerated() {
             let line = plan.blocks.indices.contains(ordinal) ? plan.blocks[ordinal].location.line : 0
-            blocks.append(RecordedBlock(block: ordinal + 1, line: line, metrics: result.metrics.map(\.withoutModel),
+            blocks.append(RecordedBlock(block: ordinal + 1, line: line, metrics: result.metrics,
                                         outputs: result.outputs.map(RecordedOutput.init)))
         }
         self.blocks = blocks
@@ -24,7 +24,8 @@ extension RecordedOutput {
         case .text(let text):
             self.init(kind: .text, text: text)
         case .table(let table):
-            self.init(kind: .table, title: table.title, columns: table.columns, rows: table.rows)
+            // A table's caption says what its numbers are, so a changed one is a drift: kept as its text.
+            self.init(kind: .table, title: table.title, text: table.caption, columns: table.columns, rows: table.rows)
         case .lineChart(let chart):
             self.init(kind: .lineChart, title: chart.title,
                       series: chart.series.map { RecordedSeries(name: $0.name, points: $0.points.map { [$0.x, $0.y] }) })

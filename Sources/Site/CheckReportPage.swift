@@ -95,7 +95,7 @@ public enum CheckReportPage {
     private static func driftTable(_ drifts: [Drift]) -> String {
         var rows = ""
         for drift in drifts {
-            let cells = [drift.location.description, drift.block.map(String.init) ?? "—", drift.figure, drift.item,
+            let cells = [drift.location.description, drift.block.map(String.init) ?? "—", drift.figure, drift.qualifiedItem,
                          drift.expected, drift.actual, drift.deviation ?? ""]
             rows += "<tr>" + cells.map { "<td>\(escapeHTMLText($0))</td>" }.joined() + "</tr>\n"
         }
@@ -111,14 +111,17 @@ public enum CheckReportPage {
             """
     }
 
+    /// Every metric of a drifted block side by side, each with its model (the recorded one, or
+    /// this run's for a record made before records kept models).
     private static func metricsComparison(_ recorded: [Metric], _ fresh: [Metric]) -> String {
         let count = max(recorded.count, fresh.count)
         let rows = (0..<count).map { index -> [String] in
-            let name = index < recorded.count ? recorded[index].name : fresh[index].name
-            return [name, index < recorded.count ? "\(recorded[index].value)" : "—",
-                    index < fresh.count ? "\(fresh[index].value)" : "—"]
+            let was = index < recorded.count ? recorded[index] : nil, now = index < fresh.count ? fresh[index] : nil
+            return [was?.model ?? now?.model ?? "—", was?.name ?? now?.name ?? "",
+                    was.map { "\($0.value)" } ?? "—", now.map { "\($0.value)" } ?? "—"]
         }
-        return renderTableFigure(TableOutput(title: "Metrics, unrounded", columns: ["Metric", "Recorded", "This run"], rows: rows))
+        return renderTableFigure(TableOutput(title: "Metrics, unrounded", columns: ["Model", "Metric", "Recorded", "This run"],
+                                             rows: rows))
     }
 
     /// A recorded output drawn from what the record keeps.
@@ -127,7 +130,8 @@ public enum CheckReportPage {
         case .text:
             return renderTextOutput(output.text ?? "")
         case .table:
-            return renderTableFigure(TableOutput(title: output.title ?? "", columns: output.columns ?? [], rows: output.rows ?? []))
+            return renderTableFigure(TableOutput(title: output.title ?? "", columns: output.columns ?? [], rows: output.rows ?? [],
+                                                 caption: output.text))
         case .lineChart:
             let series = (output.series ?? []).map { series in
                 LineChartOutput.Series(name: series.name, points: series.points.compactMap {

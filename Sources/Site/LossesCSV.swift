@@ -7,7 +7,9 @@ import NotebookResults
 /// Columns, in this order (`columns`):
 /// `model,epoch,train_neg_elbo,train_reconstruction,train_kl,train_objective,test_neg_elbo,test_reconstruction,test_kl,test_objective`.
 /// −ELBO is reconstruction + KL; the objective is what training minimised (equal to the
-/// −ELBO unless the notebook trains a β-VAE, free bits or a warm-up). A test value is empty
+/// −ELBO unless the notebook trains a β-VAE, a per-pixel mean or a warm-up). The metrics do not
+/// say the loss, so for a `loss=mse` model `*_neg_elbo` holds squared error + KL, which
+/// `docs/exports.md` says is no −ELBO; the column keeps its name for readers. A test value is empty
 /// for an epoch without test images. Numbers are the shortest text that reads back as the
 /// very `Double` the run recorded (`nan`, `inf`, `-inf` for non-finite ones), so nothing is
 /// lost to rounding. Rows are grouped by model in the order the models first trained, then

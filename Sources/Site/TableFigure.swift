@@ -1,7 +1,7 @@
 import Foundation
 import NotebookResults
 
-/// Renders a `TableOutput` as an HTML `<table>` with its title as `<caption>`.
+/// Renders a `TableOutput` as an HTML `<table>` with its title (and caption) as `<caption>`.
 ///
 /// Cells whose text reads as a number (`12`, `-0.5`, `1e-3`, `12.5%`, `nan`, `652,824`) get
 /// `class="number"` so the stylesheet right-aligns them with tabular figures; a
@@ -17,7 +17,13 @@ public func renderTableFigure(_ table: TableOutput) -> String {
         return !cells.isEmpty && cells.allSatisfy(looksNumeric)
     }
     var html = "<table class=\"output-table\">\n"
-    if !table.title.isEmpty { html += "<caption>\(escapeHTMLText(table.title))</caption>\n" }
+    if let caption = table.caption, !caption.isEmpty {
+        // As image grids caption themselves: the title, then what the numbers are.
+        let title = table.title.isEmpty ? "" : "<span class=\"figure-title\">\(escapeHTMLText(table.title))</span> "
+        html += "<caption>\(title)\(escapeHTMLText(caption))</caption>\n"
+    } else if !table.title.isEmpty {
+        html += "<caption>\(escapeHTMLText(table.title))</caption>\n"
+    }
     if !table.columns.isEmpty {
         html += "<thead>\n<tr>"
         for column in 0..<columnCount {

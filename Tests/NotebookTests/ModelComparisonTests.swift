@@ -81,11 +81,13 @@ import Testing
         let tables = Self.tables(outputs)
         let comparison = try #require(tables.first { $0.title.hasPrefix("Models compared") })
         #expect(comparison.columns == ["Model", "Parameters", "Epochs", "Test −ELBO", "Reconstruction", "KL",
-                                       "Objective", "Test objective", "log p(x) ≥ L_4", "Active units"])
+                                       "Objective", "Test objective", "L_4", "Active units"])
         #expect(comparison.rows.map { $0[0] } == ["plain", "beta4"])
         #expect(comparison.rows.map { $0[2] } == ["3", "2"])
         #expect(comparison.rows[0][6] == "−ELBO" && comparison.rows[1][6] == "β = 4")
         #expect(comparison.rows[0][8] != "—" && comparison.rows[1][8] == "—")
+        // plain's L_4 is of epoch 2, the rest of its row of epoch 3: the cell says so.
+        #expect(comparison.rows[0][8].hasSuffix(" (epoch 2)"))
         #expect(comparison.rows.allSatisfy { $0[9].hasSuffix(" of 4") })
         // The −ELBO cell is reconstruction + KL, written with at least four significant digits.
         for row in comparison.rows {

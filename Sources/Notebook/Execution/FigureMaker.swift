@@ -21,45 +21,54 @@ struct FigureMaker {
         return reconstruction + kl
     }
 
-    /// What the training optimised when it is not the −ELBO, for labels (`β = 4, per-pixel mean`);
-    /// nil when it is the −ELBO.
-    static func objectiveName(_ objective: Objective, warmup: Bool) -> String? {
-        var parts: [String] = []
-        if objective.beta != 1 { parts.append("β = \(compact(Double(objective.beta)))") }
-        if objective.reduction == .mean { parts.append("per-pixel mean") }
-        if warmup { parts.append("KL warm-up") }
-        return parts.isEmpty ? nil : "objective (" + parts.joined(separator: ", ") + ")"
-    }
-
     func trainingSummary(_ records: [EpochRecord], objective: Objective, warmup: Bool, model: String?) -> BlockOutput {
         guard let last = records.last else { return .text("no epochs") }
+        let meaning = LossMeaning(objective, warmedUp: warmup)
         var text = (model.map { "'\($0)': " } ?? "")
             + "trained \(records.count) epoch\(records.count == 1 ? "" : "s") (\(last.steps) steps in all): "
-            + "train −ELBO \(Self.format(Self.negativeELBO(reconstruction: last.trainReconstruction, kl: last.trainKL)))"
-        if let test = Self.negativeELBO(reconstruction: last.testReconstruction, kl: last.testKL) {
-            text += ", test −ELBO \(Self.format(test))"
-        }
-        if let name = Self.objectiveName(objective, warmup: warmup) {
-            text += "; train \(name) \(Self.format(last.train))"
+        if meaning.isELBO {
+            text += "train −ELBO \(Self.format(Self.negativeELBO(reconstruction: last.trainReconstruction, kl: last.trainKL)))"
+            if let test = Self.negativeELBO(reconstruction: last.testReconstruction, kl: last.testKL) {
+                text += ", test −ELBO \(Self.format(test))"
+            }
+            if let name = meaning.objectiveName {
+                text += "; train \(name) \(Self.format(last.train))"
+            }
+        } else {
+            // A squared error plus KL is no −ELBO: the summary names the objective it is.
+            text += "train \(meaning.headlineName) \(Self.format(last.train))"
+            if let test = last.test { text += ", test \(Self.format(test))" }
         }
         return .text(text)
     }
 
     func lossTable(_ state: ModelState) -> BlockOutput {
-        let objective = Self.objectiveName(state.objective, warmup: state.warmedUp)
+        let meaning = LossMeaning(state)
+        let objective = meaning.objectiveName
         let rows = state.history.map { record in
-            var row = [String(record.epoch),
-                       Self.format(Self.negativeELBO(reconstruction: record.trainReconstruction, kl: record.trainKL)),
-                       Self.format(record.trainReconstruction), Self.format(record.trainKL),
-                       Self.format(Self.negativeELBO(reconstruction: record.testReconstruction, kl: record.testKL)),
-                       Self.format(record.testReconstruction), Self.format(record.testKL)]
-            if objective != nil { row += [Self.format(record.train), Self.format(record.test)] }
+            var row = [String(record.epoch)]
+            if meaning.isELBO {
+                row += [Self.format(Self.negativeELBO(reconstruction: record.trainReconstruction, kl: record.trainKL)),
+                        Self.format(record.trainReconstruction), Self.format(record.trainKL),
+                        Self.format(Self.negativeELBO(reconstruction: record.testReconstruction, kl: record.testKL)),
+                        Self.format(record.testReconstruction), Self.format(record.testKL)]
+                if objective != nil { row += [Self.format(record.train), Self.format(record.test)] }
+            } else {
+                row += [Self.format(record.train), Self.format(record.trainReconstruction), Self.format(record.trainKL),
+                        Self.format(record.test), Self.format(record.testReconstruction), Self.format(record.testKL)]
+            }
             return row
         }
-        var columns = ["Epoch", "Train −ELBO", "Train reconstruction", "Train KL",
-                       "Test −ELBO", "Test reconstruction", "Test KL"]
-        if let objective { columns += ["Train \(objective)", "Test \(objective)"] }
-        return .table(TableOutput(title: "Loss per epoch (per image, nats)" + Self.modelSuffix(state),
+        var columns = ["Epoch"]
+        if meaning.isELBO {
+            columns += ["Train −ELBO", "Train reconstruction", "Train KL", "Test −ELBO", "Test reconstruction", "Test KL"]
+            if let objective { columns += ["Train \(objective)", "Test \(objective)"] }
+        } else {
+            columns += ["Train \(meaning.headlineName)", "Train squared error", "Train KL",
+                        "Test \(meaning.headlineName)", "Test squared error", "Test KL"]
+        }
+        return .table(TableOutput(title: "Loss per epoch (per image\(meaning.isELBO ? ", nats" : "; KL in nats"))"
+                                    + Self.modelSuffix(state),
                                   columns: columns, rows: rows))
     }
 
@@ -68,65 +77,125 @@ struct FigureMaker {
         state.name.hasPrefix("model-") ? "" : " of '\(state.name)'"
     }
 
-    /// The −ELBO per epoch on the training or the test images.
-    static func negativeELBOPoints(_ history: [EpochRecord], test: Bool) -> [LineChartOutput.Point] {
+    /// The headline loss per epoch (the −ELBO, or for `mse` the objective) on the training or the test images.
+    static func headlinePoints(_ history: [EpochRecord], meaning: LossMeaning, test: Bool) -> [LineChartOutput.Point] {
         history.compactMap { record in
-            negativeELBO(reconstruction: test ? record.testReconstruction : record.trainReconstruction,
-                         kl: test ? record.testKL : record.trainKL)
+            meaning.headline(reconstruction: test ? record.testReconstruction : record.trainReconstruction,
+                             kl: test ? record.testKL : record.trainKL, objective: test ? record.test : record.train)
                 .map { LineChartOutput.Point(x: Double(record.epoch), y: $0) }
         }
     }
 
+    /// The y label of a loss chart: the −ELBO in nats, or the objective of `mse` models, which has no unit.
+    static func lossAxisLabel(_ meanings: [LossMeaning]) -> String {
+        if meanings.allSatisfy(\.isELBO) { return "−ELBO per image (nats)" }
+        let names = Set(meanings.filter { !$0.isELBO }.map(\.headlineName))
+        let objective = names.count == 1 ? names.first! : "objective (squared error + KL)"
+        if meanings.allSatisfy({ !$0.isELBO }) { return "\(objective) per image" }
+        return "per image: −ELBO (nats), or for loss=mse the \(objective)"
+    }
+
     func lossChart(_ state: ModelState) -> BlockOutput {
-        var series = [LineChartOutput.Series(name: "train", points: Self.negativeELBOPoints(state.history, test: false))]
-        let testPoints = Self.negativeELBOPoints(state.history, test: true)
+        let meaning = LossMeaning(state)
+        var series = [LineChartOutput.Series(name: "train", points: Self.headlinePoints(state.history, meaning: meaning, test: false))]
+        let testPoints = Self.headlinePoints(state.history, meaning: meaning, test: true)
         if !testPoints.isEmpty { series.append(.init(name: "test", points: testPoints)) }
         return .lineChart(LineChartOutput(title: "Loss per epoch" + Self.modelSuffix(state), xLabel: "epoch",
-                                          yLabel: "−ELBO per image (nats)", series: series))
+                                          yLabel: Self.lossAxisLabel([meaning]), series: series))
     }
 
     /// Several models' curves overlaid: a colour per model, train dashed, test solid.
     func lossChart(comparing states: [ModelState]) -> BlockOutput {
         var series: [LineChartOutput.Series] = []
         for state in states {
-            let train = Self.negativeELBOPoints(state.history, test: false)
-            let test = Self.negativeELBOPoints(state.history, test: true)
+            let meaning = LossMeaning(state)
+            let train = Self.headlinePoints(state.history, meaning: meaning, test: false)
+            let test = Self.headlinePoints(state.history, meaning: meaning, test: true)
             series.append(.init(name: "\(state.name) train", points: train, group: state.name, dashed: true))
             if !test.isEmpty { series.append(.init(name: "\(state.name) test", points: test, group: state.name, dashed: false)) }
         }
         return .lineChart(LineChartOutput(title: "Loss per epoch: " + states.map(\.name).joined(separator: ", "),
-                                          xLabel: "epoch", yLabel: "−ELBO per image (nats)", series: series))
+                                          xLabel: "epoch", yLabel: Self.lossAxisLabel(states.map(LossMeaning.init)),
+                                          series: series))
+    }
+
+    /// Whether a Bernoulli likelihood would meet grey pixels in `data`: neither binarized when
+    /// loaded nor per pass, and some pixel neither 0 nor 1. On such pixels the Bernoulli
+    /// "likelihood" is not a normalized density, so a bound on it is no log-likelihood.
+    static func hasGreyPixels(_ data: ImageDataset, binarization: Binarization) -> Bool {
+        binarization == .none && data.pixels.contains { $0 != 0 && $0 != 255 }
+    }
+
+    /// What the caption says of L_K on grey pixels.
+    static let greyPixelsNote = "The pixels are grey, not binarized: a Bernoulli likelihood is not a normalized density "
+        + "on them, so L_K bounds no log-likelihood; it compares models on the same images only."
+
+    /// How the test −ELBO of a model is estimated, for captions.
+    static func estimateNote(kl: Set<KLEstimator>) -> String {
+        let klText = kl == [.analytic] ? "the KL in closed form"
+            : kl == [.monteCarlo] ? "the KL from that same z" : "the KL in closed form or from that z (kl=monte-carlo)"
+        return "Reconstruction with one z drawn from q(z|x) per image, \(klText), on the random stream of the "
+            + "model's last test pass: the number its training summary and `evaluate test` print."
     }
 
     /// One row per model: size, training, the test −ELBO and its parts, the objective where
     /// it differs, the last log-likelihood estimate and the active units on the test split.
+    ///
+    /// The test numbers are one evaluation of the model as it is now, on the stream of its last
+    /// test pass (`testPassStream`), so they are those of its training summary and of `evaluate
+    /// test`, and still true of a model whose weights were loaded since.
     func modelTable(_ states: [ModelState], test: ImageDataset, binarization: Binarization) -> BlockOutput {
-        let showsObjective = states.contains { Self.objectiveName($0.objective, warmup: $0.warmedUp) != nil }
-        let likelihoodSamples = Set(states.compactMap { $0.likelihood?.samples })
+        let meanings = states.map(LossMeaning.init)
+        let showsObjective = meanings.contains { $0.objectiveName != nil }
+        let likelihoods = zip(states, meanings).map { state, meaning in meaning.isELBO ? state.likelihood : nil }
+        let likelihoodSamples = Set(likelihoods.compactMap { $0?.samples })
+        let grey = Self.hasGreyPixels(test, binarization: binarization)
+        let bound = grey ? "L_" : "log p(x) ≥ L_"
         var columns = ["Model", "Parameters", "Epochs", "Test −ELBO", "Reconstruction", "KL"]
         if showsObjective { columns += ["Objective", "Test objective"] }
-        columns += [likelihoodSamples.count == 1 ? "log p(x) ≥ L_\(likelihoodSamples.first!)" : "log p(x) ≥ L_K",
-                    "Active units"]
-        let rows = states.map { state -> [String] in
-            let last = state.history.last
-            var row = [state.name, state.model.parameterCount.formatted(), String(last?.epoch ?? 0),
-                       Self.format(Self.negativeELBO(reconstruction: last?.testReconstruction, kl: last?.testKL)),
-                       Self.format(last?.testReconstruction), Self.format(last?.testKL)]
+        columns += [likelihoodSamples.count == 1 ? bound + String(likelihoodSamples.first!) : bound + "K", "Active units"]
+        let rows = zip(states, zip(meanings, likelihoods)).map { state, pair -> [String] in
+            let (meaning, likelihood) = pair
+            let totals = state.trainer.evaluate(on: test, objective: state.objective,
+                                                streamIndex: Self.testPassStream(state), binarization: binarization)
+            var row = [state.name, state.model.parameterCount.formatted(), String(state.history.last?.epoch ?? 0),
+                       meaning.isELBO ? Self.format(Self.negativeELBO(reconstruction: totals.meanReconstruction, kl: totals.meanKL)) : "—",
+                       Self.format(totals.meanReconstruction), Self.format(totals.meanKL)]
             if showsObjective {
-                let name = Self.objectiveName(state.objective, warmup: state.warmedUp)
+                let name = meaning.objectiveName
                 row += [name.map { String($0.dropFirst("objective (".count).dropLast()) } ?? "−ELBO",
-                        name == nil ? "" : Self.format(last?.test)]
+                        name == nil ? "" : Self.format(totals.meanTotal)]
             }
-            let likelihood = state.likelihood.map {
+            // An L_K of an earlier epoch says so: it is not of the model the other columns describe.
+            let epoch = state.history.last?.epoch ?? 0
+            let shown = likelihood.map {
                 Self.format($0.value) + (likelihoodSamples.count > 1 ? " (K = \($0.samples))" : "")
                     + ($0.split == .train ? " (train)" : "")
+                    + ($0.epoch.map { $0 == epoch ? "" : " (epoch \($0))" } ?? "")
             }
-            row.append(likelihood ?? "—")
+            row.append(shown ?? "—")
             let diagnostics = try? LatentDiagnostics.compute(model: state.model, data: test)
             row.append(diagnostics.map { "\($0.activeUnits) of \(state.model.spec.latent)" } ?? "—")
             return row
         }
-        return .table(TableOutput(title: "Models compared (per test image, nats)", columns: columns, rows: rows))
+        var notes = ["On \(test.count.formatted()) test images. " + Self.estimateNote(kl: Set(states.map(\.objective.kl)))]
+        if meanings.contains(where: { !$0.isELBO }) {
+            notes.append("A model trained with loss=mse has no −ELBO and no L_K: its reconstruction is a squared error, "
+                         + "not a log-likelihood; its test objective is squared error + KL, with no unit.")
+        }
+        if !likelihoodSamples.isEmpty {
+            notes.append("L_K: the latest `evaluate … iwae=K`, K importance samples per image.")
+            if grey { notes.append(Self.greyPixelsNote) }
+        }
+        return .table(TableOutput(title: "Models compared (per test image\(LossMeaning.unit(meanings)))", columns: columns,
+                                  rows: rows, caption: notes.joined(separator: " ")))
+    }
+
+    /// The stream index of a model's last test pass (its last epoch; 0 before any, a stream
+    /// no test pass uses), which `evaluate test` and `table models` evaluate on again, so a
+    /// model's test −ELBO is one number on its page.
+    static func testPassStream(_ state: ModelState) -> UInt64 {
+        UInt64(state.history.last?.epoch ?? 0)
     }
 
     /// The latent dimensions (0-based) from the most KL to the least; ties in dimension order.
@@ -220,26 +289,48 @@ struct FigureMaker {
                                   columns: ["Layer", "Output shape", "Parameters"], rows: rows))
     }
 
-    /// The evaluation table; with an importance-weighted estimate, its L_K in a column of its own.
-    /// The evaluation table: the −ELBO and its parts, the objective when training optimised
-    /// something else, and with an importance-weighted estimate its L_K.
+    /// The evaluation table: the −ELBO and its parts (for `mse` the objective and its parts), the
+    /// objective when training optimised something else, and with an importance-weighted
+    /// estimate its L_K; the caption says how each is estimated.
     func evaluation(_ totals: LossTotals, split: Split, objective: Objective, estimate: ImportanceWeightedEstimate?,
-                    model: String?) -> BlockOutput {
-        var columns = ["Split", "−ELBO", "Reconstruction", "KL"]
-        var row = [split.rawValue,
-                   Self.format(Self.negativeELBO(reconstruction: totals.meanReconstruction, kl: totals.meanKL)),
-                   Self.format(totals.meanReconstruction), Self.format(totals.meanKL)]
-        if let name = Self.objectiveName(objective, warmup: false) {
-            columns.append(name.prefix(1).uppercased() + name.dropFirst())
-            row.append(Self.format(totals.meanTotal))
+                    greyPixels: Bool, model: String?) -> BlockOutput {
+        let meaning = LossMeaning(objective)
+        var columns = ["Split"]
+        var row = [split.rawValue]
+        if meaning.isELBO {
+            columns += ["−ELBO", "Reconstruction", "KL"]
+            row += [Self.format(Self.negativeELBO(reconstruction: totals.meanReconstruction, kl: totals.meanKL)),
+                    Self.format(totals.meanReconstruction), Self.format(totals.meanKL)]
+            if let name = meaning.objectiveName {
+                columns.append(name.prefix(1).uppercased() + name.dropFirst())
+                row.append(Self.format(totals.meanTotal))
+            }
+        } else {
+            let name = meaning.headlineName
+            columns += [name.prefix(1).uppercased() + name.dropFirst(), "Squared error", "KL"]
+            row += [Self.format(totals.meanTotal), Self.format(totals.meanReconstruction), Self.format(totals.meanKL)]
         }
         if let estimate {
-            columns.append("log p(x) ≥ L_\(estimate.samples)")
+            columns.append((greyPixels ? "L_" : "log p(x) ≥ L_") + String(estimate.samples))
             row.append(Self.format(estimate.meanLogLikelihoodBound))
         }
+        var notes: [String] = []
+        if split == .test {
+            notes.append(Self.estimateNote(kl: [objective.kl]))
+        } else {
+            notes.append("One z drawn from q(z|x) per image, on a random stream of this evaluation's own.")
+        }
+        if !meaning.isELBO {
+            notes.append("With loss=mse the reconstruction is a squared error, not a log-likelihood: squared error + KL is "
+                         + "the objective trained, not a −ELBO, and has no unit; no L_K bounds it.")
+        }
+        if let estimate {
+            notes.append("L_\(estimate.samples): \(estimate.samples) importance samples per image (Burda et al. 2016).")
+            if greyPixels { notes.append(Self.greyPixelsNote) }
+        }
         return .table(TableOutput(title: "Evaluation" + (model.map { " of '\($0)'" } ?? "")
-                                    + " on \(totals.count) \(split.rawValue) images (per image, nats)",
-                                  columns: columns, rows: [row]))
+                                    + " on \(totals.count) \(split.rawValue) images (per image\(meaning.isELBO ? ", nats" : ""))",
+                                  columns: columns, rows: [row], caption: notes.joined(separator: " ")))
     }
 
     /// The first `count` images of a split encoded to their means; the plane of the first two

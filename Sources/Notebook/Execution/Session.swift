@@ -98,6 +98,9 @@ struct LikelihoodEstimate: Codable, Equatable {
     var split: Split
     var samples: Int
     var value: Double
+    /// The model's epoch when it was estimated, so a table beside later numbers says it is older
+    /// (nil in snapshots made before it was kept).
+    var epoch: Int?
 }
 
 /// The two parts of a dataset a command can read.

@@ -20,6 +20,17 @@ public enum LanguageReference {
             figures, a 2-D latent for a manifold) and missing checkpoint files are all reported at once
             as `file.md:LINE:COL: error: message`, with the source line, a caret and a suggestion.
 
+            Loss figures are per image. With `loss=bce` or `bce-clipped` the reconstruction is a
+            Bernoulli negative log-likelihood and reconstruction + KL is the −ELBO, in nats. With
+            `loss=mse` it is a squared error, which is no likelihood: tables, charts and summaries show
+            the objective (squared error + KL, with no unit) instead, and `evaluate … iwae=K` is an
+            error. With β ≠ 1, `reduction=mean` or a warm-up, the objective trained has columns of its
+            own beside the −ELBO. On grey pixels (`binarize=none`) a Bernoulli likelihood is not a
+            normalized density: the −ELBO and L_K compare models on the same images but bound no
+            log-likelihood. A model's test −ELBO is estimated with one z per image on the random
+            stream of its last test pass, so its training summary, `evaluate test` and `table models`
+            print one number.
+
             This page is generated from the parser's own schemas (`LanguageReference.markdown()`);
             a test keeps it identical and compiles every example in it.
 

@@ -13,6 +13,8 @@ struct StaticState {
         /// so later lines report no follow-on errors, but leaves nothing to check them against.
         var spec: ModelSpec?
         var hasTrained = false
+        /// The reconstruction loss of its latest `train`, which `evaluate` scores it with.
+        var loss: ReconstructionLoss = .bce
         /// The Markdown line of its `model` command, for messages about it on later lines.
         var line: Int?
     }

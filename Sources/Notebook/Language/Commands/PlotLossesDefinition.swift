@@ -3,7 +3,7 @@ import NotebookResults
 /// `plot losses`: train and test −ELBO per epoch as a line chart, of one model or several.
 struct PlotLossesDefinition: CommandDefinition {
     let schema = CommandSchema(
-        name: "plot losses", summary: "A line chart of train and test −ELBO per epoch; with models=[…] the curves of several models overlaid (train dashed, test solid, a colour per model).",
+        name: "plot losses", summary: "A line chart of train and test −ELBO per epoch (for loss=mse the objective, squared error + KL); with models=[…] the curves of several models overlaid (train dashed, test solid, a colour per model).",
         positionals: [],
         options: [ArgumentSchema("models", .nameList(count: 1...10), absent: "—", "the models to overlay, by name (left out, the current model alone)")],
         example: "plot losses models=[beta1,beta4]")

@@ -3,7 +3,8 @@ import NotebookResults
 /// `table losses`: the current model's losses per epoch as a table; needs training.
 struct TableLossesDefinition: CommandDefinition {
     let schema = CommandSchema(
-        name: "table losses", summary: "A table of the current model's −ELBO per epoch (train and test, reconstruction and KL), with the training objective in columns of its own when it differs.",
+        name: "table losses", summary: "A table of the current model's −ELBO per epoch (train and test, reconstruction and KL), with the training objective in columns of its own when it differs; "
+            + "for loss=mse, whose squared error is no likelihood, the objective (squared error + KL, no unit) in place of the −ELBO.",
         positionals: [], options: [], example: "table losses")
 
     let prerequisites: [Prerequisite] = [.training]

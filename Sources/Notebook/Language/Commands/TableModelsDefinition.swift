@@ -3,7 +3,8 @@ import NotebookResults
 /// `table models`: one row per model, to compare them.
 struct TableModelsDefinition: CommandDefinition {
     let schema = CommandSchema(
-        name: "table models", summary: "One row per model built so far: parameters, epochs, test −ELBO with its reconstruction and KL, the training objective where it differs, the last evaluate's L_K and the active units.",
+        name: "table models", summary: "One row per model built so far: parameters, epochs, test −ELBO with its reconstruction and KL (the model as it is, on its last test pass's stream: the number training and `evaluate test` print), "
+            + "the training objective where it differs (for loss=mse in place of the −ELBO), the last evaluate's L_K and the active units.",
         positionals: [],
         options: [ArgumentSchema("models", .nameList(count: 1...20), absent: "—", "the models to list, by name (left out, every model built so far)")],
         example: "table models")

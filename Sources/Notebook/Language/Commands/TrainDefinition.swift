@@ -64,9 +64,12 @@ struct TrainDefinition: CommandDefinition {
         return TrainCommand(plan: plan)
     }
 
-    /// The current model trained, even by a failed line.
+    /// The current model trained, even by a failed line, with the loss it asks for.
     func declare(_ arguments: CheckedArguments, built: (any Command)?, in state: inout StaticState) {
         state.hasTrained = true
+        if let index = state.currentIndex, let loss = ReconstructionLoss(rawValue: arguments.word("loss")) {
+            state.models[index].loss = loss
+        }
     }
 }
 
