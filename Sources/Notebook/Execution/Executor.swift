@@ -363,7 +363,8 @@ public final class Executor {
         }
         let epochs = epochsBefore + plan.epochCount(images: data.train.count)
         let model = blockTrainsSeveralModels ? state.name : nil
-        let measure = Self.isNegativeELBO(plan) ? "−ELBO" : "objective"
+        // The epoch line prints the objective trained: the −ELBO only when nothing else is.
+        let measure = LossMeaning(plan.objective, warmedUp: plan.warmupEpochs > 0).objectiveName == nil ? "−ELBO" : "objective"
         let records = try trainer.train(plan, on: data.train, test: data.test,
                                         binarization: session.binarization) { [progress] step in
             var step = step
@@ -385,14 +386,6 @@ public final class Executor {
             session.metrics += Self.metrics(of: record, model: session.current.name)
         }
         return records
-    }
-
-    /// Whether the loss `plan` trains is the negative ELBO in nats: a Bernoulli likelihood,
-    /// summed over pixels, with the KL term at full weight throughout.
-    static func isNegativeELBO(_ plan: TrainingPlan) -> Bool {
-        let objective = plan.objective
-        return [.bce, .bceClipped].contains(objective.reconstruction) && objective.beta == 1
-            && objective.reduction == .sum && plan.warmupEpochs == 0
     }
 
     /// A `train` that continues a cached shorter run of the same plan when there is one
