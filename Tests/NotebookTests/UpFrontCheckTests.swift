@@ -20,6 +20,8 @@ import VAEEngine
             return "compiles"
         } catch let errors as NotebookErrors {
             return errors.description
+        } catch let error as ParameterOverrideError {
+            return "usage: " + error.description
         } catch {
             return "unexpected: \(error)"
         }
@@ -74,5 +76,53 @@ import VAEEngine
     @Test func theSizesOfTheLatestDataLineCount() {
         let markdown = Self.notebook("data fashion-mnist test=500", "show traversal image=150")
         #expect(Self.report(markdown) == "compiles")
+    }
+
+    // MARK: - The kind of a -p value
+
+    @Test(arguments: [
+        ("epochs", "abc", "parameter 'epochs' takes a number (declared as 2), not 'abc'"),
+        ("epochs", "[1,2]", "parameter 'epochs' takes a number (declared as 2), not '[1,2]'"),
+        ("hidden", "64", "parameter 'hidden' takes a list such as [400, 200] (declared as [16,8]), not '64'"),
+        ("dataset", "5", "parameter 'dataset' takes a word (declared as fashion-mnist), not '5'"),
+        ("dataset", "[mnist]", "parameter 'dataset' takes a word (declared as fashion-mnist), not '[mnist]'"),
+    ])
+    func aValueOfAnotherKindIsAUsageErrorAtTheDeclaration(name: String, value: String, problem: String) {
+        let markdown = Self.kinds
+        let report = Self.report(markdown, overrides: [name: value])
+        #expect(report.hasPrefix("usage: nb.md:"), "\(report)")
+        #expect(report.contains(": error: -p \(name)=\(value): \(problem)\n"), "\(report)")
+        #expect(report.hasSuffix("1 error in nb.md"), "\(report)")
+    }
+
+    @Test(arguments: [("epochs", "0.5"), ("beta", "0.5"), ("beta", "2"), ("hidden", "[400, 200]"),
+                      ("dataset", "mnist"), ("label", "5"), ("label", "two words")])
+    func aValueOfItsKindIsTaken(name: String, value: String) throws {
+        // A number for an integer is taken here; the command that uses it checks its range.
+        let markdown = Self.kinds.replacingOccurrences(of: "train epochs=$epochs\n", with: "")
+        #expect(Self.report(markdown, overrides: [name: value]) == "compiles")
+    }
+
+    static let kinds = """
+        # T
+
+        ```swift-vae
+        param epochs = 2
+        param beta = 1
+        param hidden = [16, 8]
+        param dataset = fashion-mnist
+        param label = "a label"
+        data $dataset train=300 test=30
+        model mlp encoder=$hidden latent=2 decoder=[8]
+        train epochs=$epochs
+        ```
+
+        """
+
+    @Test func theWrongKindIsReportedBeforeTheNotebooksOwnErrors() {
+        let markdown = Self.kinds + "```swift-vae\nshow samples 1000\n```\n"
+        #expect(Self.report(markdown).hasPrefix("nb.md:14:14: error: "))
+        let report = Self.report(markdown, overrides: ["epochs": "abc"])
+        #expect(report.hasPrefix("usage: nb.md:4:16: error: -p epochs=abc:"), "\(report)")
     }
 }

@@ -118,6 +118,9 @@ public struct NotebookErrors: Error, Sendable, Equatable, CustomStringConvertibl
 struct DiagnosticLog {
     private let fileLines: [Substring]
     private(set) var diagnostics: [Diagnostic] = []
+    /// Problems of the command line's `-p` values, shown at the declaration they override:
+    /// a usage error (exit 2), reported before the notebook's own.
+    private(set) var overrideDiagnostics: [Diagnostic] = []
 
     /// A log for the notebook whose Markdown text is `source`.
     init(source: String) {
@@ -144,8 +147,9 @@ struct DiagnosticLog {
     }
 
     /// Records `message` at `location`, underlining `length` characters.
-    mutating func add(_ message: String, at location: SourceLocation, length: Int) {
-        diagnostics.append(Diagnostic(location: location, message: message, length: length, sourceLine: sharedLine(location.line)))
+    mutating func add(_ message: String, at location: SourceLocation, length: Int, isOverride: Bool = false) {
+        let diagnostic = Diagnostic(location: location, message: message, length: length, sourceLine: sharedLine(location.line))
+        if isOverride { overrideDiagnostics.append(diagnostic) } else { diagnostics.append(diagnostic) }
     }
 }
 

@@ -7,11 +7,14 @@ struct LineProblem: Error, Equatable {
     var column: Int
     /// How many characters the caret underline spans.
     var length: Int
+    /// Whether the problem is a `-p` value, so the command line is wrong, not the notebook.
+    var isOverride = false
 
-    init(_ message: String, column: Int, length: Int = 1) {
+    init(_ message: String, column: Int, length: Int = 1, isOverride: Bool = false) {
         self.message = message
         self.column = column
         self.length = length
+        self.isOverride = isOverride
     }
 }
 

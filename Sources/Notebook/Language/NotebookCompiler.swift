@@ -64,6 +64,10 @@ public struct NotebookCompiler {
             blocks.append(BlockProgram(blockIndex: block.index, location: block.fenceLocation, commands: commands,
                                        tolerance: tolerance))
         }
+        // A `-p` value that is not of its parameter's kind is a mistake on the command line.
+        if !log.overrideDiagnostics.isEmpty {
+            throw ParameterOverrideError(description: NotebookErrors(log.overrideDiagnostics).description)
+        }
         try parameters.checkOverridesAreDeclared(in: document.path)
         if !log.diagnostics.isEmpty { throw NotebookErrors(log.diagnostics) }
         // The program's document carries each block's cell options, for the page.
@@ -110,7 +114,8 @@ public struct NotebookCompiler {
         state = line.state
         parameters = line.parameters
         for problem in line.problems {
-            log.add(problem.message, at: block.location(ofLine: lineOffset, column: problem.column), length: problem.length)
+            log.add(problem.message, at: block.location(ofLine: lineOffset, column: problem.column), length: problem.length,
+                    isOverride: problem.isOverride)
         }
         guard let command else { return nil }
         return LocatedCommand(command: command, location: block.location(ofLine: lineOffset, column: syntax.name.column),

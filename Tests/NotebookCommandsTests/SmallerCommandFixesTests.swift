@@ -1,0 +1,47 @@
+import Foundation
+import NotebookCommands
+import Testing
+import TestSupport
+
+/// Issue 29's smaller command fixes, in process: `-p` of the wrong kind is a usage error,
+/// `params` shows each parameter's comment, `clean` takes only `--cache` and names a missing
+/// notebook, `help preview` gives its default once.
+@Suite struct SmallerCommandFixesTests {
+    static let notebook = """
+        # Tiny
+
+        ```swift-vae
+        param epochs = 2          # passes over the training images
+        param beta = 1
+        param dataset = fashion-mnist
+        seed 3
+        data $dataset train=300 test=100
+        model mlp encoder=[64] latent=4 decoder=[64]
+        train epochs=$epochs batch=50 beta=$beta
+        ```
+        """
+
+    func folder(with files: [String: String]) throws -> URL {
+        let folder = try makeTemporaryFolder("smaller-fixes-test")
+        for (name, text) in files {
+            try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        return folder
+    }
+
+    @Test func aParameterValueOfAnotherKindIsAUsageErrorBeforeAnythingRuns() throws {
+        let folder = try folder(with: ["t.md": Self.notebook])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("t.md").path
+        let site = folder.appendingPathComponent("site")
+        let outcome = NotebookCommand.execute(["run", path, "-p", "epochs=abc", "-q", "--no-cache", "--output", site.path])
+        #expect(outcome.exitCode == 2)
+        #expect(outcome.message == """
+            \(path):4:16: error: -p epochs=abc: parameter 'epochs' takes a number (declared as 2), not 'abc'
+              param epochs = 2          # passes over the training images
+                             ^
+            1 error in \(path)
+            """)
+        #expect(!FileManager.default.fileExists(atPath: site.path))
+    }
+}
