@@ -36,7 +36,8 @@ public struct ParamsCommand: ReportingCommand {
     }
 
     public func execute() throws -> String? {
-        let program = try NotebookPipeline.compile(notebook, overrides: [:])
+        // Listing parameters fetches no dataset.
+        let program = try NotebookPipeline.compile(notebook, overrides: [:], checkingData: false)
         let entries = Self.entries(of: program)
         if json {
             let encoder = JSONEncoder()

@@ -8,15 +8,16 @@ import VAEEngine
 /// What can be known before training is checked before training: the data a figure needs,
 /// the kind of a `-p` value, and whether the dataset is on this machine or can be fetched.
 @Suite struct UpFrontCheckTests {
-    static func compile(_ markdown: String, overrides: [String: String] = [:]) throws -> NotebookProgram {
+    static func compile(_ markdown: String, overrides: [String: String] = [:],
+                        datasets: DatasetLocations? = nil) throws -> NotebookProgram {
         let document = MarkdownParser.parse(markdown, path: "nb.md")
-        return try NotebookCompiler.compile(document, source: markdown, overrides: overrides)
+        return try NotebookCompiler.compile(document, source: markdown, overrides: overrides, datasets: datasets)
     }
 
     /// The whole report of the notebook's errors, or "compiles" when there are none.
-    static func report(_ markdown: String, overrides: [String: String] = [:]) -> String {
+    static func report(_ markdown: String, overrides: [String: String] = [:], datasets: DatasetLocations? = nil) -> String {
         do {
-            _ = try compile(markdown, overrides: overrides)
+            _ = try compile(markdown, overrides: overrides, datasets: datasets)
             return "compiles"
         } catch let errors as NotebookErrors {
             return errors.description
@@ -124,5 +125,56 @@ import VAEEngine
         #expect(Self.report(markdown).hasPrefix("nb.md:14:14: error: "))
         let report = Self.report(markdown, overrides: ["epochs": "abc"])
         #expect(report.hasPrefix("usage: nb.md:4:16: error: -p epochs=abc:"), "\(report)")
+    }
+
+    // MARK: - Datasets
+
+    /// Dataset locations with nothing in them, and an MNIST mirror that refuses at once (a
+    /// port on the loopback interface nothing listens on), so no test needs the network.
+    static func emptyLocations(in folder: URL) -> DatasetLocations {
+        DatasetLocations(fashionMNIST: folder.appendingPathComponent("fashion").path, cache: folder.appendingPathComponent("cache"),
+                         mnistMirrors: [URL(string: "http://127.0.0.1:9/")!])
+    }
+
+    @Test func mnistThatCannotBeFetchedIsAnErrorAtItsDataLineWithTheAdvice() throws {
+        let folder = try makeTemporaryFolder("up-front-data")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let report = Self.report(Self.notebook(data: "data mnist train=300"), datasets: Self.emptyLocations(in: folder))
+        let mnist = folder.appendingPathComponent("cache/mnist").path
+        let lines = report.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.first == "nb.md:5:1: error: cannot download train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
+                + "t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz into \(mnist): every mirror failed", "\(report)")
+        #expect(lines.dropFirst().prefix(2) == ["  data mnist train=300", "  ^~~~~~~~~~~~~~~~~~~~"])
+        #expect(lines.contains { $0.hasPrefix("  http://127.0.0.1:9/train-images-idx3-ubyte.gz: ") }, "\(report)")
+        #expect(lines.contains { $0.hasPrefix("to work offline, copy train-images-idx3-ubyte.gz") && $0.contains(mnist) },
+                "\(report)")
+        #expect(lines.last == "1 error in nb.md")
+    }
+
+    @Test func mnistAlreadyThereIsFoundWithoutTheNetwork() throws {
+        let folder = try makeTemporaryFolder("up-front-data")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let mnist = folder.appendingPathComponent("cache/mnist")
+        try FileManager.default.createDirectory(at: mnist, withIntermediateDirectories: true)
+        // A copy that is not MNIST's is the user's: an error before training, as it is when loading.
+        for file in MNIST.files { try Data("not mnist".utf8).write(to: mnist.appendingPathComponent(file.name)) }
+        let report = Self.report(Self.notebook(data: "data mnist"), datasets: Self.emptyLocations(in: folder))
+        #expect(report.hasPrefix("nb.md:5:1: error: \(mnist.path)/train-images-idx3-ubyte.gz: not MNIST's file"), "\(report)")
+    }
+
+    @Test func missingFashionMNISTIsAnErrorAtItsDataLine() throws {
+        let folder = try makeTemporaryFolder("up-front-data")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fashion = folder.appendingPathComponent("fashion").path
+        #expect(Self.report(Self.notebook(), datasets: Self.emptyLocations(in: folder)) == """
+            nb.md:5:1: error: \(fashion)/train-images-idx3-ubyte.gz: no such file (the folder \(fashion) does not exist); \
+            \(FashionMNIST.missingFileHint)
+              data fashion-mnist train=300 test=30
+              ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+            1 error in nb.md
+            """)
+        // Where it is installed, it is found; without locations, nothing is looked for.
+        #expect(Self.report(Self.notebook(), datasets: DatasetLocations()) == "compiles")
+        #expect(Self.report(Self.notebook(data: "data mnist")) == "compiles")
     }
 }

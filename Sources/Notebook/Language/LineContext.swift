@@ -30,16 +30,21 @@ struct LineContext {
     let notebookFolder: URL
     /// Where the files a command names may be (`PathConfinement`).
     let confinement: PathConfinement
+    /// Where datasets are, to check that a `data` line's is on this machine (or can be
+    /// fetched) before anything trains; nil leaves that to the run.
+    let datasets: DatasetLocations?
     var state: StaticState
     var parameters: ParameterTable
     private(set) var problems: [LineProblem] = []
 
     init(syntax: CommandSyntax, location: SourceLocation, notebookFolder: URL,
-         confinement: PathConfinement? = nil, state: StaticState, parameters: ParameterTable) {
+         confinement: PathConfinement? = nil, datasets: DatasetLocations? = nil, state: StaticState,
+         parameters: ParameterTable) {
         self.syntax = syntax
         self.location = location
         self.notebookFolder = notebookFolder
         self.confinement = confinement ?? PathConfinement(notebookFolder: notebookFolder)
+        self.datasets = datasets
         self.state = state
         self.parameters = parameters
     }
@@ -61,6 +66,13 @@ struct LineContext {
 
     /// Reports a problem of the whole command, underlined from its name to its last token.
     mutating func failCommand<Value>(_ message: String) -> Value? {
-        fail(message, at: syntax.name.column, length: syntax.endColumn - syntax.name.column)
+        reportCommand(message)
+        return nil
+    }
+
+    /// Reports a problem of the whole command, underlined from its name to its last token,
+    /// for a command that is built all the same.
+    mutating func reportCommand(_ message: String) {
+        report(LineProblem(message, column: syntax.name.column, length: syntax.endColumn - syntax.name.column))
     }
 }

@@ -16,22 +16,28 @@ public struct NotebookCompiler {
     private let notebookFolder: URL
     /// Where the files the notebook names may be.
     private let confinement: PathConfinement
+    /// Where datasets are, when the compiler should check that they can be had.
+    private let datasets: DatasetLocations?
 
     /// Compiles `document`, whose Markdown text was `source`, with `-p` overrides; the files
     /// it names must lie in its folder or in one of `allowedOutside` (`--allow-outside`).
+    /// With `datasets`, a dataset that is not there and cannot be fetched is an error of its
+    /// `data` line (MNIST is fetched now if it can be, as its run would).
     public static func compile(_ document: Document, source: String, overrides: [String: String] = [:],
-                               allowedOutside: [URL] = []) throws -> NotebookProgram {
+                               allowedOutside: [URL] = [], datasets: DatasetLocations? = nil) throws -> NotebookProgram {
         var compiler = NotebookCompiler(document: document, source: source, overrides: overrides,
-                                        allowedOutside: allowedOutside)
+                                        allowedOutside: allowedOutside, datasets: datasets)
         return try compiler.run()
     }
 
-    init(document: Document, source: String, overrides: [String: String], allowedOutside: [URL] = []) {
+    init(document: Document, source: String, overrides: [String: String], allowedOutside: [URL] = [],
+         datasets: DatasetLocations? = nil) {
         self.document = document
         self.log = DiagnosticLog(source: source)
         self.parameters = ParameterTable(overrides: overrides)
         self.notebookFolder = URL(fileURLWithPath: document.path).deletingLastPathComponent()
         self.confinement = PathConfinement(notebookFolder: notebookFolder, allowedOutside: allowedOutside)
+        self.datasets = datasets
     }
 
     mutating func run() throws -> NotebookProgram {
@@ -108,7 +114,7 @@ public struct NotebookCompiler {
         }
         state.line = block.location(ofLine: lineOffset, column: 1).line
         var line = LineContext(syntax: syntax, location: block.location(ofLine: lineOffset, column: syntax.name.column),
-                               notebookFolder: notebookFolder, confinement: confinement,
+                               notebookFolder: notebookFolder, confinement: confinement, datasets: datasets,
                                state: state, parameters: parameters)
         let command = CommandRegistry.command(named: syntax, &line).flatMap { $0.command.compile($0.positionals, &line) }
         state = line.state

@@ -23,8 +23,23 @@ struct DataDefinition: CommandDefinition {
         let trainCount = arguments.value("train")?.integer, testCount = arguments.value("test")?.integer
         line.state.splitSizes = SplitSizes(train: trainCount ?? Self.trainImages, test: testCount ?? Self.testImages,
                                            location: line.location)
-        return DataCommand(DataRequest(name: arguments.word("dataset"), trainCount: trainCount, testCount: testCount,
-                                       binarization: binarization))
+        let request = DataRequest(name: arguments.word("dataset"), trainCount: trainCount, testCount: testCount,
+                                  binarization: binarization)
+        if let datasets = line.datasets {
+            // Offline, a missing dataset would otherwise stop the run only when this block runs,
+            // after the blocks before it (or, in a build, other notebooks) have trained.
+            do {
+                try datasets.makeAvailable(request)
+            } catch let error as DatasetError {
+                line.reportCommand(error.description)
+            } catch let error as DownloadError {
+                line.reportCommand(error.description)
+            } catch {
+                line.reportCommand("\(error)")
+            }
+        }
+        // Built all the same: what later lines check against is known.
+        return DataCommand(request)
     }
 
     /// The images in each split of both named datasets, which the schema's limits also assume.
