@@ -44,4 +44,25 @@ import TestSupport
             """)
         #expect(!FileManager.default.fileExists(atPath: site.path))
     }
+
+    @Test func paramsShowsTheCommentAfterAParamAsItsDescription() throws {
+        let folder = try folder(with: ["t.md": Self.notebook])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("t.md").path
+        let text = NotebookCommand.execute(["params", path])
+        #expect(text.exitCode == 0, "\(text.message)")
+        #expect(text.output == """
+            Parameters of \(path) (set them with -p name=value):
+              epochs   integer  default 2              \(path):4:1  passes over the training images
+              beta     integer  default 1              \(path):5:1
+              dataset  word     default fashion-mnist  \(path):6:1
+            """)
+        let json = NotebookCommand.execute(["params", path, "--json"])
+        #expect(json.exitCode == 0, "\(json.message)")
+        struct Entry: Decodable { var name: String; var description: String? }
+        let entries = try JSONDecoder().decode([Entry].self, from: Data(json.output.utf8))
+        #expect(entries.map(\.name) == ["epochs", "beta", "dataset"])
+        #expect(entries.map(\.description) == ["passes over the training images", nil, nil])
+        #expect(!json.output.contains("null"))
+    }
 }

@@ -177,4 +177,19 @@ import VAEEngine
         #expect(Self.report(Self.notebook(), datasets: DatasetLocations()) == "compiles")
         #expect(Self.report(Self.notebook(data: "data mnist")) == "compiles")
     }
+
+    // MARK: - Parameter descriptions
+
+    @Test func theCommentAfterAParamLineIsItsDescription() throws {
+        let program = try Self.compile("""
+            # T
+
+            ```swift-vae
+            param epochs = 9   # later epochs; override with -p epochs=2
+            param label = "a # in a string"
+            param train = 500 #
+            ```
+            """)
+        #expect(program.parameterDescriptions == ["epochs": "later epochs; override with -p epochs=2"])
+    }
 }

@@ -12,6 +12,8 @@ public struct NotebookCompiler {
     private var log: DiagnosticLog
     private var parameters: ParameterTable
     private var state = StaticState()
+    /// The `# comment` after each `param` line that has one, for `notebook params`.
+    private var parameterDescriptions: [String: String] = [:]
     /// The folder relative paths in the notebook are resolved against.
     private let notebookFolder: URL
     /// Where the files the notebook names may be.
@@ -77,9 +79,11 @@ public struct NotebookCompiler {
         try parameters.checkOverridesAreDeclared(in: document.path)
         if !log.diagnostics.isEmpty { throw NotebookErrors(log.diagnostics) }
         // The program's document carries each block's cell options, for the page.
-        return NotebookProgram(document: shown, blocks: blocks,
-                               parameters: parameters.declarations.map { ($0.name, $0.text) }, seed: state.seed ?? 0,
-                               tolerance: notebookTolerance, confinement: confinement)
+        var program = NotebookProgram(document: shown, blocks: blocks,
+                                      parameters: parameters.declarations.map { ($0.name, $0.text) }, seed: state.seed ?? 0,
+                                      tolerance: notebookTolerance, confinement: confinement)
+        program.parameterDescriptions = parameterDescriptions
+        return program
     }
 
     /// The opening fence as written (```` ```swift-vae ````) when `block` has no closing fence, else nil.
@@ -124,6 +128,9 @@ public struct NotebookCompiler {
                     isOverride: problem.isOverride)
         }
         guard let command else { return nil }
+        if let parameter = command as? ParameterCommand, let comment = Lexer.comment(in: text) {
+            parameterDescriptions[parameter.name] = comment
+        }
         return LocatedCommand(command: command, location: block.location(ofLine: lineOffset, column: syntax.name.column),
                               text: String(text.prefix(syntax.endColumn)).trimmingSpaces)
     }
