@@ -65,4 +65,40 @@ import TestSupport
         #expect(entries.map(\.description) == ["passes over the training images", nil, nil])
         #expect(!json.output.contains("null"))
     }
+
+    @Test func cleanSaysWhenTheNotebookDoesNotExist() throws {
+        let folder = try folder(with: [:])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("nowhere.md").path
+        let outcome = NotebookCommand.execute(["clean", path])
+        #expect(outcome.exitCode == 2)
+        #expect(outcome.message == "\(path): error: no such file; give the Markdown notebook whose cached runs to forget")
+        let folderOutcome = NotebookCommand.execute(["clean", folder.path])
+        #expect(folderOutcome.exitCode == 2)
+        #expect(folderOutcome.message.hasPrefix("\(folder.path): error: is a folder"))
+    }
+
+    @Test(arguments: [["--no-cache"], ["--cache-size", "1GB"]])
+    func cleanTakesOnlyTheOptionsItUses(extra: [String]) throws {
+        let folder = try folder(with: ["t.md": Self.notebook])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outcome = NotebookCommand.execute(["clean", folder.appendingPathComponent("t.md").path] + extra)
+        #expect(outcome.exitCode == 2)
+        #expect(outcome.message.hasPrefix("Error: Unknown option '\(extra[0])'"), "\(outcome.message)")
+    }
+
+    @Test func cleanOfANotebookWithNothingCachedStillSaysSo() throws {
+        let folder = try folder(with: ["t.md": Self.notebook])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("t.md").path
+        let cache = folder.appendingPathComponent("cache").path
+        let outcome = NotebookCommand.execute(["clean", path, "--cache", cache])
+        #expect(outcome.exitCode == 0, "\(outcome.message)")
+        #expect(outcome.output == "\(path): nothing cached in \(cache)")
+    }
+
+    @Test func previewHelpGivesItsPortDefaultOnce() {
+        let help = NotebookCommand.helpMessage(for: PreviewCommand.self, columns: 200)
+        #expect(help.components(separatedBy: "(default: 4848)").count == 2, "\(help)")
+    }
 }
