@@ -48,7 +48,8 @@ struct FigureMaker {
     func lossTable(_ state: ModelState) -> BlockOutput {
         let objective = Self.objectiveName(state.objective, warmup: state.warmedUp)
         let rows = state.history.map { record in
-            var row = [String(record.epoch),
+            // A partial epoch says so: its losses average fewer steps than a whole one's.
+            var row = [String(record.epoch) + (record.partial.map { " (\($0.text))" } ?? ""),
                        Self.format(Self.negativeELBO(reconstruction: record.trainReconstruction, kl: record.trainKL)),
                        Self.format(record.trainReconstruction), Self.format(record.trainKL),
                        Self.format(Self.negativeELBO(reconstruction: record.testReconstruction, kl: record.testKL)),
