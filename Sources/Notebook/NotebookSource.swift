@@ -55,17 +55,19 @@ public enum NotebookSource {
         return text
     }
 
-    /// Reads, parses and checks a notebook: everything short of running it.
+    /// Reads, parses and checks a notebook: everything short of running it; with `datasets`,
+    /// also that its datasets can be had.
     public static func compile(_ path: String, overrides: [String: String] = [:],
-                               allowedOutside: [URL] = []) throws -> NotebookProgram {
-        try compile(text: try read(path), path: path, overrides: overrides, allowedOutside: allowedOutside)
+                               allowedOutside: [URL] = [], datasets: DatasetLocations? = nil) throws -> NotebookProgram {
+        try compile(text: try read(path), path: path, overrides: overrides, allowedOutside: allowedOutside, datasets: datasets)
     }
 
     /// Parses and checks a notebook's text as if read from `path` (which names it in
     /// messages and places the files it refers to): what `compile(_:)` does after reading.
     public static func compile(text: String, path: String, overrides: [String: String] = [:],
-                               allowedOutside: [URL] = []) throws -> NotebookProgram {
+                               allowedOutside: [URL] = [], datasets: DatasetLocations? = nil) throws -> NotebookProgram {
         let document = MarkdownParser.parse(text, path: path)
-        return try NotebookCompiler.compile(document, source: text, overrides: overrides, allowedOutside: allowedOutside)
+        return try NotebookCompiler.compile(document, source: text, overrides: overrides, allowedOutside: allowedOutside,
+                                            datasets: datasets)
     }
 }

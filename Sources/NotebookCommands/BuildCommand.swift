@@ -98,12 +98,13 @@ public struct BuildCommand: ReportingCommand {
         var failures: [CommandFailure] = []
         for path in paths {
             do {
-                // Compiled once as written to learn its parameters, again with those it declares set.
-                let plain = try NotebookPipeline.compile(path, overrides: [:], allowedOutside: confinement.folders)
+                // Compiled once as written to learn its parameters, again with those it declares set;
+                // only then are its datasets checked, since `-p dataset=…` may change them.
+                let plain = try NotebookPipeline.compile(path, overrides: [:], allowedOutside: confinement.folders,
+                                                         checkingData: false)
                 let declared = Set(plain.parameters.map(\.name))
                 let applying = overrides.filter { declared.contains($0.key) }
-                let program = applying.isEmpty ? plain : try NotebookPipeline.compile(path, overrides: applying,
-                                                                                         allowedOutside: confinement.folders)
+                let program = try NotebookPipeline.compile(path, overrides: applying, allowedOutside: confinement.folders)
                 try NotebookPipeline.checkImages(program)
                 compiled.append(Compiled(path: path, program: program, overrides: applying))
             } catch let failure as CommandFailure {

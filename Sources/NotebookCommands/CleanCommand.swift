@@ -14,17 +14,27 @@ public struct CleanCommand: ReportingCommand {
     @Argument(help: "The Markdown notebook whose cached runs to forget.")
     public var notebook: String
 
-    @OptionGroup public var cache: CacheOptions
+    /// Only `--cache`: `--no-cache` would leave nothing to clean, and `--cache-size` would
+    /// let cleaning one notebook delete other notebooks' runs.
+    @OptionGroup public var cache: CacheFolderOption
 
     public func execute() throws -> String? {
-        guard !cache.disabled else { throw CommandFailure.usage("--no-cache: there is no cache to clean") }
+        // A misspelt name would otherwise be told "nothing cached", as if it had been cleaned.
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: notebook, isDirectory: &isFolder) else {
+            throw CommandFailure.usage("\(notebook): error: no such file; give the Markdown notebook whose cached runs to forget")
+        }
+        guard !isFolder.boolValue else {
+            throw CommandFailure.usage("\(notebook): error: is a folder; give the Markdown notebook whose cached runs to forget")
+        }
         let folder = cache.folderURL(forNotebook: notebook)
         // A cache that was never made holds nothing to forget; cleaning does not make one.
         var status = stat()
         if lstat(folder.path, &status) != 0, errno == ENOENT {
             return "\(notebook): nothing cached in \(folder.path)"
         }
-        guard let cache = try cache.cache(forNotebook: notebook, needsKey: false) else {
+        // No size limit: cleaning forgets this notebook's runs and keeps every other run.
+        guard let cache = try CacheOptions.open(folder, needsKey: false, sizeLimit: .max) else {
             throw CommandFailure.usage("cannot clean the cache in \(folder.path)")
         }
         let before = cache.entrySizes().values.reduce(0, +)

@@ -6,9 +6,13 @@ import Site
 
 /// The stages wired together, each failure turned into a message and an exit code.
 enum NotebookPipeline {
-    static func compile(_ path: String, overrides: [String: String], allowedOutside: [URL] = []) throws -> NotebookProgram {
+    /// Compiles the notebook at `path`; with `checkingData`, a dataset it cannot have is an
+    /// error of its `data` line now, before anything trains (MNIST is fetched if it can be).
+    static func compile(_ path: String, overrides: [String: String], allowedOutside: [URL] = [],
+                        checkingData: Bool = true) throws -> NotebookProgram {
+        let datasets = checkingData ? DatasetLocations.fromEnvironment(ProcessInfo.processInfo.environment) : nil
         do {
-            return try NotebookSource.compile(path, overrides: overrides, allowedOutside: allowedOutside)
+            return try NotebookSource.compile(path, overrides: overrides, allowedOutside: allowedOutside, datasets: datasets)
         } catch let errors as NotebookErrors {
             throw CommandFailure.notebook(errors.description)
         } catch let error as ParameterOverrideError {

@@ -177,14 +177,27 @@ extension RunnerOptions where Default == FixedThreads {
     }
 }
 
-/// `--cache DIR`, `--no-cache` and `--cache-size`: where block outputs and session
-/// snapshots are kept between runs (see `NotebookCache`).
-public struct CacheOptions: ParsableArguments {
+/// `--cache DIR`: the cache folder, which `clean` also takes.
+public struct CacheFolderOption: ParsableArguments {
     public init() {}
 
     @Option(name: .customLong("cache"), help: ArgumentHelp(
         "The cache folder. (default: $NOTEBOOK_CACHE, else .notebook-cache beside the notebook)", valueName: "dir"))
     public var folder: String?
+
+    /// The cache folder of `notebook`: `--cache`, else `NOTEBOOK_CACHE`, else beside it.
+    public func folderURL(forNotebook notebook: String) -> URL {
+        folder.map { URL(fileURLWithPath: $0) }
+            ?? NotebookCache.defaultFolder(forNotebook: notebook, environment: ProcessInfo.processInfo.environment)
+    }
+}
+
+/// `--cache DIR`, `--no-cache` and `--cache-size`: where block outputs and session
+/// snapshots are kept between runs (see `NotebookCache`).
+public struct CacheOptions: ParsableArguments {
+    public init() {}
+
+    @OptionGroup public var location: CacheFolderOption
 
     @Flag(name: .customLong("no-cache"), help: "Run every block and neither read nor write the cache.")
     public var disabled = false
@@ -195,7 +208,7 @@ public struct CacheOptions: ParsableArguments {
 
     public func validate() throws {
         _ = try sizeLimit()
-        if disabled, folder != nil { throw ValidationError("--cache and --no-cache exclude each other") }
+        if disabled, location.folder != nil { throw ValidationError("--cache and --no-cache exclude each other") }
     }
 
     /// `--cache-size` in bytes: a number with an optional unit (B, KB, MB, GB, TB; powers of 1000).
@@ -212,22 +225,29 @@ public struct CacheOptions: ParsableArguments {
 
     /// The cache folder of `notebook`: `--cache`, else `NOTEBOOK_CACHE`, else beside it.
     public func folderURL(forNotebook notebook: String) -> URL {
-        folder.map { URL(fileURLWithPath: $0) }
-            ?? NotebookCache.defaultFolder(forNotebook: notebook, environment: ProcessInfo.processInfo.environment)
+        location.folderURL(forNotebook: notebook)
     }
 
     /// The cache of `notebook`, or nil with `--no-cache`, or when no cache key can be read
     /// or made, or the folder cannot be made (each said in one warning: the run goes on
     /// without it). Damaged entries are reported on standard error, one line each.
     ///
+    /// - Throws: a usage failure for a folder that is a link or not a notebook cache, and
+    ///   for a malformed `NOTEBOOK_CACHE_KEY`.
+    public func cache(forNotebook notebook: String) throws -> NotebookCache? {
+        guard !disabled else { return nil }
+        return try Self.open(folderURL(forNotebook: notebook), needsKey: true, sizeLimit: try sizeLimit())
+    }
+
+    /// The cache in `url`, or nil when no cache key can be read or made (with `needsKey`),
+    /// or the folder cannot be made, each said in one warning.
+    ///
     /// - Parameter needsKey: false for `clean`, which deletes and never reads an entry, so
     ///   it works without the user's key.
     /// - Throws: a usage failure for a folder that is a link or not a notebook cache, and
     ///   for a malformed `NOTEBOOK_CACHE_KEY`.
-    public func cache(forNotebook notebook: String, needsKey: Bool = true) throws -> NotebookCache? {
-        guard !disabled else { return nil }
+    static func open(_ url: URL, needsKey: Bool, sizeLimit: Int64) throws -> NotebookCache? {
         let environment = ProcessInfo.processInfo.environment
-        let url = folderURL(forNotebook: notebook)
         let warn: @Sendable (String) -> Void = { message in
             FileHandle.standardError.write(Data((message + "\n").utf8))
         }
@@ -245,7 +265,6 @@ public struct CacheOptions: ParsableArguments {
         } catch {
             throw CommandFailure.usage(error.description)
         }
-        let sizeLimit = try sizeLimit()
         do {
             return try NotebookCache(folder: url, authentication: key, sizeLimit: sizeLimit, warn: warn)
         } catch CacheFolderError.unusable(let path, let reason) {

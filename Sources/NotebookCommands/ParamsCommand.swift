@@ -20,7 +20,8 @@ public struct ParamsCommand: ReportingCommand {
     @Argument(help: "The Markdown notebook.")
     public var notebook: String
 
-    @Flag(help: "Print the parameters as JSON: an array of {name, type, default, file, line, column}.")
+    @Flag(help: ArgumentHelp("Print the parameters as JSON: an array of {name, type, default, description, file, line, "
+                             + "column}; a description is the '# comment' after its 'param' line, left out when there is none."))
     public var json = false
 
     /// One declared parameter as listed.
@@ -28,6 +29,8 @@ public struct ParamsCommand: ReportingCommand {
         var name: String
         var type: String
         var `default`: String
+        /// The `# comment` after the parameter's `param` line.
+        var description: String?
         var file: String
         var line: Int?
         var column: Int?
@@ -36,7 +39,8 @@ public struct ParamsCommand: ReportingCommand {
     }
 
     public func execute() throws -> String? {
-        let program = try NotebookPipeline.compile(notebook, overrides: [:])
+        // Listing parameters fetches no dataset.
+        let program = try NotebookPipeline.compile(notebook, overrides: [:], checkingData: false)
         let entries = Self.entries(of: program)
         if json {
             let encoder = JSONEncoder()
@@ -47,9 +51,11 @@ public struct ParamsCommand: ReportingCommand {
         let nameWidth = entries.map(\.name.count).max() ?? 0
         let typeWidth = entries.map(\.type.count).max() ?? 0
         let defaultWidth = entries.map(\.default.count).max() ?? 0
+        let positionWidth = entries.map(\.position.count).max() ?? 0
         let lines = entries.map { entry in
             "  " + padded(entry.name, nameWidth) + "  " + padded(entry.type, typeWidth) + "  default "
-                + padded(entry.default, defaultWidth) + "  " + entry.position
+                + padded(entry.default, defaultWidth) + "  "
+                + (entry.description.map { padded(entry.position, positionWidth) + "  " + $0 } ?? entry.position)
         }
         return (["Parameters of \(notebook) (set them with -p name=value):"] + lines).joined(separator: "\n")
     }
@@ -70,7 +76,7 @@ public struct ParamsCommand: ReportingCommand {
         return program.parameters.map { parameter in
             let location = locations[parameter.name]
             return Entry(name: parameter.name, type: inferredType(of: parameter.value), default: parameter.value,
-                         file: location?.file ?? program.document.path, line: location?.line, column: location?.column)
+                         description: program.parameterDescriptions[parameter.name], file: location?.file ?? program.document.path, line: location?.line, column: location?.column)
         }
     }
 

@@ -25,7 +25,8 @@ public struct PreviewCommand: ReportingCommand {
     @Argument(help: "The Markdown notebook, or a folder of notebooks, to preview.")
     public var notebook: String
 
-    @Option(name: .customLong("port"), help: "The port to serve on; 0 picks a free one. (default: 4848)")
+    // ArgumentParser adds "(default: 4848)" itself.
+    @Option(name: .customLong("port"), help: "The port to serve on; 0 picks a free one.")
     public var port: Int = 4848
 
     @Option(name: .customLong("allow-host"), help: ArgumentHelp(

@@ -106,6 +106,27 @@ import TestSupport
         #expect(try contents(of: site) == before)
     }
 
+    /// Offline, a notebook of MNIST (not on this machine) stops the build before any other
+    /// notebook trains, at its `data` line, with the advice to copy the files.
+    @Test func aDatasetThatCannotBeFetchedStopsTheBuildBeforeAnythingTrains() throws {
+        let folder = try makeNotebookFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let mnist = Self.tinyNotebook(title: "Gamma", seed: 3).replacingOccurrences(of: "data fashion-mnist", with: "data mnist")
+        try write(mnist, to: folder.appendingPathComponent("notebooks/gamma.md"))
+        // An empty download cache, and a mirror on the loopback interface that refuses at once.
+        let data = folder.appendingPathComponent("data")
+        let outcome = try NotebookBinary.run(["build", "notebooks", "--output", "site"], in: folder,
+                                             environment: ["NOTEBOOK_DATA": data.path,
+                                                           "NOTEBOOK_MNIST_MIRROR": "http://127.0.0.1:9/"])
+        #expect(outcome.status == 1)
+        #expect(outcome.standardError.contains("notebooks/gamma.md:7:1: error: cannot download train-images-idx3-ubyte.gz"),
+                "\(outcome.standardError)")
+        #expect(outcome.standardError.contains("to work offline, copy train-images-idx3-ubyte.gz"))
+        #expect(outcome.standardError.contains("1 of 3 notebooks has errors; nothing was run"))
+        #expect(!outcome.standardError.contains("building"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("site").path))
+    }
+
     @Test func aMissingOrEmptyFolderIsAUsageError() throws {
         let folder = try makeTemporaryFolder("notebook-build")
         defer { try? FileManager.default.removeItem(at: folder) }

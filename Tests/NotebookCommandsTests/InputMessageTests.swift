@@ -16,13 +16,14 @@ import TestSupport
 
     static let declaringT = "# T\n\n```swift-vae\nparam t = 300\nmodel mlp encoder=[8] latent=2 decoder=[8]\n```\n"
 
+    /// A `-p` value is a mistake on the command line: a usage error, shown at the declaration.
     @Test func twoWordsForAnIntegerParameterSayWhichValueIsWrong() throws {
         let folder = try folder(with: ["t.md": Self.declaringT])
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("t.md").path
         let outcome = NotebookCommand.execute(["run", path, "-p", "t=300 400", "-q", "--no-cache",
                                                "--output", folder.appendingPathComponent("site").path])
-        #expect(outcome.exitCode == 1)
+        #expect(outcome.exitCode == 2)
         #expect(outcome.message == """
             \(path):4:11: error: -p t=300 400: '300 400' is not a valid integer for parameter 't' (declared as 300); give one value, or quote text with spaces
               param t = 300

@@ -31,6 +31,23 @@ import TestSupport
         ```
         """
 
+    /// 9 steps of 4 a epoch: the third epoch ran one step, and the loss table says so.
+    @Test func aPartialLastEpochIsLabelledInTheLossTable() throws {
+        let outputs = try Self.run("""
+            # Partial
+
+            ```swift-vae
+            seed 5
+            data fashion-mnist train=200 test=60
+            model mlp encoder=[16] latent=2 decoder=[16]
+            train steps=9 batch=50
+            table losses
+            ```
+            """).results[0].outputs
+        guard case .table(let table) = outputs.last else { Issue.record("no loss table"); return }
+        #expect(table.rows.map { $0[0] } == ["1", "2", "3 (1 of 4 steps)"])
+    }
+
     @Test func stepsLatentManifoldAndEvolution() throws {
         let outputs = try Self.run(Self.twoDimensional).results[0].outputs
         guard case .text(let trained) = outputs[2] else { Issue.record("no training summary"); return }

@@ -98,4 +98,20 @@ import VAEEngine
         #expect(transcript.writes.isEmpty)
         #expect(ProgressReporter.automatic(quiet: true).style == .quiet)
     }
+
+    /// A `steps` plan that ends inside an epoch: its line says how much of the epoch ran, so
+    /// its losses are not read as a whole epoch's.
+    @Test func aPartialLastEpochIsLabelledAsSuch() {
+        let partial = PartialEpoch(steps: 30, of: 469)
+        let (log, logTranscript) = Self.reporter(.log)
+        var record = Self.epochRecord(2, train: 250, test: 240)
+        record.partial = partial
+        log.epoch(record, epochInPlan: 2, of: 2)
+        #expect(logTranscript.text == "  epoch 2/2 (30 of 469 steps)  train 250.000  test 240.000  (1.5 s)\n")
+
+        let (live, liveTranscript) = Self.reporter(.live)
+        live.step(TrainingProgress(epoch: 2, epochsInPlan: 2, epochInPlan: 2, step: 499, stepsPerEpoch: 30, stepInEpoch: 30,
+                                   runningLoss: 250, elapsed: 10, partial: partial))
+        #expect(liveTranscript.text.hasPrefix("\r  epoch 2/2 (30 of 469 steps)  step 30/30  loss 250.000"))
+    }
 }

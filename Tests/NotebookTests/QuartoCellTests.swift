@@ -126,9 +126,10 @@ import VAEEngine
             _ = try Self.compile(Self.frontMatter, overrides: ["epochs": "1 2"])
             Issue.record("expected an error")
             return
-        } catch let errors as NotebookErrors {
-            #expect(errors.diagnostics.map(\.headline) == ["nb.md:8:11: error: -p epochs=1 2: '1 2' is not a valid integer for parameter 'epochs' "
-                + "(declared as 2); give one value, or quote text with spaces"])
+        } catch let error as ParameterOverrideError {
+            // A usage error, placed at the value it overrides.
+            #expect(error.description.hasPrefix("nb.md:8:11: error: -p epochs=1 2: '1 2' is not a valid integer for parameter 'epochs' "
+                + "(declared as 2); give one value, or quote text with spaces\n"))
         } catch {
             Issue.record("unexpected \(type(of: error)): \(error)")
         }

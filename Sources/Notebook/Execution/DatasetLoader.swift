@@ -37,6 +37,17 @@ public struct DatasetLocations: Sendable {
         return names.map { folder.appendingPathComponent($0) }
     }
 
+    /// Makes sure the files of `request` are on this machine, before anything runs: Fashion-MNIST
+    /// must be in its folder; MNIST is downloaded now if it is missing, as loading it would.
+    /// Throws what loading would: a `DatasetError` or a `DownloadError`, with their advice.
+    public func makeAvailable(_ request: DataRequest) throws {
+        switch request.name {
+        case "fashion-mnist": try FashionMNIST.checkAvailable(directory: fashionMNIST)
+        case "mnist": try MNIST.fetch(cache: cache, mirrors: mnistMirrors)
+        default: preconditionFailure("the compiler admits only known datasets")
+        }
+    }
+
     /// Loads `request`, cutting the splits to the sizes it asks for and binarizing statically if asked.
     func load(_ request: DataRequest) throws -> DatasetSplits {
         var splits: DatasetSplits

@@ -46,7 +46,8 @@ struct FigureMaker {
         let meaning = LossMeaning(state)
         let objective = meaning.objectiveName
         let rows = state.history.map { record in
-            var row = [String(record.epoch)]
+            // A partial epoch says so: its losses average fewer steps than a whole one's.
+            var row = [String(record.epoch) + (record.partial.map { " (\($0.text))" } ?? "")]
             if meaning.isELBO {
                 row += [Self.format(Self.negativeELBO(reconstruction: record.trainReconstruction, kl: record.trainKL)),
                         Self.format(record.trainReconstruction), Self.format(record.trainKL),

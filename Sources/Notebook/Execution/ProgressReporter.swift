@@ -56,9 +56,9 @@ public final class ProgressReporter: @unchecked Sendable {
         let done = Double((progress.epochInPlan - 1) * progress.stepsPerEpoch + progress.stepInEpoch)
         let total = Double(progress.epochsInPlan * progress.stepsPerEpoch)
         let remaining = done > 0 ? progress.elapsed / done * (total - done) : 0
-        let line = String(format: "  epoch %d/%d  step %d/%d  loss %.3f  ETA %@",
-                          progress.epochInPlan, progress.epochsInPlan, progress.stepInEpoch, progress.stepsPerEpoch,
-                          progress.runningLoss, Self.duration(remaining))
+        let line = String(format: "  epoch %d/%d%@  step %d/%d  loss %.3f  ETA %@",
+                          progress.epochInPlan, progress.epochsInPlan, Self.partialLabel(progress.partial),
+                          progress.stepInEpoch, progress.stepsPerEpoch, progress.runningLoss, Self.duration(remaining))
         let padding = String(repeating: " ", count: max(0, liveLineLength - line.count))
         liveLineLength = line.count
         write("\r" + line + padding)
@@ -79,11 +79,16 @@ public final class ProgressReporter: @unchecked Sendable {
             liveLineLength = 0
         case .log: break
         }
-        var line = "  epoch \(epochInPlan)/\(epochsInPlan)" + (model.map { "  \($0)" } ?? "")
-            + String(format: "  %@ train %.3f", measure, record.train)
+        var line = "  epoch \(epochInPlan)/\(epochsInPlan)" + Self.partialLabel(record.partial)
+            + (model.map { "  \($0)" } ?? "") + String(format: "  %@ train %.3f", measure, record.train)
         if let test = record.test { line += String(format: "  test %.3f", test) }
         line += String(format: "  (%.1f s)\n", record.seconds)
         write(line)
+    }
+
+    /// ` (30 of 469 steps)` after the epoch of a partial one, so its losses are not read as a whole epoch's.
+    static func partialLabel(_ partial: PartialEpoch?) -> String {
+        partial.map { " (\($0.text))" } ?? ""
     }
 
     static func duration(_ seconds: Double) -> String {

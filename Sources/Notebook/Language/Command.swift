@@ -111,6 +111,9 @@ public struct NotebookProgram: Sendable, Equatable {
     public var blocks: [BlockProgram]
     /// Parameter name → value as used (after `-p` overrides), in declaration order.
     public var parameters: [(name: String, value: String)]
+    /// Parameter name → the `# comment` after its `param` line, what `notebook params` shows
+    /// as its description. Not part of any cache key: a comment changes no result.
+    public var parameterDescriptions: [String: String] = [:]
     public var seed: UInt64
     /// The check tolerance from the front matter (or the default).
     public var tolerance: CheckTolerance = .default
@@ -131,7 +134,8 @@ public struct NotebookProgram: Sendable, Equatable {
     public static func == (lhs: NotebookProgram, rhs: NotebookProgram) -> Bool {
         lhs.document == rhs.document && lhs.blocks == rhs.blocks && lhs.seed == rhs.seed
             && lhs.parameters.map(\.name) == rhs.parameters.map(\.name)
-            && lhs.parameters.map(\.value) == rhs.parameters.map(\.value) && lhs.tolerance == rhs.tolerance
+            && lhs.parameters.map(\.value) == rhs.parameters.map(\.value)
+            && lhs.parameterDescriptions == rhs.parameterDescriptions && lhs.tolerance == rhs.tolerance
             && lhs.confinement == rhs.confinement
     }
 

@@ -18,9 +18,26 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     /// `file.md:LINE:COL: error: message`, the way compilers print it; control characters the
     /// message quotes from the notebook are escaped, and a message longer than
     /// `longestMessage` characters (one quoting a huge word) is cut with `…`.
+    ///
+    /// A message of several lines (a failed download lists its tries, then its advice) has
+    /// its first line here and the others in `notes`.
     public var headline: String {
-        let shown = message.count > Self.longestMessage ? message.prefix(Self.longestMessage) + "…" : Substring(message)
+        let first = message.prefix { $0 != "\n" }
+        let shown = first.count > Self.longestMessage ? first.prefix(Self.longestMessage) + "…" : first
         return "\(location): error: \(TerminalText.escaped(shown))"
+    }
+
+    /// The lines of the message after its first, shown under the caret, control characters
+    /// escaped; like the headline, at most `longestMessage` characters of them.
+    public var notes: [String] {
+        var left = Self.longestMessage
+        var shown: [String] = []
+        for line in message.split(separator: "\n", omittingEmptySubsequences: false).dropFirst() {
+            guard left > 0 else { return shown + ["…"] }
+            shown.append(TerminalText.escaped(line.prefix(left)) + (line.count > left ? "…" : ""))
+            left -= line.count
+        }
+        return shown
     }
 
     /// The most characters of a message shown.
@@ -34,12 +51,12 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     /// its cut ends marked `…`; control characters are shown escaped (`\u{1B}`), and the
     /// caret is placed under the escaped text.
     public var description: String {
-        guard let sourceLine else { return headline }
+        guard let sourceLine else { return ([headline] + notes).joined(separator: "\n") }
         let (shown, caretColumn, caretLength) = Self.window(of: sourceLine, column: location.column, length: length)
         // Keep tabs in the indentation so the caret lines up in a terminal.
         let prefix = shown.prefix(caretColumn).map { $0 == "\t" ? "\t" : " " }.joined()
         let underline = "^" + String(repeating: "~", count: max(0, caretLength - 1))
-        return "\(headline)\n  \(shown)\n  \(prefix)\(underline)"
+        return (["\(headline)\n  \(shown)\n  \(prefix)\(underline)"] + notes).joined(separator: "\n")
     }
 
     /// The part of `line` shown for a caret at 1-based `column` spanning `length` characters:
@@ -118,6 +135,9 @@ public struct NotebookErrors: Error, Sendable, Equatable, CustomStringConvertibl
 struct DiagnosticLog {
     private let fileLines: [Substring]
     private(set) var diagnostics: [Diagnostic] = []
+    /// Problems of the command line's `-p` values, shown at the declaration they override:
+    /// a usage error (exit 2), reported before the notebook's own.
+    private(set) var overrideDiagnostics: [Diagnostic] = []
 
     /// A log for the notebook whose Markdown text is `source`.
     init(source: String) {
@@ -144,8 +164,9 @@ struct DiagnosticLog {
     }
 
     /// Records `message` at `location`, underlining `length` characters.
-    mutating func add(_ message: String, at location: SourceLocation, length: Int) {
-        diagnostics.append(Diagnostic(location: location, message: message, length: length, sourceLine: sharedLine(location.line)))
+    mutating func add(_ message: String, at location: SourceLocation, length: Int, isOverride: Bool = false) {
+        let diagnostic = Diagnostic(location: location, message: message, length: length, sourceLine: sharedLine(location.line))
+        if isOverride { overrideDiagnostics.append(diagnostic) } else { diagnostics.append(diagnostic) }
     }
 }
 

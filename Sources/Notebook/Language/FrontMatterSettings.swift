@@ -59,7 +59,7 @@ enum FrontMatterSettings {
         } catch {
             // Declared all the same, so the bad `-p` is reported here and not as unknown.
             parameters.declare(.init(name: name, value: declared, text: entry.value, frontMatterLocation: entry.keyLocation))
-            log.add(error.message, at: entry.valueLocation, length: max(1, entry.value.count))
+            log.add(error.message, at: entry.valueLocation, length: max(1, entry.value.count), isOverride: error.isOverride)
         }
     }
 }

@@ -63,6 +63,22 @@ enum Lexer {
         return tokens
     }
 
+    /// The text of the line's `# comment`, trimmed, or nil when it has none; a `#` inside a
+    /// quoted string starts none, as in `tokens(in:)`.
+    static func comment(in line: String) -> String? {
+        var quoted = false
+        for index in line.indices {
+            switch line[index] {
+            case "\"": quoted.toggle()
+            case "#" where !quoted:
+                let text = line[line.index(after: index)...].trimmingCharacters(in: .whitespaces)
+                return text.isEmpty ? nil : text
+            default: continue
+            }
+        }
+        return nil
+    }
+
     /// Parses Swift/C number syntax (`42`, `-3`, `1e-4`, `0.5`, `1_000`), or nil for a word.
     static func number(_ text: String) -> Double? {
         guard let first = text.first, first.isNumber || ((first == "-" || first == "+" || first == ".") && text.count > 1)

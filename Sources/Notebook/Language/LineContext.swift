@@ -7,11 +7,14 @@ struct LineProblem: Error, Equatable {
     var column: Int
     /// How many characters the caret underline spans.
     var length: Int
+    /// Whether the problem is a `-p` value, so the command line is wrong, not the notebook.
+    var isOverride = false
 
-    init(_ message: String, column: Int, length: Int = 1) {
+    init(_ message: String, column: Int, length: Int = 1, isOverride: Bool = false) {
         self.message = message
         self.column = column
         self.length = length
+        self.isOverride = isOverride
     }
 }
 
@@ -27,6 +30,9 @@ struct LineContext {
     let notebookFolder: URL
     /// Where the files a command names may be (`PathConfinement`).
     let confinement: PathConfinement
+    /// Where datasets are, to check that a `data` line's is on this machine (or can be
+    /// fetched) before anything trains; nil leaves that to the run.
+    let datasets: DatasetLocations?
     var state: StaticState
     var parameters: ParameterTable
     private(set) var problems: [LineProblem] = []
@@ -34,11 +40,13 @@ struct LineContext {
     var canonical: CanonicalCommand?
 
     init(syntax: CommandSyntax, location: SourceLocation, notebookFolder: URL,
-         confinement: PathConfinement? = nil, state: StaticState, parameters: ParameterTable) {
+         confinement: PathConfinement? = nil, datasets: DatasetLocations? = nil, state: StaticState,
+         parameters: ParameterTable) {
         self.syntax = syntax
         self.location = location
         self.notebookFolder = notebookFolder
         self.confinement = confinement ?? PathConfinement(notebookFolder: notebookFolder)
+        self.datasets = datasets
         self.state = state
         self.parameters = parameters
     }
@@ -60,6 +68,13 @@ struct LineContext {
 
     /// Reports a problem of the whole command, underlined from its name to its last token.
     mutating func failCommand<Value>(_ message: String) -> Value? {
-        fail(message, at: syntax.name.column, length: syntax.endColumn - syntax.name.column)
+        reportCommand(message)
+        return nil
+    }
+
+    /// Reports a problem of the whole command, underlined from its name to its last token,
+    /// for a command that is built all the same.
+    mutating func reportCommand(_ message: String) {
+        report(LineProblem(message, column: syntax.name.column, length: syntax.endColumn - syntax.name.column))
     }
 }

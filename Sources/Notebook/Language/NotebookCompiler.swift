@@ -12,26 +12,34 @@ public struct NotebookCompiler {
     private var log: DiagnosticLog
     private var parameters: ParameterTable
     private var state = StaticState()
+    /// The `# comment` after each `param` line that has one, for `notebook params`.
+    private var parameterDescriptions: [String: String] = [:]
     /// The folder relative paths in the notebook are resolved against.
     private let notebookFolder: URL
     /// Where the files the notebook names may be.
     private let confinement: PathConfinement
+    /// Where datasets are, when the compiler should check that they can be had.
+    private let datasets: DatasetLocations?
 
     /// Compiles `document`, whose Markdown text was `source`, with `-p` overrides; the files
     /// it names must lie in its folder or in one of `allowedOutside` (`--allow-outside`).
+    /// With `datasets`, a dataset that is not there and cannot be fetched is an error of its
+    /// `data` line (MNIST is fetched now if it can be, as its run would).
     public static func compile(_ document: Document, source: String, overrides: [String: String] = [:],
-                               allowedOutside: [URL] = []) throws -> NotebookProgram {
+                               allowedOutside: [URL] = [], datasets: DatasetLocations? = nil) throws -> NotebookProgram {
         var compiler = NotebookCompiler(document: document, source: source, overrides: overrides,
-                                        allowedOutside: allowedOutside)
+                                        allowedOutside: allowedOutside, datasets: datasets)
         return try compiler.run()
     }
 
-    init(document: Document, source: String, overrides: [String: String], allowedOutside: [URL] = []) {
+    init(document: Document, source: String, overrides: [String: String], allowedOutside: [URL] = [],
+         datasets: DatasetLocations? = nil) {
         self.document = document
         self.log = DiagnosticLog(source: source)
         self.parameters = ParameterTable(overrides: overrides)
         self.notebookFolder = URL(fileURLWithPath: document.path).deletingLastPathComponent()
         self.confinement = PathConfinement(notebookFolder: notebookFolder, allowedOutside: allowedOutside)
+        self.datasets = datasets
     }
 
     mutating func run() throws -> NotebookProgram {
@@ -64,12 +72,18 @@ public struct NotebookCompiler {
             blocks.append(BlockProgram(blockIndex: block.index, location: block.fenceLocation, commands: commands,
                                        tolerance: tolerance))
         }
+        // A `-p` value that is not of its parameter's kind is a mistake on the command line.
+        if !log.overrideDiagnostics.isEmpty {
+            throw ParameterOverrideError(description: NotebookErrors(log.overrideDiagnostics).description)
+        }
         try parameters.checkOverridesAreDeclared(in: document.path)
         if !log.diagnostics.isEmpty { throw NotebookErrors(log.diagnostics) }
         // The program's document carries each block's cell options, for the page.
-        return NotebookProgram(document: shown, blocks: blocks,
-                               parameters: parameters.declarations.map { ($0.name, $0.text) }, seed: state.seed ?? 0,
-                               tolerance: notebookTolerance, confinement: confinement)
+        var program = NotebookProgram(document: shown, blocks: blocks,
+                                      parameters: parameters.declarations.map { ($0.name, $0.text) }, seed: state.seed ?? 0,
+                                      tolerance: notebookTolerance, confinement: confinement)
+        program.parameterDescriptions = parameterDescriptions
+        return program
     }
 
     /// The opening fence as written (```` ```swift-vae ````) when `block` has no closing fence, else nil.
@@ -104,15 +118,19 @@ public struct NotebookCompiler {
         }
         state.line = block.location(ofLine: lineOffset, column: 1).line
         var line = LineContext(syntax: syntax, location: block.location(ofLine: lineOffset, column: syntax.name.column),
-                               notebookFolder: notebookFolder, confinement: confinement,
+                               notebookFolder: notebookFolder, confinement: confinement, datasets: datasets,
                                state: state, parameters: parameters)
         let command = CommandRegistry.command(named: syntax, &line).flatMap { $0.command.compile($0.positionals, &line) }
         state = line.state
         parameters = line.parameters
         for problem in line.problems {
-            log.add(problem.message, at: block.location(ofLine: lineOffset, column: problem.column), length: problem.length)
+            log.add(problem.message, at: block.location(ofLine: lineOffset, column: problem.column), length: problem.length,
+                    isOverride: problem.isOverride)
         }
         guard let command else { return nil }
+        if let parameter = command as? ParameterCommand, let comment = Lexer.comment(in: text) {
+            parameterDescriptions[parameter.name] = comment
+        }
         let written = String(text.prefix(syntax.endColumn)).trimmingSpaces
         // Every definition sets the canonical form; the text as written is the safe fallback.
         return LocatedCommand(command: command, location: block.location(ofLine: lineOffset, column: syntax.name.column),

@@ -52,10 +52,41 @@ struct ParameterTable {
                                     message: "'\(override)' is not a valid \(Self.typeName(of: declared)) for parameter '\(name)' "
                                         + "(declared as \(declared.text)); give one value, or quote text with spaces")
             }
+            let value = parsed.positionals[0]
+            if let kind = Self.kindProblem(value, declared: declared) {
+                throw Lexer.Failure(column: 0, length: 1,
+                                    message: "parameter '\(name)' takes \(kind) (declared as \(declared.text)), not '\(override)'")
+            }
             // Keep the declaration's position so later errors point into the notebook.
-            return (Self.relocated(parsed.positionals[0], to: declared), override)
+            return (Self.relocated(value, to: declared), override)
         } catch {
-            throw LineProblem("-p \(name)=\(override): \(error.message)", column: declared.column, length: declared.length)
+            throw LineProblem("-p \(name)=\(override): \(error.message)", column: declared.column, length: declared.length,
+                              isOverride: true)
+        }
+    }
+
+    /// What kind of value a parameter declared as `declared` takes, when `value` is not of it:
+    /// a number for a number (any number: `param beta = 1` takes 0.5, and the command that
+    /// uses it checks its range), a list for a list, a word for a word; a string takes anything.
+    static func kindProblem(_ value: ValueSyntax, declared: ValueSyntax) -> String? {
+        switch (declared, value) {
+        case (.list, .list): return nil
+        case (.list, _): return "a list such as [400, 200]"
+        case (.scalar(let declaredToken), _):
+            switch (declaredToken.kind, value) {
+            case (.string, _): return nil
+            case (.number, .scalar(let token)):
+                if case .number = token.kind { return nil }
+                return "a number"
+            case (.number, .list): return "a number"
+            case (_, .scalar(let token)):
+                // A word may be quoted; a number or a `$` reference is no word.
+                switch token.kind {
+                case .word, .string: return nil
+                default: return "a word"
+                }
+            case (_, .list): return "a word"
+            }
         }
     }
 

@@ -26,6 +26,9 @@ struct StaticState {
     /// The size of the images the latest `data` command loads, and where that command is;
     /// nil before any, or when its line failed before the size was known.
     var imageSize: ImageSize?
+    /// How many images each split of the latest `data` command holds; nil before any, or
+    /// when its line failed before the counts were known.
+    var splitSizes: SplitSizes?
     /// Every model built so far, in order.
     var models: [BuiltModel] = []
     /// The position in `models` of the current model.
@@ -75,6 +78,26 @@ struct ImageSize: Equatable {
     var location: SourceLocation
 
     var text: String { "\(rows)×\(columns)" }
+}
+
+/// How many images each split of a dataset holds, known before anything runs: the
+/// counts a `data` line asks for (`train=300 test=30`), or else the dataset's own.
+struct SplitSizes: Equatable {
+    var train: Int
+    var test: Int
+    /// The `data` command that gives them.
+    var location: SourceLocation
+
+    func count(_ split: Split) -> Int { split == .train ? train : test }
+
+    /// Why a figure that needs `needed` images of `split` cannot be drawn here, or nil when
+    /// the split has them; `what` says what needs them (`image=150`, `pairs=20`).
+    func shortage(of needed: Int, _ split: Split, for what: String) -> String? {
+        let held = count(split)
+        guard needed > held else { return nil }
+        return "\(what) needs \(needed) \(split.rawValue) image\(needed == 1 ? "" : "s"); the data on line \(location.line) "
+            + "has \(held)"
+    }
 }
 
 /// Something a command needs an earlier command to have made.

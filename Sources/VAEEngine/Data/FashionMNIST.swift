@@ -23,6 +23,14 @@ public enum FashionMNIST {
     public static let missingFileHint =
         "Debian's package dataset-fashion-mnist provides it (scripts/bootstrap installs it)"
 
+    /// Throws the `DatasetError` `load(directory:)` would for a missing file, without reading
+    /// any: what can be known before a notebook runs.
+    public static func checkAvailable(directory: String = defaultDirectory) throws {
+        try IDXDataset.checkFilesExist(directory: directory,
+                                       names: [trainImagesFile, trainLabelsFile, testImagesFile, testLabelsFile],
+                                       hint: missingFileHint)
+    }
+
     /// Loads both splits (`fashion-mnist/train`, `fashion-mnist/test`) with the SHA-256 of
     /// each file, keyed by file name.
     /// - Throws: `DatasetError` naming the file at fault.
@@ -65,9 +73,7 @@ public enum IDXDataset {
         let paths = names.map { (directory as NSString).appendingPathComponent($0) }
 
         // Report a missing file before spending time decoding the others.
-        for path in paths {
-            try checkExists(path: path, directory: directory, hint: missingFileHint)
-        }
+        try checkFilesExist(directory: directory, names: names, hint: missingFileHint)
         let files = try IDXReader.read(paths: paths)  // in parallel
 
         var checksums: [String: String] = [:]
@@ -83,6 +89,14 @@ public enum IDXDataset {
             labels: files[3].array, labelsPath: paths[3], classNames: classNames,
             imageSize: imageSize ?? size)
         return DatasetSplits(train: train, test: test, checksums: checksums)
+    }
+
+    /// Throws `DatasetError.fileNotFound` for the first of `names` not in `directory`, with
+    /// `hint` (where the files come from) after the reason.
+    public static func checkFilesExist(directory: String, names: [String], hint: String?) throws {
+        for name in names {
+            try checkExists(path: (directory as NSString).appendingPathComponent(name), directory: directory, hint: hint)
+        }
     }
 
     private static func checkExists(path: String, directory: String, hint: String?) throws {

@@ -57,6 +57,17 @@ public enum MNIST {
         }
     }
 
+    /// Makes sure the four files are in `<cache>/mnist/` with their checksums, downloading
+    /// the missing ones from `mirrors`; no request is made when all four are in place.
+    ///
+    /// - Throws: `DatasetError.checksumMismatch` for a copy placed by hand that is not MNIST's,
+    ///   `DownloadError` when a file cannot be downloaded (offline: with the advice to copy them).
+    public static func fetch(cache: URL, mirrors: [URL] = MNIST.mirrors) throws {
+        let directory = folder(cache: cache)
+        try checkLocalCopies(in: directory)
+        try DatasetDownloader.fetch(files: files, mirrors: mirrors, into: directory)
+    }
+
     /// Loads both splits (`mnist/train`, `mnist/test`) from `<cache>/mnist/`.
     ///
     /// - Parameters:
@@ -70,10 +81,7 @@ public enum MNIST {
     ///   missing (with `download: false`) or not a valid MNIST file.
     public static func load(cache: URL, mirrors: [URL] = MNIST.mirrors, download: Bool = true) throws -> DatasetSplits {
         let directory = folder(cache: cache)
-        if download {
-            try checkLocalCopies(in: directory)
-            try DatasetDownloader.fetch(files: files, mirrors: mirrors, into: directory)
-        }
+        if download { try fetch(cache: cache, mirrors: mirrors) }
         let names = files.map(\.name).joined(separator: ", ")
         return try IDXDataset.loadSplits(
             directory: directory.path,

@@ -56,9 +56,13 @@ public struct EpochRecord: Sendable, Equatable, Codable {
     public var testReconstruction: Double?
     public var testKL: Double?
     public var seconds: Double
+    /// The steps of this epoch and of a whole one, when a `steps` plan ended it early; nil for
+    /// a whole epoch (and then not encoded, so records of whole epochs keep their bytes).
+    public var partial: PartialEpoch?
 
     public init(epoch: Int, steps: Int, train: Double, trainReconstruction: Double, trainKL: Double,
-                test: Double?, testReconstruction: Double?, testKL: Double?, seconds: Double) {
+                test: Double?, testReconstruction: Double?, testKL: Double?, seconds: Double,
+                partial: PartialEpoch? = nil) {
         self.epoch = epoch
         self.steps = steps
         self.train = train
@@ -68,7 +72,22 @@ public struct EpochRecord: Sendable, Equatable, Codable {
         self.testReconstruction = testReconstruction
         self.testKL = testKL
         self.seconds = seconds
+        self.partial = partial
     }
+}
+
+/// An epoch a `steps` plan ended early: `steps` of the `of` steps of a whole epoch.
+public struct PartialEpoch: Sendable, Equatable, Codable {
+    public var steps: Int
+    public var of: Int
+
+    public init(steps: Int, of: Int) {
+        self.steps = steps
+        self.of = of
+    }
+
+    /// `30 of 469 steps`, how an epoch's label says it was partial.
+    public var text: String { "\(steps) of \(of) steps" }
 }
 
 /// Progress reported while training, for live lines and logs.
@@ -81,10 +100,12 @@ public struct TrainingProgress: Sendable {
     public var stepInEpoch: Int
     public var runningLoss: Double
     public var elapsed: Double
+    /// This epoch's steps (`stepsPerEpoch`) of a whole one's, when a `steps` plan ends it early.
+    public var partial: PartialEpoch?
 
     /// Public so the reporters that show progress can be tested without training.
     public init(epoch: Int, epochsInPlan: Int, epochInPlan: Int, step: Int, stepsPerEpoch: Int, stepInEpoch: Int,
-                runningLoss: Double, elapsed: Double) {
+                runningLoss: Double, elapsed: Double, partial: PartialEpoch? = nil) {
         self.epoch = epoch
         self.epochsInPlan = epochsInPlan
         self.epochInPlan = epochInPlan
@@ -93,6 +114,7 @@ public struct TrainingProgress: Sendable {
         self.stepInEpoch = stepInEpoch
         self.runningLoss = runningLoss
         self.elapsed = elapsed
+        self.partial = partial
     }
 }
 
@@ -156,6 +178,7 @@ public final class Trainer {
             } else {
                 order = Array(0..<data.count)
             }
+            let partial = stepsThisEpoch < stepsPerEpoch ? PartialEpoch(steps: stepsThisEpoch, of: stepsPerEpoch) : nil
             var totals = LossTotals()
             for stepInEpoch in 0..<stepsThisEpoch {
                 let start = stepInEpoch * plan.batchSize
@@ -185,7 +208,7 @@ public final class Trainer {
                 progress(TrainingProgress(epoch: epoch, epochsInPlan: plannedEpochs, epochInPlan: epochInPlan,
                                           step: step, stepsPerEpoch: stepsThisEpoch, stepInEpoch: stepInEpoch + 1,
                                           runningLoss: totals.meanTotal,
-                                          elapsed: Date().timeIntervalSince(started)))
+                                          elapsed: Date().timeIntervalSince(started), partial: partial))
             }
             completedEpochs = epoch
             // The test objective with the KL weight the epoch ended at.
@@ -200,7 +223,7 @@ public final class Trainer {
                                        test: testTotals?.meanTotal,
                                        testReconstruction: testTotals?.meanReconstruction,
                                        testKL: testTotals?.meanKL,
-                                       seconds: Date().timeIntervalSince(epochStarted))
+                                       seconds: Date().timeIntervalSince(epochStarted), partial: partial)
             records.append(record)
             epochFinished(record, epochInPlan)
         }

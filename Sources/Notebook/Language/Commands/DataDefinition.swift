@@ -7,8 +7,8 @@ struct DataDefinition: CommandDefinition {
     let schema = CommandSchema(
         name: "data", summary: "Loads a dataset, optionally only its first images.",
         positionals: [ArgumentSchema("dataset", .choice(["fashion-mnist", "mnist"]), "the dataset")],
-        options: [ArgumentSchema("train", .integer(1...60_000), absent: "all", "training images to use"),
-                  ArgumentSchema("test", .integer(1...10_000), absent: "all", "test images to use"),
+        options: [ArgumentSchema("train", .integer(1...Self.trainImages), absent: "all", "training images to use"),
+                  ArgumentSchema("test", .integer(1...Self.testImages), absent: "all", "test images to use"),
                   ArgumentSchema("binarize", .choice(["none", "static", "dynamic"]), default: "none",
                                  "pixels as grey levels, thresholded once, or sampled as 0/1 every step"),
                   ArgumentSchema("threshold", .real(0...1), default: "0.5", "the threshold of binarize=static")],
@@ -20,9 +20,30 @@ struct DataDefinition: CommandDefinition {
         let imageSize = ImageSize(rows: 28, columns: 28, location: line.location)
         if let problem = line.state.sizeProblem(imageSize) { return line.failCommand(problem) }
         line.state.imageSize = imageSize
-        return DataCommand(DataRequest(name: arguments.word("dataset"), trainCount: arguments.value("train")?.integer,
-                                       testCount: arguments.value("test")?.integer, binarization: binarization))
+        let trainCount = arguments.value("train")?.integer, testCount = arguments.value("test")?.integer
+        line.state.splitSizes = SplitSizes(train: trainCount ?? Self.trainImages, test: testCount ?? Self.testImages,
+                                           location: line.location)
+        let request = DataRequest(name: arguments.word("dataset"), trainCount: trainCount, testCount: testCount,
+                                  binarization: binarization)
+        if let datasets = line.datasets {
+            // Offline, a missing dataset would otherwise stop the run only when this block runs,
+            // after the blocks before it (or, in a build, other notebooks) have trained.
+            do {
+                try datasets.makeAvailable(request)
+            } catch let error as DatasetError {
+                line.reportCommand(error.description)
+            } catch let error as DownloadError {
+                line.reportCommand(error.description)
+            } catch {
+                line.reportCommand("\(error)")
+            }
+        }
+        // Built all the same: what later lines check against is known.
+        return DataCommand(request)
     }
+
+    /// The images in each split of both named datasets, which the schema's limits also assume.
+    static let trainImages = 60_000, testImages = 10_000
 
     /// The `binarize` and `threshold` options of every form of `data`, or nil after reporting
     /// a threshold given without binarize=static.
@@ -40,7 +61,10 @@ struct DataDefinition: CommandDefinition {
     /// Data, even from a failed line.
     func declare(_ arguments: CheckedArguments, built: (any Command)?, in state: inout StaticState) {
         state.hasData = true
-        if built == nil { state.imageSize = nil }
+        if built == nil {
+            state.imageSize = nil
+            state.splitSizes = nil
+        }
     }
 }
 

@@ -9,7 +9,10 @@ enum DataFilesForm {
     /// an image size known only when the line built.
     static func declare(built: (any Command)?, in state: inout StaticState) {
         state.hasData = true
-        if built == nil { state.imageSize = nil }
+        if built == nil {
+            state.imageSize = nil
+            state.splitSizes = nil
+        }
     }
 
     /// The four file options, in `LabelledImageFiles.paths` order.
@@ -81,6 +84,10 @@ enum DataFilesForm {
         let imageSize = ImageSize(rows: shape.rows, columns: shape.columns, location: line.location)
         if let problem = line.state.sizeProblem(imageSize) { return line.failCommand(problem) }
         line.state.imageSize = imageSize
+        // `train=` and `test=` take the first images, so at most the files' counts.
+        line.state.splitSizes = SplitSizes(train: min(arguments.value("train")?.integer ?? shape.trainCount, shape.trainCount),
+                                           test: min(arguments.value("test")?.integer ?? shape.testCount, shape.testCount),
+                                           location: line.location)
         let request = DataFilesRequest(
             format: format, paths: written, classes: classes, imageRows: size?[0], imageColumns: size?[1],
             rows: shape.rows, columns: shape.columns,

@@ -12,7 +12,13 @@ struct ShowInterpolationDefinition: CommandDefinition {
     let prerequisites: [Prerequisite] = [.model, .data]
 
     func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> (any Command)? {
-        ShowInterpolationCommand(pairs: arguments.integer("pairs"), steps: arguments.integer("steps"))
+        let pairs = arguments.integer("pairs")
+        // Each row joins two images of its own: 1 and 2, 3 and 4, …
+        if let problem = line.state.splitSizes?.shortage(of: 2 * pairs, .test, for: "pairs=\(pairs)") {
+            if let span = arguments.span(of: "pairs") { return line.fail(problem, at: span) }
+            return line.failCommand(problem)
+        }
+        return ShowInterpolationCommand(pairs: pairs, steps: arguments.integer("steps"))
     }
 }
 

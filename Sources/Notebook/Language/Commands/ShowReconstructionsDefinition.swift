@@ -13,8 +13,13 @@ struct ShowReconstructionsDefinition: CommandDefinition {
     let prerequisites: [Prerequisite] = [.model, .data]
 
     func build(_ arguments: CheckedArguments, _ line: inout LineContext) -> (any Command)? {
-        ShowReconstructionsCommand(count: arguments.integer("count"), split: Split(rawValue: arguments.word("from"))!,
-                                   sampled: arguments.boolean("sampled"))
+        let count = arguments.integer("count"), split = Split(rawValue: arguments.word("from"))!
+        // Fewer images than asked for would be a smaller figure than the notebook says.
+        if let problem = line.state.splitSizes?.shortage(of: count, split, for: "show reconstructions \(count)") {
+            if let span = arguments.span(of: "count") { return line.fail(problem, at: span) }
+            return line.failCommand(problem)
+        }
+        return ShowReconstructionsCommand(count: count, split: split, sampled: arguments.boolean("sampled"))
     }
 }
 
@@ -32,8 +37,13 @@ public struct ShowReconstructionsCommand: Command, Equatable {
 
     public var effect: CommandEffect { .readsSession }
 
-    public func run(in context: ExecutionContext) -> [BlockOutput] {
+    public func run(in context: ExecutionContext) throws -> [BlockOutput] {
         let session = context.session
+        // Checked again now: a data file may have changed since the notebook was checked.
+        guard count <= session.split(split).count else {
+            throw CommandProblem("show reconstructions \(count) needs \(count) \(split.rawValue) images; the data has "
+                                 + "\(session.split(split).count)")
+        }
         return [context.figures.reconstructions(model: session.current.model, data: session.split(split), count: count,
                                                 split: split, sampledWithSeed: sampled ? session.seed : nil)]
     }

@@ -19,8 +19,13 @@ struct ShowTraversalDefinition: CommandDefinition {
         if let dims, let latent = line.state.model?.latent, let beyond = dims.first(where: { $0 > latent }) {
             return line.fail("dimension \(beyond) is beyond the model's latent=\(latent)", at: arguments.span(of: "dims")!)
         }
+        let image = arguments.integer("image")
+        if let problem = line.state.splitSizes?.shortage(of: image, .test, for: "image=\(image)") {
+            if let span = arguments.span(of: "image") { return line.fail(problem, at: span) }
+            return line.failCommand(problem)
+        }
         return ShowTraversalCommand(dimensions: dims, steps: arguments.integer("steps"), range: arguments.real("range"),
-                                    image: arguments.integer("image"))
+                                    image: image)
     }
 }
 
