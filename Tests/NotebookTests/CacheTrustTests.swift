@@ -20,19 +20,7 @@ import TestSupport
         return victim
     }
 
-    /// Every file under `folder` with its bytes.
-    static func contents(of folder: URL) throws -> [String: Data] {
-        var files: [String: Data] = [:]
-        let enumerator = FileManager.default.enumerator(atPath: folder.path)
-        while let name = enumerator?.nextObject() as? String {
-            let url = folder.appendingPathComponent(name)
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue {
-                files[name] = try Data(contentsOf: url)
-            }
-        }
-        return files
-    }
+    static func contents(of folder: URL) throws -> [String: Data] { try filesWithBytes(under: folder) }
 
     // MARK: - The folder
 
