@@ -39,6 +39,20 @@ import TestSupport
         #expect(longer.record == cold.record)
     }
 
+    /// A KL warm-up counts its steps from the start of the `train`, cached ones included.
+    @Test func aWarmUpContinuesBitForBit() throws {
+        let warm = Self.twoModels.replacingOccurrences(of: "lr=2e-3", with: "lr=2e-3 warmup=2")
+        let (folder, path) = try Run().folderWith(warm)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cache = folder.appendingPathComponent("cache")
+        _ = try Run.run(path, cache: cache, overrides: ["epochs": "1"])
+        for epochs in ["2", "3"] {
+            let longer = try Run.run(path, cache: cache, overrides: ["epochs": epochs])
+            #expect(longer.lines.filter { $0.contains("continues the cached run") }.count == 2, "\(longer.lines)")
+            #expect(longer.record == (try Run.run(path, cache: nil, overrides: ["epochs": epochs])).record)
+        }
+    }
+
     @Test func aRecordRunSaysItRunsEveryBlockOnPurpose() throws {
         let (folder, path) = try Run().folderWith(Self.twoModels.replacingOccurrences(of: "lr=2e-3", with: "lr=2e-3 beta=4"))
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -56,6 +56,8 @@ enum TrainingContinuation {
     /// The plan left to train after `trained`, or nil when the cached run cannot be continued.
     static func remainder(of plan: TrainingPlan, after trained: Trained, images: Int) -> TrainingPlan? {
         var rest = plan
+        // A warm-up's weight counts the steps since the `train` began, the cached ones too.
+        rest.stepsAlreadyTaken = trained.steps
         if let steps = plan.steps {
             let perEpoch = (images + plan.batchSize - 1) / plan.batchSize
             guard trained.steps < steps, trained.steps % perEpoch == 0 else { return nil }

@@ -253,9 +253,7 @@ public final class Executor {
         let context = ExecutionContext(session: session, figures: figures, inputs: inputs, outputs: outputs,
                                        progress: progress) {
             [unowned self] plan in
-            guard let cache = options.cache, plan.warmupEpochs == 0 else { return try train(plan, in: session) }
-            // (A warm-up's KL weight follows the plan's own epochs, so a longer plan is not a
-            // continuation of a shorter one: warm-up plans always train whole.)
+            guard let cache = options.cache else { return try train(plan, in: session) }
             let key = TrainingContinuation.key(root: keys.root, session: session, command: command.canonicalForm)
             return try train(plan, in: session, continuing: key, stateAfter: step.stateAfter, cache: cache, reuse: reuse)
         }

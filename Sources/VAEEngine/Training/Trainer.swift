@@ -15,6 +15,9 @@ public struct TrainingPlan: Sendable, Equatable {
     /// Whether each epoch visits the training images in a new order (from the stream
     /// `("shuffle", epoch)`) or always in the stored order, as TensorFlow's tutorial 001 does.
     public var shuffle: Bool
+    /// Steps of the same `train` taken before this plan, by a cached shorter run that this
+    /// plan continues: a warm-up goes on from there, so the continued run is the cold one.
+    public var stepsAlreadyTaken = 0
 
     public init(epochs: Int, steps: Int? = nil, batchSize: Int, optimizer: OptimizerSpec,
                 objective: Objective = Objective(), warmupEpochs: Int = 0, shuffle: Bool = true) {
@@ -28,11 +31,13 @@ public struct TrainingPlan: Sendable, Equatable {
     }
 
     /// The objective of step `stepInPlan` (1-based): during a warm-up its KL weight is
-    /// β · (stepInPlan − 1) / (warmupEpochs · stepsPerEpoch), so the first step sees no KL.
+    /// β · (step − 1) / (warmupEpochs · stepsPerEpoch), counting the step from the start of
+    /// the `train` (`stepsAlreadyTaken` before this plan), so the first step sees no KL.
     public func objective(atStep stepInPlan: Int, stepsPerEpoch: Int) -> Objective {
         guard warmupEpochs > 0 else { return objective }
         var warmed = objective
-        let fraction = min(1, Double(stepInPlan - 1) / Double(warmupEpochs * stepsPerEpoch))
+        let step = stepsAlreadyTaken + stepInPlan
+        let fraction = min(1, Double(step - 1) / Double(warmupEpochs * stepsPerEpoch))
         warmed.beta = Float(Double(objective.beta) * fraction)
         return warmed
     }
