@@ -24,8 +24,10 @@ import Testing
         bars: (0..<20).map { .init(label: "dim \($0)", value: Double($0 * $0) / 40, highlighted: $0 > 8) },
         threshold: .init(value: 1.6, label: "threshold 1.6 nats"))
 
-    @Test func writePreviewPages() throws {
-        guard let folder = ProcessInfo.processInfo.environment["FIGURE_PREVIEW"] else { return }
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["FIGURE_PREVIEW"] != nil,
+                   "writes preview pages only when FIGURE_PREVIEW names a folder"))
+    func writePreviewPages() throws {
+        let folder = try #require(ProcessInfo.processInfo.environment["FIGURE_PREVIEW"])
         let figures = [("overlay", renderLineChartFigure(MultiModelFixtures.overlayChart)),
                        ("bars", renderBarChartFigure(MultiModelFixtures.klPerDimension)),
                        ("bars-small", renderBarChartFigure(MultiModelFixtures.smallBarChart)),

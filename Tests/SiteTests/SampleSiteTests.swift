@@ -7,10 +7,12 @@ import Testing
 ///
 /// `WRITE_SAMPLE_SITE=/tmp/site-sample swift test --filter SampleSite` writes
 /// `sample.html`, `index.html` and `style.css` there; without the variable the test
-/// does nothing.
+/// is skipped.
 @Suite struct SampleSiteTests {
-    @Test func writeSampleSite() throws {
-        guard let folder = ProcessInfo.processInfo.environment["WRITE_SAMPLE_SITE"], !folder.isEmpty else { return }
+    @Test(.enabled(if: !(ProcessInfo.processInfo.environment["WRITE_SAMPLE_SITE"] ?? "").isEmpty,
+                   "writes a sample site only when WRITE_SAMPLE_SITE names a folder"))
+    func writeSampleSite() throws {
+        let folder = try #require(ProcessInfo.processInfo.environment["WRITE_SAMPLE_SITE"])
         let run = SampleRun.make()
         let page = renderNotebookPage(run)
         let index = renderIndexPage([SiteManifest.entry(for: run, href: "sample.html")])

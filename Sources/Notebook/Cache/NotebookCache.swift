@@ -46,16 +46,16 @@ public struct NotebookCache: Sendable {
         return URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(".notebook-cache")
     }
 
-    // MARK: - Block outputs
+    // MARK: - Command outputs
 
-    /// A block's outputs and the files it wrote, as a cache entry.
-    struct CachedBlock: Codable, Equatable {
+    /// One command's outputs and the files it wrote, as a cache entry.
+    struct CachedCommand: Codable, Equatable {
         var outputs: [BlockOutput]
         var metrics: [Metric]
         var seconds: Double
-        /// When the block was computed (ISO 8601), for the page footer.
+        /// When the command was computed (ISO 8601), for the page footer.
         var computedAt: String
-        /// Files the block wrote (`save weights`), written again when the entry is used.
+        /// Files the command wrote (`save weights`), written again when the entry is used.
         var files: [WrittenFile]
         /// The continuation entry a `train` left (its longer run), listed by every run that
         /// replays the command so it is never pruned while the command is in use.
@@ -69,17 +69,17 @@ public struct NotebookCache: Sendable {
         var digest: String
     }
 
-    func block(_ key: String) -> CachedBlock? {
+    func block(_ key: String) -> CachedCommand? {
         guard let (header, _) = read(kind: "outputs", key: key) else { return nil }
         do {
-            return try ResultsJSON.decoder().decode(CachedBlock.self, from: header)
+            return try ResultsJSON.decoder().decode(CachedCommand.self, from: header)
         } catch {
             warn("warning: cache entry outputs/\(key.prefix(12)) cannot be read; computing it again")
             return nil
         }
     }
 
-    func store(_ block: CachedBlock, key: String) {
+    func store(_ block: CachedCommand, key: String) {
         guard let header = try? ResultsJSON.encoder().encode(block) else { return }
         write(kind: "outputs", key: key, header: header, floats: [])
     }

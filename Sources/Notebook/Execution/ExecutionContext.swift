@@ -29,9 +29,6 @@ public final class ExecutionContext {
 
     var datasets: DatasetLocations { inputs.datasets }
 
-    /// A path of the notebook, relative to the notebook's folder.
-    func resolve(_ path: String) -> URL { inputs.resolve(path) }
-
     /// A file the notebook names, about to be replaced: checked again against the
     /// confinement now, since the filesystem may have changed since the notebook compiled.
     func resolveForWriting(_ path: String) throws -> URL {

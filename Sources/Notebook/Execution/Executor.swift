@@ -115,7 +115,7 @@ public final class Executor {
         for ordinal in program.blocks.indices {
             let block = program.blocks[ordinal]
             let steps = keys.steps[ordinal]
-            let cached: [NotebookCache.CachedBlock?] = zip(steps, block.commands).map { step, command in
+            let cached: [NotebookCache.CachedCommand?] = zip(steps, block.commands).map { step, command in
                 guard reuse, !step.isDeclaration, let cache = options.cache else { return nil }
                 return cachedStep(step, of: command, cache: cache)
             }
@@ -171,7 +171,7 @@ public final class Executor {
                 if let cache = options.cache {
                     // The snapshot first: an outputs entry is only used with its state beside it.
                     if step.changesSession { cache.store(SessionSnapshot(session), key: step.stateAfter) }
-                    cache.store(NotebookCache.CachedBlock(outputs: produced.outputs, metrics: session.metrics,
+                    cache.store(NotebookCache.CachedCommand(outputs: produced.outputs, metrics: session.metrics,
                                                           seconds: Date().timeIntervalSince(commandStarted),
                                                           computedAt: Self.timestamp(Date()), files: produced.written,
                                                           continuation: continuationOfCommand),
@@ -210,7 +210,7 @@ public final class Executor {
     /// A command's cached outputs, when the cache also holds the state after it and the
     /// entry lists exactly the files the command writes.
     private func cachedStep(_ step: CacheKeys.Step, of command: LocatedCommand,
-                            cache: NotebookCache) -> NotebookCache.CachedBlock? {
+                            cache: NotebookCache) -> NotebookCache.CachedCommand? {
         if step.changesSession, !cache.hasSnapshot(step.stateAfter) { return nil }
         guard let entry = cache.block(step.outputs) else { return nil }
         guard entry.files.map(\.path).sorted() == command.command.writtenPaths.sorted() else {
@@ -224,7 +224,7 @@ public final class Executor {
     /// Writes again the files a cached command wrote (`save weights`): the paths the compiled
     /// command names, with the bytes the entry keeps for them; a path is never taken from
     /// the entry.
-    private func replayFiles(_ cached: NotebookCache.CachedBlock, of command: LocatedCommand, block: BlockProgram,
+    private func replayFiles(_ cached: NotebookCache.CachedCommand, of command: LocatedCommand, block: BlockProgram,
                              cache: NotebookCache) throws {
         for path in command.command.writtenPaths {
             guard let file = cached.files.first(where: { $0.path == path }), let bytes = cache.blob(file.digest) else {
@@ -340,9 +340,6 @@ public final class Executor {
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
         }
     }
-
-    /// A path of the notebook, relative to the notebook's folder.
-    private func resolve(_ path: String) -> URL { inputs.resolve(path) }
 
     /// Trains the current model by `plan`, recording every epoch; returns this plan's epochs.
     ///
