@@ -60,6 +60,7 @@ let package = Package(
         .target(name: "TeXMathML"),
         // Markdown (the only importer of CCmark), Language and Execution.
         .target(name: "Notebook", dependencies: ["VAEEngine", "CCmark", "NotebookResults", "TeXMathML", "Publishing", "SystemErrors",
+                                                "Checksums",
                                                 .product(name: "Yams", package: "Yams"),
                                                 .product(name: "Crypto", package: "swift-crypto")]),
         // Records for `check`: made from results alone, compared with tolerances.
@@ -70,7 +71,7 @@ let package = Package(
         .target(
             name: "NotebookCommands",
             dependencies: [
-                "Notebook", "Record", "Site", "Publishing", "SystemErrors",
+                "Notebook", "NotebookResults", "Record", "Site", "Publishing", "SystemErrors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "FlyingSocks", package: "FlyingFox"),
@@ -83,7 +84,7 @@ let package = Package(
         .executableTarget(name: "NotebookFuzz", dependencies: ["Notebook", "NotebookResults"]),
 
         .target(name: "TestSupport", dependencies: ["VAEEngine", "Notebook", "CZlib"], path: "Tests/TestSupport"),
-        .testTarget(name: "VAEEngineTests", dependencies: ["VAEEngine", "Checksums", "TestSupport"]),
+        .testTarget(name: "VAEEngineTests", dependencies: ["VAEEngine", "Checksums", "TestSupport", "CZlib"]),
         // Whole-text snapshots (pages, figures, --help), re-recorded with RECORD_SNAPSHOTS=1.
         .target(name: "TextSnapshots", path: "Tests/TextSnapshots"),
         // A seeded generator for tests that feed garbled input to a parser.
@@ -91,17 +92,19 @@ let package = Package(
         // Headless Chromium with a probe script, for tests of what a reader sees.
         .target(name: "HeadlessBrowser", path: "Tests/HeadlessBrowser"),
         .testTarget(name: "TeXMathMLTests", dependencies: ["TeXMathML", "GeneratedInput"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "TeXMathML", "Record", "TestSupport", "GeneratedInput",
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "NotebookResults", "VAEEngine", "Checksums", "TeXMathML",
+                                                         "Record", "TestSupport", "GeneratedInput",
                                                          "TextSnapshots", .product(name: "Crypto", package: "swift-crypto")],
                     exclude: ["Snapshots"]),
         // Records from fixture results: nothing is trained.
-        .testTarget(name: "RecordTests", dependencies: ["Record", "NotebookResults"]),
+        .testTarget(name: "RecordTests", dependencies: ["Record", "NotebookResults", "Checksums"]),
         // Pages from results alone: no engine, cmark or BLAS in this test target's graph.
         // Snapshots are read through #filePath (and rewritten on request), not bundled.
         .testTarget(name: "SiteTests", dependencies: ["Site", "NotebookResults", "Record", "CZlib", "TextSnapshots", "Publishing",
                                                      "HeadlessBrowser"],
                     exclude: ["Snapshots", "Fixtures"]),
-        .testTarget(name: "NotebookCommandsTests", dependencies: ["NotebookCommands", "TestSupport", "TextSnapshots"],
+        .testTarget(name: "NotebookCommandsTests", dependencies: ["NotebookCommands", "Record", "TestSupport", "TextSnapshots",
+                                                                 .product(name: "ArgumentParser", package: "swift-argument-parser")],
                     exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["NotebookCLI", "TestSupport", "VAEEngine", "Checksums",
                                                            "HeadlessBrowser"]),
