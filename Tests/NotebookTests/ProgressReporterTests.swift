@@ -107,7 +107,7 @@ import VAEEngine
         var record = Self.epochRecord(2, train: 250, test: 240)
         record.partial = partial
         log.epoch(record, epochInPlan: 2, of: 2)
-        #expect(logTranscript.text == "  epoch 2/2 (30 of 469 steps)  train 250.000  test 240.000  (1.5 s)\n")
+        #expect(logTranscript.text == "  epoch 2/2 (30 of 469 steps)  −ELBO train 250.000  test 240.000  (1.5 s)\n")
 
         let (live, liveTranscript) = Self.reporter(.live)
         live.step(TrainingProgress(epoch: 2, epochsInPlan: 2, epochInPlan: 2, step: 499, stepsPerEpoch: 30, stepInEpoch: 30,
