@@ -7,13 +7,7 @@ import TestSupport
 /// What the user sees for hostile input: a bounded report, escaped control characters, and a
 /// tampered record refused with exit 2 before anything runs.
 @Suite struct HostileInputTests {
-    func folder(with files: [String: String]) throws -> URL {
-        let folder = try makeTemporaryFolder("hostile-input-test")
-        for (name, text) in files {
-            try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
-        }
-        return folder
-    }
+    func folder(with files: [String: String]) throws -> URL { try makeTemporaryFolder("hostile-input-test", holding: files) }
 
     /// The committed record of `notebooks/checks/every-command.md`, found from this file's path.
     static var committedRecord: String {

@@ -24,13 +24,7 @@ import TestSupport
     static let brokenNotebook = validNotebook.replacingOccurrences(of: "table losses", with: "tabel losses")
 
     /// A temporary folder holding `files` (name → text); removed by the caller.
-    func folder(with files: [String: String]) throws -> URL {
-        let folder = try makeTemporaryFolder("notebook-commands-test")
-        for (name, text) in files {
-            try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
-        }
-        return folder
-    }
+    func folder(with files: [String: String]) throws -> URL { try makeTemporaryFolder("notebook-commands-test", holding: files) }
 
     @Test func aMissingNotebookIsAUsageError() throws {
         let folder = try folder(with: [:])

@@ -6,13 +6,7 @@ import TestSupport
 /// What a user sees for odd inputs: a value that is not one, a notebook that is no regular
 /// file, a failed run, an absurd title, a notebook named `index.md`.
 @Suite struct InputMessageTests {
-    func folder(with files: [String: String]) throws -> URL {
-        let folder = try makeTemporaryFolder("input-message-test")
-        for (name, text) in files {
-            try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
-        }
-        return folder
-    }
+    func folder(with files: [String: String]) throws -> URL { try makeTemporaryFolder("input-message-test", holding: files) }
 
     static let declaringT = "# T\n\n```swift-vae\nparam t = 300\nmodel mlp encoder=[8] latent=2 decoder=[8]\n```\n"
 

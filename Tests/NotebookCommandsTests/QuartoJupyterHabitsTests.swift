@@ -21,15 +21,7 @@ import TestSupport
         ```
         """
 
-    func folder(with files: [String: String]) throws -> URL {
-        let folder = try makeTemporaryFolder("notebook-habits-test")
-        for (name, text) in files {
-            let url = folder.appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-        }
-        return folder
-    }
+    func folder(with files: [String: String]) throws -> URL { try makeTemporaryFolder("notebook-habits-test", holding: files) }
 
     // MARK: - --version
 

@@ -21,13 +21,7 @@ import TestSupport
         ```
         """
 
-    func folder(with files: [String: String]) throws -> URL {
-        let folder = try makeTemporaryFolder("smaller-fixes-test")
-        for (name, text) in files {
-            try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
-        }
-        return folder
-    }
+    func folder(with files: [String: String]) throws -> URL { try makeTemporaryFolder("smaller-fixes-test", holding: files) }
 
     @Test func aParameterValueOfAnotherKindIsAUsageErrorBeforeAnythingRuns() throws {
         let folder = try folder(with: ["t.md": Self.notebook])

@@ -14,3 +14,15 @@ public func filesWithBytes(under folder: URL) throws -> [String: Data] {
     }
     return files
 }
+
+/// A new temporary folder holding `files` (path relative to it → text), with any folders
+/// the paths need; the caller removes it.
+public func makeTemporaryFolder(_ name: String, holding files: [String: String]) throws -> URL {
+    let folder = try makeTemporaryFolder(name)
+    for (path, text) in files {
+        let url = folder.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+    return folder
+}
