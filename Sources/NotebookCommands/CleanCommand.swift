@@ -35,7 +35,7 @@ public struct CleanCommand: ReportingCommand {
         }
         // No size limit: cleaning forgets this notebook's runs and keeps every other run.
         guard let cache = try CacheOptions.open(folder, needsKey: false, sizeLimit: .max) else {
-            throw CommandFailure.usage("cannot clean the cache in \(folder.path)")
+            throw CommandFailure.usage("error: cannot clean the cache in \(folder.path)")
         }
         let before = cache.entrySizes().values.reduce(0, +)
         let runs = cache.clean(notebook: notebook)

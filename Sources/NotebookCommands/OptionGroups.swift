@@ -263,7 +263,7 @@ public struct CacheOptions: ParsableArguments {
                 key = CacheAuthenticationKey(hex: String(repeating: "0", count: 64))!
             }
         } catch {
-            throw CommandFailure.usage(error.description)
+            throw CommandFailure.usage("error: \(error.description)")
         }
         do {
             return try NotebookCache(folder: url, authentication: key, sizeLimit: sizeLimit, warn: warn)
@@ -271,7 +271,7 @@ public struct CacheOptions: ParsableArguments {
             warn("warning: cannot use the cache folder \(path): \(reason); running without the cache")
             return nil
         } catch {
-            throw CommandFailure.usage("\(error)")
+            throw CommandFailure.usage("error: \(error)")
         }
     }
 }
